@@ -1,0 +1,34 @@
+/**
+ * Errors raised by Tapestry. Every error names where it happened (the op or function)
+ * so that a failure deep inside a model points at the line that caused it.
+ */
+
+/** Base class of every error Tapestry throws on purpose. */
+export class TapestryError extends Error {
+  override name = 'TapestryError';
+}
+
+/** A shape, rank or axis does not fit what an op expects. The message names the op and the shapes. */
+export class ShapeError extends TapestryError {
+  override name = 'ShapeError';
+}
+
+/** Tensors of incompatible dtypes were combined, or an op does not support a dtype. */
+export class DTypeError extends TapestryError {
+  override name = 'DTypeError';
+}
+
+/** A transform was used wrongly, e.g. `grad` of a function whose value is not a scalar. */
+export class GradientError extends TapestryError {
+  override name = 'GradientError';
+}
+
+/** An op produced NaN or Infinity while {@link detectAnomaly} was on. */
+export class AnomalyError extends TapestryError {
+  override name = 'AnomalyError';
+}
+
+/** A hyperparameter or option is out of range; the message names the parameter. */
+export class ValueError extends TapestryError {
+  override name = 'ValueError';
+}

@@ -1,0 +1,156 @@
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import type { DType, DTypeArrays, TypedArray } from './dtype.js';
+import { allocate, defaultFloat, dtypeOf } from './dtype.js';
+import type { Shape } from './shape.js';
+import { checkShape, formatShape, sizeOf } from './shape.js';
+import type { NestedArray } from './tensor.js';
+import { Tensor } from './tensor.js';
+
+/** Options for creating a tensor. */
+export interface CreateOptions {
+  /** Element type; defaults to the data's own type, else `float32`. */
+  dtype?: DType;
+  /** Shape; required for flat data of rank other than 1. */
+  shape?: Shape;
+}
+
+function inferShape(data: NestedArray): number[] {
+  const shape: number[] = [];
+  let level: NestedArray = data;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+    level = level[0];
+  }
+  return shape;
+}
+
+function flattenNested(data: NestedArray, shape: Shape, out: TypedArray): void {
+  let k = 0;
+  const visit = (node: NestedArray, dim: number): void => {
+    if (dim === shape.length) {
+      if (Array.isArray(node)) throw new ShapeError(`tensor: ragged nested array, expected shape ${formatShape(shape)}`);
+      out[k++] = node;
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[dim]) {
+      throw new ShapeError(`tensor: ragged nested array, expected shape ${formatShape(shape)}`);
+    }
+    for (const child of node) visit(child, dim + 1);
+  };
+  visit(data, 0);
+}
+
+/**
+ * Creates a tensor from a number, a nested array, or a flat typed array (copied).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@tapestry/core';
+ * const a = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
+ * const b = tensor(new Float32Array([1, 2, 3, 4, 5, 6]), { shape: [2, 3] });
+ * ```
+ */
+export function tensor(data: NestedArray | TypedArray | readonly number[], options: CreateOptions = {}): Tensor {
+  if (ArrayBuffer.isView(data)) {
+    const dtype = options.dtype ?? dtypeOf(data);
+    const shape = options.shape ?? [data.length];
+    checkShape('tensor', shape);
+    if (sizeOf(shape) !== data.length) {
+      throw new ShapeError(`tensor: shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, got ${data.length}`);
+    }
+    const out = allocate(dtype, data.length);
+    out.set(data);
+    return new Tensor(shape, out);
+  }
+  const dtype = options.dtype ?? defaultFloat;
+  const nested = data as NestedArray;
+  const natural = inferShape(nested);
+  const out = allocate(dtype, sizeOf(natural));
+  flattenNested(nested, natural, out);
+  const shape = options.shape ?? natural;
+  checkShape('tensor', shape);
+  if (sizeOf(shape) !== out.length) {
+    throw new ShapeError(`tensor: shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, got ${out.length}`);
+  }
+  return new Tensor(shape, out);
+}
+
+/** A 0-d tensor holding `value`. */
+export function scalar(value: number, dtype: DType = defaultFloat): Tensor {
+  const out = allocate(dtype, 1);
+  out[0] = value;
+  return new Tensor([], out);
+}
+
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: Shape, value: number, dtype: DType = defaultFloat): Tensor {
+  checkShape('full', shape);
+  const out = allocate(dtype, sizeOf(shape));
+  if (value !== 0) out.fill(value);
+  return new Tensor([...shape], out);
+}
+
+/** A tensor of zeros. */
+export function zeros(shape: Shape, dtype: DType = defaultFloat): Tensor {
+  return full(shape, 0, dtype);
+}
+
+/** A tensor of ones. */
+export function ones(shape: Shape, dtype: DType = defaultFloat): Tensor {
+  return full(shape, 1, dtype);
+}
+
+/** Zeros with the shape and dtype of `t`. */
+export function zerosLike(t: Tensor): Tensor {
+  return zeros(t.shape, t.dtype);
+}
+
+/** Ones with the shape and dtype of `t`. */
+export function onesLike(t: Tensor): Tensor {
+  return ones(t.shape, t.dtype);
+}
+
+/**
+ * Evenly spaced values in `[start, stop)` with step `step` (like `numpy.arange`).
+ * With one argument, counts from 0 to `start`.
+ */
+export function arange(start: number, stop?: number, step = 1, dtype: DType = defaultFloat): Tensor {
+  if (stop === undefined) {
+    stop = start;
+    start = 0;
+  }
+  if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be finite and non-zero, got ${step}`);
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const out = allocate(dtype, n);
+  for (let i = 0; i < n; i++) out[i] = start + i * step;
+  return new Tensor([n], out);
+}
+
+/** `num` evenly spaced values from `start` to `stop`, both included (like `numpy.linspace`). */
+export function linspace(start: number, stop: number, num: number, dtype: DType = defaultFloat): Tensor {
+  if (!Number.isInteger(num) || num < 0) throw new ValueError(`linspace: num must be a non-negative integer, got ${num}`);
+  const out = allocate(dtype, num);
+  const step = num > 1 ? (stop - start) / (num - 1) : 0;
+  for (let i = 0; i < num; i++) out[i] = start + i * step;
+  if (num > 1) out[num - 1] = stop;
+  return new Tensor([num], out);
+}
+
+/** The `n × m` identity matrix (`m` defaults to `n`). */
+export function eye(n: number, m: number = n, dtype: DType = defaultFloat): Tensor {
+  checkShape('eye', [n, m]);
+  const out = allocate(dtype, n * m);
+  for (let i = 0; i < Math.min(n, m); i++) out[i * m + i] = 1;
+  return new Tensor([n, m], out);
+}
+
+/** Wraps typed storage as a tensor without copying; the caller gives up ownership of `data`. */
+export function fromStorage<D extends DType>(shape: Shape, data: DTypeArrays[D]): Tensor<D> {
+  return new Tensor<D>([...shape], data);
+}
+
+/** Throws unless `t` has dtype `dtype`. */
+export function assertDType(op: string, t: Tensor, dtype: DType): void {
+  if (t.dtype !== dtype) throw new DTypeError(`${op}: expected a ${dtype} tensor, got ${t.dtype}`);
+}

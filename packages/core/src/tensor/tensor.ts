@@ -1,0 +1,83 @@
+import { ShapeError } from '../errors.js';
+import type { DType, DTypeArrays, TypedArray } from './dtype.js';
+import { dtypeOf } from './dtype.js';
+import type { Shape } from './shape.js';
+import { formatShape, sizeOf } from './shape.js';
+
+/** A nested array of numbers, as produced by {@link Tensor.toArray}. */
+export type NestedArray = number | NestedArray[];
+
+let nextId = 0;
+
+/**
+ * An immutable n-dimensional array: a shape, a dtype and contiguous row-major storage.
+ *
+ * Tensors are values. Ops return new tensors and never write into their inputs, so a
+ * tensor can be shared freely between parameter trees, tapes and optimizer states.
+ * Gradients are never stored on tensors; transforms return them.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@tapestry/core';
+ * const x = tensor([[1, 2], [3, 4]]);
+ * x.shape; // [2, 2]
+ * x.toArray(); // [[1, 2], [3, 4]]
+ * ```
+ */
+export class Tensor<D extends DType = DType> {
+  /** Unique identity used by the tape; never reused within a process. */
+  readonly id: number;
+  /** Number of elements. */
+  readonly size: number;
+  /** The element type. */
+  readonly dtype: D;
+
+  /**
+   * Wraps `data` without copying. Prefer {@link tensor}, {@link zeros} and friends; this
+   * constructor is for kernels and backends that already own a fresh array.
+   */
+  constructor(
+    /** Dimensions, outermost first. */
+    readonly shape: Shape,
+    /** Row-major storage. Treat it as read-only: other tensors may share it. */
+    readonly data: DTypeArrays[D],
+  ) {
+    this.id = nextId++;
+    this.size = sizeOf(shape);
+    this.dtype = dtypeOf(data as TypedArray) as D;
+    if (data.length !== this.size) {
+      throw new ShapeError(`Tensor: shape ${formatShape(shape)} needs ${this.size} elements, got ${data.length}`);
+    }
+  }
+
+  /** Number of dimensions. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new ShapeError(`item: tensor of shape ${formatShape(this.shape)} has ${this.size} elements, not 1`);
+    return this.data[0];
+  }
+
+  /** The values as a nested array (a number for a scalar). */
+  toArray(): NestedArray {
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.shape.length) return this.data[offset];
+      const inner = sizeOf(this.shape.slice(dim + 1));
+      return Array.from({ length: this.shape[dim] }, (_, i) => build(dim + 1, offset + i * inner));
+    };
+    return build(0, 0);
+  }
+
+  /** The values as a flat list in row-major order. */
+  toFlatArray(): number[] {
+    return Array.from(this.data);
+  }
+
+  /** A short description such as `Tensor(float32 [2,3])`. */
+  toString(): string {
+    return `Tensor(${this.dtype} ${formatShape(this.shape)})`;
+  }
+}

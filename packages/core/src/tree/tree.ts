@@ -1,0 +1,126 @@
+import { ShapeError } from '../errors.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/**
+ * A parameter tree: a tensor, or plain objects and arrays nesting tensors. Parameters,
+ * gradients and optimizer states are all trees of the same structure.
+ */
+export type Tree<L = Tensor> = L | readonly Tree<L>[] | { readonly [key: string]: Tree<L> };
+
+/** Replaces every leaf of a tree of tensors with a value of another type, keeping the structure. */
+export type MapLeaves<T, L> = T extends Tensor
+  ? L
+  : T extends readonly unknown[]
+    ? { [K in keyof T]: MapLeaves<T[K], L> }
+    : T extends object
+      ? { [K in keyof T]: MapLeaves<T[K], L> }
+      : T;
+
+/** A leaf of a flattened tree with its dotted path, e.g. `layers.0.weight_ih`. */
+export interface PathLeaf<L = Tensor> {
+  path: string;
+  leaf: L;
+}
+
+function isLeaf(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
+
+/**
+ * Applies `fn` to every tensor of `tree` and returns a tree of the same structure.
+ * `undefined` and `null` entries are kept as they are (absent optional parameters).
+ *
+ * @example
+ * ```ts
+ * import { mapTree, zeros, zerosLike } from '@tapestry/core';
+ * const grads = mapTree({ w: zeros([2, 2]), b: zeros([2]) }, zerosLike);
+ * ```
+ */
+export function mapTree<T, L>(tree: T, fn: (leaf: Tensor, path: string) => L): MapLeaves<T, L> {
+  const visit = (node: unknown, path: string): unknown => {
+    if (isLeaf(node)) return fn(node, path);
+    if (Array.isArray(node)) return node.map((child, i) => visit(child, join(path, String(i))));
+    if (node !== null && typeof node === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, child] of Object.entries(node)) out[k] = visit(child, join(path, k));
+      return out;
+    }
+    return node;
+  };
+  return visit(tree, '') as MapLeaves<T, L>;
+}
+
+/**
+ * Applies `fn` leaf by leaf to several trees of the same structure. Throws a
+ * {@link ShapeError} naming the first path where the structures differ.
+ */
+export function zipTrees<T, L>(trees: readonly T[], fn: (leaves: Tensor[], path: string) => L): MapLeaves<T, L> {
+  const [first, ...rest] = trees;
+  const flatRest = rest.map((t) => new Map(flatten(t).map(({ path, leaf }) => [path, leaf])));
+  const firstPaths = flatten(first);
+  for (const other of flatRest) {
+    if (other.size !== firstPaths.length) {
+      const missing = firstPaths.find(({ path }) => !other.has(path))?.path ?? [...other.keys()].find((p) => !firstPaths.some((f) => f.path === p));
+      throw new ShapeError(`zipTrees: tree structures differ at '${missing ?? '?'}'`);
+    }
+  }
+  return mapTree(first, (leaf, path) => {
+    const leaves = [leaf];
+    for (const other of flatRest) {
+      const l = other.get(path);
+      if (l === undefined) throw new ShapeError(`zipTrees: tree structures differ at '${path}'`);
+      leaves.push(l);
+    }
+    return fn(leaves, path);
+  });
+}
+
+/** The tensors of a tree with their dotted paths, in a deterministic depth-first order. */
+export function flatten(tree: unknown): PathLeaf[] {
+  const out: PathLeaf[] = [];
+  const visit = (node: unknown, path: string): void => {
+    if (isLeaf(node)) out.push({ path, leaf: node });
+    else if (Array.isArray(node)) node.forEach((child, i) => visit(child, join(path, String(i))));
+    else if (node !== null && typeof node === 'object') for (const [k, child] of Object.entries(node)) visit(child, join(path, k));
+  };
+  visit(tree, '');
+  return out;
+}
+
+/** The tensors of a tree in {@link flatten} order. */
+export function leaves(tree: unknown): Tensor[] {
+  return flatten(tree).map(({ leaf }) => leaf);
+}
+
+/**
+ * Rebuilds a tree from dotted paths. Objects whose keys are exactly `0..n-1` become
+ * arrays, so `unflatten(flatten(t))` has the structure of `t`.
+ */
+export function unflatten(entries: Iterable<PathLeaf> | Record<string, Tensor>): Tree {
+  const list: PathLeaf[] = Symbol.iterator in entries ? [...(entries as Iterable<PathLeaf>)] : Object.entries(entries).map(([path, leaf]) => ({ path, leaf }));
+  if (list.length === 1 && list[0].path === '') return list[0].leaf;
+  const root: Record<string, unknown> = {};
+  for (const { path, leaf } of list) {
+    const parts = path.split('.');
+    let node = root;
+    for (const part of parts.slice(0, -1)) {
+      const next = node[part];
+      if (isLeaf(next)) throw new ShapeError(`unflatten: '${path}' nests inside a tensor`);
+      node = (next as Record<string, unknown> | undefined) ?? (node[part] = {});
+    }
+    node[parts[parts.length - 1]] = leaf;
+  }
+  const toArrays = (node: unknown): unknown => {
+    if (isLeaf(node) || node === null || typeof node !== 'object') return node;
+    const obj = node as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    const converted = Object.fromEntries(keys.map((k) => [k, toArrays(obj[k])]));
+    const isArray = keys.length > 0 && keys.every((k, i) => k === String(i));
+    return isArray ? keys.map((k) => converted[k]) : converted;
+  };
+  return toArrays(root) as Tree;
+}
+
+function join(prefix: string, key: string): string {
+  return prefix === '' ? key : `${prefix}.${key}`;
+}
