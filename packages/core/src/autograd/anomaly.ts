@@ -1,0 +1,41 @@
+import { AnomalyError } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { formatShape } from '../tensor/shape.js';
+
+let enabled = false;
+
+/**
+ * Runs `fn` with anomaly detection: every op (forward and backward) checks its outputs,
+ * and the first one that produces NaN or ±Infinity throws an {@link AnomalyError}
+ * naming the op and its input shapes. Off by default because the check reads every
+ * output element.
+ *
+ * @example
+ * ```ts
+ * import { detectAnomaly, log, tensor } from '@tapestry/core';
+ * detectAnomaly(() => log(tensor([-1]))); // throws: log produced NaN …
+ * ```
+ */
+export function detectAnomaly<T>(fn: () => T): T {
+  const before = enabled;
+  enabled = true;
+  try {
+    return fn();
+  } finally {
+    enabled = before;
+  }
+}
+
+/** Throws when anomaly detection is on and an output of `op` is not finite. */
+export function checkFinite(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+  if (!enabled) return;
+  for (const out of outputs) {
+    const data = out.data;
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) {
+        const shapes = inputs.map((t) => formatShape(t.shape)).join(', ');
+        throw new AnomalyError(`${op} produced ${data[i]} at flat index ${i} of its output ${formatShape(out.shape)} (inputs: ${shapes})`);
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import type { DType } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/** Element-wise functions of one tensor. `clamp` and `inRange` take bounds `p0`, `p1`. */
+export type UnaryKind =
+  | 'neg' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'abs' | 'sign' | 'tanh' | 'sigmoid' | 'relu'
+  | 'softplus' | 'sin' | 'cos' | 'square' | 'reciprocal' | 'positive' | 'clamp' | 'inRange';
+
+/** Element-wise functions of two broadcast tensors; comparisons give 1 or 0 in the input dtype. */
+export type BinaryKind =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
+
+/** Reductions over a set of axes. */
+export type ReduceKind = 'sum' | 'max' | 'min';
+
+/**
+ * The kernels ops are computed with. Kernels see only typed arrays and shapes — no
+ * tapes, no gradients — and return fresh tensors. Ops validate shapes before calling
+ * a kernel, so kernels may assume valid arguments. A faster backend (WebAssembly
+ * SIMD, native BLAS) implements this interface and is installed with
+ * {@link setBackend}; ops, layers and user code do not change.
+ */
+export interface Backend {
+  readonly name: string;
+  unary(kind: UnaryKind, x: Tensor, p0?: number, p1?: number): Tensor;
+  binary(kind: BinaryKind, a: Tensor, b: Tensor, outShape: Shape): Tensor;
+  where(cond: Tensor, a: Tensor, b: Tensor, outShape: Shape): Tensor;
+  reduce(kind: ReduceKind, x: Tensor, axes: readonly number[], keepdims: boolean): Tensor;
+  argReduce(kind: 'argmax' | 'argmin', x: Tensor, axis: number): Tensor;
+  /** `op(a) · op(b)` over the last two axes, batch axes broadcast; `op` transposes when the flag is set. */
+  matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean, outShape: Shape): Tensor;
+  permute(x: Tensor, perm: readonly number[]): Tensor;
+  broadcastTo(x: Tensor, shape: Shape): Tensor;
+  slice(x: Tensor, starts: readonly number[], sizes: readonly number[]): Tensor;
+  pad(x: Tensor, before: readonly number[], after: readonly number[]): Tensor;
+  concat(xs: readonly Tensor[], axis: number): Tensor;
+  /** NumPy `take`: out shape `x.shape[:axis] + indices.shape + x.shape[axis+1:]`. */
+  gather(x: Tensor, indices: Tensor, axis: number): Tensor;
+  /** The adjoint of {@link Backend.gather}: adds `updates` into zeros of size `size` along `axis`. */
+  scatterAdd(updates: Tensor, indices: Tensor, axis: number, size: number): Tensor;
+  /** NumPy `take_along_axis`. */
+  takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor;
+  /** The adjoint of {@link Backend.takeAlongAxis}: adds `values` into zeros of `shape`. */
+  putAlongAxis(values: Tensor, indices: Tensor, axis: number, shape: Shape): Tensor;
+  softmax(x: Tensor, axis: number): Tensor;
+  logSoftmax(x: Tensor, axis: number): Tensor;
+  cast(x: Tensor, dtype: DType): Tensor;
+}

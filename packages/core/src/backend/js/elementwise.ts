@@ -1,0 +1,151 @@
+import type { BinaryKind, UnaryKind } from '../backend.js';
+import type { TypedArray } from '../../tensor/dtype.js';
+import { allocate } from '../../tensor/dtype.js';
+import type { Shape } from '../../tensor/shape.js';
+import { sizeOf, stridesOf } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+
+// Element-wise kernels are generated from one expression each. A generic loop calling
+// a per-element callback would share one call site between all ops and V8 would stop
+// inlining it; a generated function per op keeps every loop monomorphic and tight.
+
+const UNARY_EXPR: Record<UnaryKind, string> = {
+  neg: '-x',
+  exp: 'Math.exp(x)',
+  log: 'Math.log(x)',
+  log1p: 'Math.log1p(x)',
+  sqrt: 'Math.sqrt(x)',
+  abs: 'Math.abs(x)',
+  sign: 'x > 0 ? 1 : x < 0 ? -1 : 0',
+  tanh: 'Math.tanh(x)',
+  // Stable on both sides: never exponentiates a large positive number.
+  sigmoid: 'x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))',
+  relu: 'x > 0 ? x : 0',
+  softplus: 'x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))',
+  sin: 'Math.sin(x)',
+  cos: 'Math.cos(x)',
+  square: 'x * x',
+  reciprocal: '1 / x',
+  positive: 'x > 0 ? 1 : 0',
+  clamp: 'x < p0 ? p0 : x > p1 ? p1 : x',
+  inRange: 'x >= p0 && x <= p1 ? 1 : 0',
+};
+
+const BINARY_EXPR: Record<BinaryKind, string> = {
+  add: 'a + b',
+  sub: 'a - b',
+  mul: 'a * b',
+  div: 'a / b',
+  pow: 'Math.pow(a, b)',
+  maximum: 'a >= b ? a : b',
+  minimum: 'a <= b ? a : b',
+  equal: 'a === b ? 1 : 0',
+  notEqual: 'a !== b ? 1 : 0',
+  less: 'a < b ? 1 : 0',
+  lessEqual: 'a <= b ? 1 : 0',
+  greater: 'a > b ? 1 : 0',
+  greaterEqual: 'a >= b ? 1 : 0',
+};
+
+type UnaryLoop = (x: TypedArray, out: TypedArray, n: number, p0: number, p1: number) => void;
+type BinaryLoop = (a: TypedArray, ia: number, sa: number, b: TypedArray, ib: number, sb: number, out: TypedArray, io: number, n: number) => void;
+
+function compileUnary(expr: string): UnaryLoop {
+  return new Function('xs', 'out', 'n', 'p0', 'p1', `for (let i = 0; i < n; i++) { const x = xs[i]; out[i] = ${expr}; }`) as UnaryLoop;
+}
+
+// A strided inner loop: `sa`/`sb` are 0 (broadcast) or 1 (contiguous).
+function compileBinary(expr: string): BinaryLoop {
+  return new Function(
+    'as', 'ia', 'sa', 'bs', 'ib', 'sb', 'out', 'io', 'n',
+    `if (sa === 1 && sb === 1) { for (let i = 0; i < n; i++) { const a = as[ia + i], b = bs[ib + i]; out[io + i] = ${expr}; } }
+     else if (sb === 0) { const b = bs[ib]; for (let i = 0; i < n; i++) { const a = as[ia + i * sa]; out[io + i] = ${expr}; } }
+     else { const a0 = as[ia]; for (let i = 0; i < n; i++) { const a = sa === 0 ? a0 : as[ia + i], b = bs[ib + i]; out[io + i] = ${expr}; } }`,
+  ) as BinaryLoop;
+}
+
+const unaryLoops = Object.fromEntries(Object.entries(UNARY_EXPR).map(([k, e]) => [k, compileUnary(e)])) as Record<UnaryKind, UnaryLoop>;
+const binaryLoops = Object.fromEntries(Object.entries(BINARY_EXPR).map(([k, e]) => [k, compileBinary(e)])) as Record<BinaryKind, BinaryLoop>;
+
+/** Applies a unary element-wise function. */
+export function unary(kind: UnaryKind, x: Tensor, p0 = 0, p1 = 0): Tensor {
+  const out = allocate(x.dtype, x.size);
+  unaryLoops[kind](x.data, out, x.size, p0, p1);
+  return new Tensor(x.shape, out);
+}
+
+/** Strides of `shape` seen through broadcasting to `outShape` (0 along broadcast axes). */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const strides = stridesOf(shape);
+  const offset = outShape.length - shape.length;
+  return outShape.map((_, i) => (i < offset || shape[i - offset] === 1 ? 0 : strides[i - offset]));
+}
+
+/**
+ * Applies a binary element-wise function with NumPy broadcasting. The innermost axis is
+ * one tight loop; the outer axes are walked with an odometer, so broadcasting costs
+ * nothing per element.
+ */
+export function binary(kind: BinaryKind, a: Tensor, b: Tensor, outShape: Shape): Tensor {
+  const n = sizeOf(outShape);
+  const out = allocate(a.dtype, n);
+  const loop = binaryLoops[kind];
+  if (a.size === n && b.size === n) {
+    loop(a.data, 0, 1, b.data, 0, 1, out, 0, n);
+  } else if (b.size === 1 && a.size === n) {
+    loop(a.data, 0, 1, b.data, 0, 0, out, 0, n);
+  } else if (a.size === 1 && b.size === n) {
+    loop(a.data, 0, 0, b.data, 0, 1, out, 0, n);
+  } else {
+    const strides = [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)];
+    const last = outShape.length - 1;
+    const sa = strides[0][last], sb = strides[1][last];
+    forEachRow(outShape, strides, (inner, offsets, io) => loop(a.data, offsets[0], sa, b.data, offsets[1], sb, out, io, inner));
+  }
+  return new Tensor([...outShape], out);
+}
+
+/**
+ * Walks every row (all axes but the last) of `outShape`, calling `visit` with the row
+ * length, the starting offset of each operand (given its strides) and the output offset.
+ */
+export function forEachRow(
+  outShape: Shape,
+  operandStrides: readonly number[][],
+  visit: (inner: number, offsets: number[], outOffset: number) => void,
+): void {
+  const rank = outShape.length;
+  if (rank === 0) {
+    visit(1, operandStrides.map(() => 0), 0);
+    return;
+  }
+  const inner = outShape[rank - 1];
+  const rows = sizeOf(outShape) / Math.max(inner, 1);
+  if (inner === 0) return;
+  const index = new Array<number>(rank - 1).fill(0);
+  const offsets = operandStrides.map(() => 0);
+  for (let r = 0; r < rows; r++) {
+    visit(inner, offsets, r * inner);
+    for (let d = rank - 2; d >= 0; d--) {
+      index[d]++;
+      for (let k = 0; k < offsets.length; k++) offsets[k] += operandStrides[k][d];
+      if (index[d] < outShape[d]) break;
+      for (let k = 0; k < offsets.length; k++) offsets[k] -= operandStrides[k][d] * outShape[d];
+      index[d] = 0;
+    }
+  }
+}
+
+/** `cond ? a : b` element-wise, all three broadcast to `outShape`. */
+export function where(cond: Tensor, a: Tensor, b: Tensor, outShape: Shape): Tensor {
+  const n = sizeOf(outShape);
+  const out = allocate(a.dtype, n);
+  const c = cond.data, ad = a.data, bd = b.data;
+  const strides = [cond, a, b].map((t) => broadcastStrides(t.shape, outShape));
+  const last = outShape.length - 1;
+  const inner = strides.map((s) => (last >= 0 ? s[last] : 0));
+  forEachRow(outShape, strides, (len, [oc, oa, ob], io) => {
+    for (let i = 0; i < len; i++) out[io + i] = c[oc + i * inner[0]] !== 0 ? ad[oa + i * inner[1]] : bd[ob + i * inner[2]];
+  });
+  return new Tensor([...outShape], out);
+}

@@ -1,0 +1,172 @@
+import type { TypedArray } from '../../tensor/dtype.js';
+import { allocate } from '../../tensor/dtype.js';
+import type { Shape } from '../../tensor/shape.js';
+import { sizeOf } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { broadcastStrides } from './elementwise.js';
+
+// C[M,N] = op(A)[M,K] · op(B)[K,N]. Small products use direct loops ordered so the
+// innermost loop runs over contiguous memory. Large products follow the GotoBLAS
+// scheme: B is packed into KC×NR column panels and A into MR×KC row panels (one copy,
+// which also absorbs the transposes), and a 4×4 micro-kernel keeps 16 accumulators in
+// registers while streaming through both panels.
+
+const MR = 4;
+const NR = 4;
+const KC = 256;
+const MC = 64;
+const NC = 2048;
+const SMALL = 48 * 48 * 48;
+
+interface Operand {
+  data: TypedArray;
+  offset: number;
+  rowStride: number;
+  colStride: number;
+}
+
+let packA = new Float64Array(MC * KC);
+let packB = new Float64Array(KC * NC);
+
+/** Batched matrix product with broadcast batch axes; `transA`/`transB` transpose the last two axes. */
+export function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean, outShape: Shape): Tensor {
+  const rank = outShape.length;
+  const M = outShape[rank - 2];
+  const N = outShape[rank - 1];
+  const K = transA ? a.shape[a.rank - 2] : a.shape[a.rank - 1];
+  const out = allocate(a.dtype, sizeOf(outShape));
+  const batchShape = outShape.slice(0, -2);
+  const batches = sizeOf(batchShape);
+  const aStrides = broadcastStrides(a.shape.slice(0, -2), batchShape);
+  const bStrides = broadcastStrides(b.shape.slice(0, -2), batchShape);
+  const index = new Array<number>(batchShape.length).fill(0);
+  for (let batch = 0; batch < batches; batch++) {
+    let aOff = 0, bOff = 0;
+    for (let d = 0; d < index.length; d++) {
+      aOff += index[d] * aStrides[d];
+      bOff += index[d] * bStrides[d];
+    }
+    const A: Operand = transA ? { data: a.data, offset: aOff * M * K, rowStride: 1, colStride: M } : { data: a.data, offset: aOff * M * K, rowStride: K, colStride: 1 };
+    const B: Operand = transB ? { data: b.data, offset: bOff * K * N, rowStride: 1, colStride: K } : { data: b.data, offset: bOff * K * N, rowStride: N, colStride: 1 };
+    gemm(A, B, out, batch * M * N, M, N, K);
+    for (let d = index.length - 1; d >= 0; d--) {
+      if (++index[d] < batchShape[d]) break;
+      index[d] = 0;
+    }
+  }
+  return new Tensor([...outShape], out);
+}
+
+/** One product into `c` at `cOff` (which must hold zeros). */
+export function gemm(A: Operand, B: Operand, c: TypedArray, cOff: number, M: number, N: number, K: number): void {
+  if (M * N * K <= SMALL || M < MR || N < NR) gemmSmall(A, B, c, cOff, M, N, K);
+  else gemmBlocked(A, B, c, cOff, M, N, K);
+}
+
+function gemmSmall(A: Operand, B: Operand, c: TypedArray, cOff: number, M: number, N: number, K: number): void {
+  const a = A.data, b = B.data;
+  const ars = A.rowStride, acs = A.colStride, brs = B.rowStride, bcs = B.colStride;
+  if (bcs === 1) {
+    // Rows of B are contiguous: C[i,:] += A[i,k] · B[k,:].
+    for (let i = 0; i < M; i++) {
+      const ci = cOff + i * N;
+      for (let k = 0; k < K; k++) {
+        const aik = a[A.offset + i * ars + k * acs];
+        if (aik === 0) continue;
+        const bk = B.offset + k * brs;
+        for (let j = 0; j < N; j++) c[ci + j] += aik * b[bk + j];
+      }
+    }
+  } else {
+    // Columns of B are contiguous (B transposed): dot products along k.
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) {
+        let acc = 0;
+        const ai = A.offset + i * ars, bj = B.offset + j * bcs;
+        for (let k = 0; k < K; k++) acc += a[ai + k * acs] * b[bj + k * brs];
+        c[cOff + i * N + j] = acc;
+      }
+    }
+  }
+}
+
+function gemmBlocked(A: Operand, B: Operand, c: TypedArray, cOff: number, M: number, N: number, K: number): void {
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = Math.min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = Math.min(KC, K - pc);
+      packPanelsB(B, pc, kc, jc, nc);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = Math.min(MC, M - ic);
+        packPanelsA(A, ic, mc, pc, kc);
+        for (let jr = 0; jr < nc; jr += NR) {
+          for (let ir = 0; ir < mc; ir += MR) {
+            microKernel(kc, ir * kc, jr * kc, c, cOff + (ic + ir) * N + jc + jr, N, Math.min(MR, mc - ir), Math.min(NR, nc - jr));
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Packs B[pc:pc+kc, jc:jc+nc] as panels of NR columns, k-major within a panel, zero-padded. */
+function packPanelsB(B: Operand, pc: number, kc: number, jc: number, nc: number): void {
+  const need = kc * Math.ceil(nc / NR) * NR;
+  if (packB.length < need) packB = new Float64Array(need);
+  const b = B.data, rs = B.rowStride, cs = B.colStride;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const base = jr * kc;
+    const cols = Math.min(NR, nc - jr);
+    for (let k = 0; k < kc; k++) {
+      const src = B.offset + (pc + k) * rs + (jc + jr) * cs;
+      const dst = base + k * NR;
+      for (let j = 0; j < NR; j++) packB[dst + j] = j < cols ? b[src + j * cs] : 0;
+    }
+  }
+}
+
+/** Packs A[ic:ic+mc, pc:pc+kc] as panels of MR rows, k-major within a panel, zero-padded. */
+function packPanelsA(A: Operand, ic: number, mc: number, pc: number, kc: number): void {
+  const need = kc * Math.ceil(mc / MR) * MR;
+  if (packA.length < need) packA = new Float64Array(need);
+  const a = A.data, rs = A.rowStride, cs = A.colStride;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const base = ir * kc;
+    const rows = Math.min(MR, mc - ir);
+    for (let k = 0; k < kc; k++) {
+      const src = A.offset + (ic + ir) * rs + (pc + k) * cs;
+      const dst = base + k * MR;
+      for (let i = 0; i < MR; i++) packA[dst + i] = i < rows ? a[src + i * rs] : 0;
+    }
+  }
+}
+
+/** C[4×4 tile] += Apanel · Bpanel over `kc`; edge tiles write only `rows × cols`. */
+function microKernel(kc: number, aBase: number, bBase: number, c: TypedArray, cAt: number, ldc: number, rows: number, cols: number): void {
+  const pa = packA, pb = packB;
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let ia = aBase, ib = bBase;
+  for (let k = 0; k < kc; k++, ia += MR, ib += NR) {
+    const a0 = pa[ia], a1 = pa[ia + 1], a2 = pa[ia + 2], a3 = pa[ia + 3];
+    const b0 = pb[ib], b1 = pb[ib + 1], b2 = pb[ib + 2], b3 = pb[ib + 3];
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+  }
+  if (rows === MR && cols === NR) {
+    c[cAt] += c00; c[cAt + 1] += c01; c[cAt + 2] += c02; c[cAt + 3] += c03;
+    let r = cAt + ldc;
+    c[r] += c10; c[r + 1] += c11; c[r + 2] += c12; c[r + 3] += c13;
+    r += ldc;
+    c[r] += c20; c[r + 1] += c21; c[r + 2] += c22; c[r + 3] += c23;
+    r += ldc;
+    c[r] += c30; c[r + 1] += c31; c[r + 2] += c32; c[r + 3] += c33;
+    return;
+  }
+  const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) c[cAt + i * ldc + j] += tile[i * NR + j];
+}

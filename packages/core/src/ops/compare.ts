@@ -1,0 +1,55 @@
+import type { BinaryKind } from '../backend/backend.js';
+import { backend } from '../backend/current.js';
+import { broadcastShapes } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Op } from './op.js';
+import { defineOp } from './op.js';
+import type { TensorLike } from './operand.js';
+import { asTensors } from './operand.js';
+
+// Comparisons are not differentiable; they return 1 or 0 in the inputs' dtype, so a
+// mask multiplies a float tensor directly.
+
+function defineCompare(kind: BinaryKind): Op<void> {
+  return defineOp<void>({
+    name: kind,
+    differentiable: false,
+    forward: ([a, b]) => backend().binary(kind, a, b, broadcastShapes(kind, a.shape, b.shape)),
+  });
+}
+
+export const equalOp = defineCompare('equal');
+export const notEqualOp = defineCompare('notEqual');
+export const lessOp = defineCompare('less');
+export const lessEqualOp = defineCompare('lessEqual');
+export const greaterOp = defineCompare('greater');
+export const greaterEqualOp = defineCompare('greaterEqual');
+
+function run(op: Op<void>, a: TensorLike, b: TensorLike): Tensor {
+  return op.run(asTensors(op.spec.name, [a, b]), undefined)[0];
+}
+
+/** 1 where `a == b`, else 0. */
+export function equal(a: TensorLike, b: TensorLike): Tensor {
+  return run(equalOp, a, b);
+}
+/** 1 where `a != b`, else 0. */
+export function notEqual(a: TensorLike, b: TensorLike): Tensor {
+  return run(notEqualOp, a, b);
+}
+/** 1 where `a < b`, else 0. */
+export function less(a: TensorLike, b: TensorLike): Tensor {
+  return run(lessOp, a, b);
+}
+/** 1 where `a <= b`, else 0. */
+export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
+  return run(lessEqualOp, a, b);
+}
+/** 1 where `a > b`, else 0. */
+export function greater(a: TensorLike, b: TensorLike): Tensor {
+  return run(greaterOp, a, b);
+}
+/** 1 where `a >= b`, else 0. */
+export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
+  return run(greaterEqualOp, a, b);
+}

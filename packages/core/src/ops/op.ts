@@ -1,0 +1,109 @@
+import type { Tensor } from '../tensor/tensor.js';
+import { recordOp } from '../autograd/tape.js';
+import { checkFinite } from '../autograd/anomaly.js';
+
+/** What an op's backward rule can see of the forward call. */
+export interface OpContext<A> {
+  /** The op's inputs, as passed to `forward`. */
+  readonly inputs: readonly Tensor[];
+  /** The op's outputs. */
+  readonly outputs: readonly Tensor[];
+  /** The op's non-tensor arguments (axes, shapes, flags…). */
+  readonly attrs: A;
+  /** Whatever `forward` chose to save for a fast backward rule (see {@link ForwardResult}). */
+  readonly saved: unknown;
+}
+
+/** A forward that saves data for its backward rule returns its outputs with the saved value. */
+export interface ForwardResult {
+  outputs: Tensor[];
+  saved: unknown;
+}
+
+interface OpSpecBase<A> {
+  /** The name errors and anomaly reports use. */
+  readonly name: string;
+  /** Computes the outputs with kernels; must not read or write any tape. */
+  forward(inputs: readonly Tensor[], attrs: A): Tensor | Tensor[] | ForwardResult;
+}
+
+/**
+ * An op with a backward rule. `vjp` maps the cotangents of the outputs to cotangents of
+ * the inputs (`null` for inputs that get no gradient, such as indices). It must be
+ * written with differentiable ops so that gradients of gradients work; a cotangent may
+ * have a broadcast shape larger than its input — the tape sums it back in one place.
+ */
+export interface DifferentiableOpSpec<A> extends OpSpecBase<A> {
+  vjp(cotangents: readonly Tensor[], ctx: OpContext<A>): readonly (Tensor | null)[];
+}
+
+/** An op that no gradient flows through (comparisons, casts to integers, argmax…). */
+export interface NonDifferentiableOpSpec<A> extends OpSpecBase<A> {
+  readonly differentiable: false;
+}
+
+/** Either kind of op: an op without a `vjp` must say `differentiable: false`. */
+export type OpSpec<A> = DifferentiableOpSpec<A> | NonDifferentiableOpSpec<A>;
+
+/** A registered op: its spec plus a function that runs it and records it on active tapes. */
+export interface Op<A> {
+  readonly spec: OpSpec<A>;
+  /** Runs the op and returns all its outputs. */
+  run(inputs: readonly Tensor[], attrs: A): Tensor[];
+}
+
+const registry: OpSpec<unknown>[] = [];
+
+/**
+ * Every op defined so far (built-in ones and those of loaded packages or users), in
+ * definition order. Tests walk this list so that no op escapes the gradient checks.
+ */
+export function registeredOps(): readonly OpSpec<unknown>[] {
+  return registry;
+}
+
+/** True when the op has a backward rule. */
+export function isDifferentiable<A>(spec: OpSpec<A>): spec is DifferentiableOpSpec<A> {
+  return 'vjp' in spec;
+}
+
+/**
+ * Defines an op. This is the public extension point: fused kernels with hand-written
+ * backward rules are defined exactly like the built-in ops, and the same gradient
+ * checks apply to them.
+ *
+ * @example
+ * ```ts
+ * import { defineOp, mul, sub, fromStorage, tensor, grad, sum, type Tensor } from '@tapestry/core';
+ * // cube(x) = x³ with its own kernel and backward rule 3x²·g
+ * const cubeOp = defineOp<void>({
+ *   name: 'cube',
+ *   forward: ([x]) => {
+ *     const out = new Float64Array(x.size);
+ *     for (let i = 0; i < x.size; i++) out[i] = x.data[i] ** 3;
+ *     return fromStorage(x.shape, out);
+ *   },
+ *   vjp: ([g], { inputs: [x] }) => [mul(g, mul(3, mul(x, x)))],
+ * });
+ * const cube = (x: Tensor) => cubeOp.run([x], undefined)[0];
+ * grad((x: Tensor) => sum(cube(x)))(tensor([1, 2], { dtype: 'float64' })); // [3, 12]
+ * ```
+ */
+export function defineOp<A>(spec: OpSpec<A>): Op<A> {
+  const differentiable = isDifferentiable(spec);
+  registry.push(spec as OpSpec<unknown>);
+  return {
+    spec,
+    run(inputs, attrs) {
+      const result = spec.forward(inputs, attrs);
+      let outputs: Tensor[];
+      let saved: unknown;
+      if (Array.isArray(result)) outputs = result;
+      else if ('outputs' in result) ({ outputs, saved } = result);
+      else outputs = [result];
+      checkFinite(spec.name, inputs, outputs);
+      if (differentiable) recordOp(spec, inputs, outputs, attrs, saved);
+      return outputs;
+    },
+  };
+}
