@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import type { DType } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+import { sizeOf } from '../tensor/shape.js';
+import { tensor } from '../tensor/create.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/** Limits for generated shapes. */
+export interface ShapeConstraints {
+  minRank?: number;
+  maxRank?: number;
+  minDim?: number;
+  maxDim?: number;
+}
+
+/** Limits for generated values. */
+export interface ValueConstraints {
+  min?: number;
+  max?: number;
+  dtype?: DType;
+  /** Keep values at least this far from zero (for log, div, abs, relu kinks…). */
+  awayFromZero?: number;
+}
+
+/** Shapes of rank `minRank..maxRank` (default 0..3) with dimensions `minDim..maxDim` (default 1..4). */
+export function shapeArb(c: ShapeConstraints = {}): fc.Arbitrary<number[]> {
+  const { minRank = 0, maxRank = 3, minDim = 1, maxDim = 4 } = c;
+  return fc.array(fc.integer({ min: minDim, max: maxDim }), { minLength: minRank, maxLength: maxRank });
+}
+
+/**
+ * Two shapes that broadcast together: a shape, and a copy with some axes set to 1 and
+ * some leading axes dropped (either operand may be the smaller one).
+ */
+export function broadcastablePairArb(c: ShapeConstraints = {}): fc.Arbitrary<[number[], number[]]> {
+  return shapeArb(c).chain((shape) =>
+    fc
+      .tuple(
+        fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
+        fc.integer({ min: 0, max: shape.length }),
+        fc.boolean(),
+      )
+      .map(([ones, drop, swap]) => {
+        const other = shape.map((d, i) => (ones[i] ? 1 : d)).slice(drop);
+        return (swap ? [other, shape] : [shape, other]) as [number[], number[]];
+      }),
+  );
+}
+
+/** Values for a tensor of `shape`, as a float64 (default) tensor. */
+export function tensorArb(shape: Shape, c: ValueConstraints = {}): fc.Arbitrary<Tensor> {
+  const { min = -2, max = 2, dtype = 'float64', awayFromZero = 0 } = c;
+  const value = fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).filter((v) => Math.abs(v) >= awayFromZero);
+  const n = sizeOf(shape);
+  return fc.array(value, { minLength: n, maxLength: n }).map((data) => tensor(new Float64Array(data), { shape, dtype }));
+}
+
+/** A tensor of a random shape (see {@link shapeArb}) and random values. */
+export function anyTensorArb(shape: ShapeConstraints = {}, values: ValueConstraints = {}): fc.Arbitrary<Tensor> {
+  return shapeArb(shape).chain((s) => tensorArb(s, values));
+}
+
+/** Number of runs for property tests: `TAPESTRY_NUM_RUNS` when set (the nightly job), else `fallback`. */
+export function propertyRuns(fallback: number): number {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TAPESTRY_NUM_RUNS;
+  const n = env === undefined ? NaN : Number(env);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
