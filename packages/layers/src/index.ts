@@ -1,1 +1,8 @@
-export {};
+/**
+ * `@tapestry/layers`: parameters as plain trees, basic layers, losses, and recurrent
+ * cells as plugins — RNN, LSTM, GRU and any cell a user writes — unrolled by one `scan`,
+ * stacked, bidirectional, over variable-length batches.
+ *
+ * @packageDocumentation
+ */
+export * from './recurrent/index.js';

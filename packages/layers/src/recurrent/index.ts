@@ -1,0 +1,12 @@
+export * from './cell.js';
+export * from './scan.js';
+export * from './sequence-layer.js';
+export * from './combinators.js';
+export * from './modules.js';
+export * from './step-modules.js';
+export { rnnCell, type RnnCellOptions } from './cells/rnn.js';
+export { lstmCell, type LstmCarry, type LstmCellOptions } from './cells/lstm.js';
+export { gruCell, type GruCellOptions } from './cells/gru.js';
+export { initGateParams, projectInputs, recurrentProduct, type GateParams } from './cells/pytorch-params.js';
+export { lstmGates, lstmGatesComposed, lstmGatesOp } from './fused/lstm-gates.js';
+export { gruGates, gruGatesComposed, gruGatesOp } from './fused/gru-gates.js';
