@@ -42,7 +42,9 @@ export interface DecodeOptions {
 
 /** The JSON form of a vocabulary, as written by {@link Vocab.toJSON}. */
 export interface VocabJSON {
+  /** Identifies the file as a Tapestry vocabulary. */
   format: 'tapestry-vocab';
+  /** The layout version; readers reject versions they do not know. */
   version: 1;
   /** The tokenizer's name. */
   tokenizer: string;
