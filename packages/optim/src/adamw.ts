@@ -1,0 +1,20 @@
+import type { AdamOptions, AdamState } from './adam.js';
+import { adamFamily } from './adam.js';
+import type { Optimizer } from './optimizer.js';
+
+/**
+ * AdamW (Loshchilov & Hutter): Adam with decoupled weight decay. Each step first
+ * shrinks the parameter, `p ← p (1 − lr · weightDecay)`, then applies the Adam update
+ * with no L2 term in the gradient. `weightDecay` defaults to 1e-2, as in PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { adamw } from '@tapestry/optim';
+ * const opt = adamw({ lr: 1e-3, weightDecay: 0.1 });
+ * let state = opt.init(params);
+ * [params, state] = opt.step(grads, state, params);
+ * ```
+ */
+export function adamw(options: AdamOptions = {}): Optimizer<AdamState> {
+  return adamFamily('adamw', options, true);
+}

@@ -1,0 +1,30 @@
+import type { Tensor } from '@tapestry/core';
+import { fromStorage, mapTree } from '@tapestry/core';
+import { allocLike, floatData, pairLeaves } from './leaves.js';
+
+/**
+ * Returns `params + updates`, leaf by leaf, as new tensors; neither input is written.
+ * Throws naming the path when the trees' structures, shapes or dtypes differ.
+ *
+ * @example
+ * ```ts
+ * import { adam, applyUpdates } from '@tapestry/optim';
+ * const tx = adam({ lr: 1e-3 });
+ * let state = tx.init(params);
+ * const { updates, state: next } = tx.update(grads, state, params);
+ * params = applyUpdates(params, updates);
+ * state = next;
+ * ```
+ */
+export function applyUpdates<P>(params: P, updates: P): P {
+  const pairs = pairLeaves('applyUpdates', updates, params, 'update');
+  return mapTree(params, (p: Tensor, path: string) => addLeaf(p, pairs.get(path)!.grad)) as unknown as P;
+}
+
+function addLeaf(p: Tensor, u: Tensor): Tensor {
+  const out = allocLike(p);
+  const pd = floatData(p);
+  const ud = floatData(u);
+  for (let i = 0; i < out.length; i++) out[i] = pd[i] + ud[i];
+  return fromStorage(p.shape, out);
+}

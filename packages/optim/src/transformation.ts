@@ -1,0 +1,51 @@
+/**
+ * The one abstraction of this package: a gradient transformation, in the style of
+ * Optax. Optimizers, clipping and guards are all transformations, and {@link chain}
+ * composes them because every transformation maps updates to updates.
+ */
+
+/** What {@link GradientTransformation.update} returns. */
+export interface UpdateResult<P, S> {
+  /** The transformed updates, a tree with the structure of the incoming one. */
+  readonly updates: P;
+  /** The state to pass to the next call. */
+  readonly state: S;
+}
+
+/**
+ * A pure-looking pair of functions over parameter trees.
+ *
+ * - `init(params)` builds the state (step counts, moment buffers) for `params`.
+ * - `update(updates, state, params?)` transforms the incoming updates (the raw
+ *   gradients for the first transformation of a chain) and returns the new state.
+ *   The outgoing updates are *added* to the parameters by {@link applyUpdates}, so an
+ *   optimizer's updates already carry the minus sign and the learning rate.
+ *
+ * States of transformations that keep moment buffers own those buffers and update
+ * them in place: a state passed to `update` is consumed and must not be used again
+ * (doing so throws). Keep a snapshot with `cloneState` or `flattenState`.
+ *
+ * `params` is only needed by transformations that read the parameters (weight decay);
+ * `Optimizer.step` always passes it.
+ *
+ * @typeParam S - the state, plain data plus tensors.
+ *
+ * @example
+ * ```ts
+ * import { chain, clipByGlobalNorm, adam, applyUpdates } from '@tapestry/optim';
+ * const tx = chain(clipByGlobalNorm(5), adam({ lr: 2e-3 }));
+ * let state = tx.init(params);
+ * const { updates, state: next } = tx.update(grads, state, params);
+ * params = applyUpdates(params, updates);
+ * state = next;
+ * ```
+ */
+export interface GradientTransformation<S> {
+  /** Builds the initial state for a parameter tree. */
+  init<P>(params: P): S;
+  /** Transforms `updates` (a tree shaped like the parameters) and advances the state. */
+  update<P>(updates: P, state: S, params?: P): UpdateResult<P, S>;
+}
+
+/** The state type of a transformation. */
+export type StateOf<T> = T extends GradientTransformation<infer S> ? S : never;
