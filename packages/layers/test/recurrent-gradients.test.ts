@@ -2,19 +2,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng, add, grad, mul, sum, type Tensor } from '@tapestry/core';
 import { checkGradients, propertyRuns } from '@tapestry/core/testing';
-import { gruCell, lstmCell, rnnCell } from '../src/recurrent/index.js';
+import { gruCell, lstmCell, rnnCell, type Cell } from '../src/recurrent/index.js';
 import { gruGates, gruGatesComposed, lstmGates, lstmGatesComposed } from '../src/recurrent/index.js';
 import { expectCellGradients } from '../src/testing/index.js';
 
 describe('every built-in cell passes checkGradients through scan (forward, reverse, stacked, bidirectional, padded)', () => {
-  const cells = [
+  const cells: Cell<unknown, unknown>[] = [
     rnnCell({ hiddenSize: 3 }),
     rnnCell({ hiddenSize: 2, nonlinearity: 'relu' }),
     lstmCell({ hiddenSize: 3 }),
     lstmCell({ hiddenSize: 2, fused: false }),
     gruCell({ hiddenSize: 3 }),
     gruCell({ hiddenSize: 2, fused: false }),
-  ];
+  ] as Cell<unknown, unknown>[];
   for (const cell of cells) it(cell.name, () => expectCellGradients(cell, { numRuns: propertyRuns(6) }));
 });
 
