@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // `vitest --project core` runs one.
 export default defineConfig({
   test: {
-    projects: ['packages/*'],
+    projects: ['packages/*', 'golden'],
     testTimeout: 60_000,
   },
 });

@@ -10,3 +10,4 @@ export { gruCell, type GruCellOptions } from './cells/gru.js';
 export { initGateParams, projectInputs, recurrentProduct, type GateParams } from './cells/pytorch-params.js';
 export { lstmGates, lstmGatesComposed, lstmGatesOp } from './fused/lstm-gates.js';
 export { gruGates, gruGatesComposed, gruGatesOp } from './fused/gru-gates.js';
+export { peepholeLstmCell, type PeepholeParams } from './cells/examples/peephole-lstm.js';
