@@ -1,0 +1,85 @@
+import type { Tensor } from '@tapestry/core';
+import { ValueError, valueAndGrad } from '@tapestry/core';
+import type { LossFixture } from './golden-fixture.js';
+import { decodeLossFixture } from './golden-fixture.js';
+import type { Comparison } from './golden-compare.js';
+import { compareNumber, compareTensor } from './golden-compare.js';
+import { crossEntropy } from './cross-entropy.js';
+import { mseLoss } from './mse.js';
+import type { Reduction } from './reduction.js';
+
+/** The verdict of {@link runLossCase}. */
+export interface LossCaseResult {
+  /** The fixture's `case`, or `'?'` when it has none. */
+  readonly name: string;
+  /** True when the loss and every gradient match within `1e-9` relative (absolute floor `1e-12`). */
+  readonly ok: boolean;
+  /** One line per compared quantity, or what went wrong. */
+  readonly detail: string;
+}
+
+function reductionOf(config: LossFixture['config']): Reduction {
+  const r = config.reduction ?? 'mean';
+  if (r !== 'mean' && r !== 'sum') throw new ValueError(`config.reduction ${JSON.stringify(r)} is not supported (a golden loss is a scalar)`);
+  return r;
+}
+
+function numberOr(config: LossFixture['config'], key: string, fallback: number): number {
+  const v = config[key] ?? fallback;
+  if (typeof v !== 'number') throw new ValueError(`config.${key} must be a number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function runCrossEntropy(f: LossFixture): [Tensor, Record<string, Tensor>] {
+  const { config, inputs } = f;
+  if (config.weight !== undefined && config.weight !== null) throw new ValueError('config.weight (class weights) is not supported');
+  const options = {
+    reduction: reductionOf(config),
+    ignoreIndex: numberOr(config, 'ignore_index', -100),
+    labelSmoothing: numberOr(config, 'label_smoothing', 0),
+  };
+  const [value, grad] = valueAndGrad((logits: Tensor) => crossEntropy(logits, inputs.targets, options))(inputs.logits);
+  return [value, { logits: grad }];
+}
+
+function runMse(f: LossFixture): [Tensor, Record<string, Tensor>] {
+  const options = { reduction: reductionOf(f.config) };
+  const [value, [input, target]] = valueAndGrad((i: Tensor, t: Tensor) => mseLoss(i, t, options), { argnums: [0, 1] as const })(
+    f.inputs.input,
+    f.inputs.target,
+  );
+  return [value, { input, target }];
+}
+
+function check(f: LossFixture): Comparison[] {
+  const [value, grads] = f.module === 'cross_entropy' ? runCrossEntropy(f) : runMse(f);
+  const comparisons = [compareNumber('loss', value.item(), f.loss)];
+  for (const [key, expected] of Object.entries(f.grads)) comparisons.push(compareTensor(`grads.${key}`, grads[key], expected));
+  return comparisons;
+}
+
+/**
+ * Runs one golden loss fixture (already parsed from JSON): decodes it, computes the loss
+ * and its gradients in float64 with Tapestry, and compares both with the stored values
+ * to `1e-9` relative with an absolute floor of `1e-12`. Never throws: a malformed
+ * fixture or a failing computation is a verdict with `ok: false`.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { runLossCase } from '@tapestry/layers';
+ * const verdict = runLossCase(JSON.parse(readFileSync('loss_mse.json', 'utf8')));
+ * console.log(`${verdict.ok ? 'PASS' : 'FAIL'} ${verdict.name}: ${verdict.detail}`);
+ * ```
+ */
+export function runLossCase(fixture: unknown): LossCaseResult {
+  const name = typeof fixture === 'object' && fixture !== null && typeof (fixture as { case?: unknown }).case === 'string' ? (fixture as { case: string }).case : '?';
+  const decoded = decodeLossFixture(fixture);
+  if (decoded._tag === 'Left') return { name, ok: false, detail: `malformed fixture: ${decoded.left}` };
+  try {
+    const comparisons = check(decoded.right);
+    return { name, ok: comparisons.every((c) => c.ok), detail: comparisons.map((c) => c.detail).join('; ') };
+  } catch (e) {
+    return { name, ok: false, detail: `error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` };
+  }
+}
