@@ -28,6 +28,7 @@ export { slice, sliceAxis, index, pad, concat, stack, split, unstack } from './o
 export { gather, scatterAdd, takeAlongAxis, putAlongAxis } from './ops/gather.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { cast } from './ops/cast.js';
+export { oneHot } from './ops/one-hot.js';
 export { noGrad, isRecording, Tape, withTape, type TapeEntry } from './autograd/tape.js';
 export { detectAnomaly } from './autograd/anomaly.js';
 export { stopGradient } from './autograd/stop-gradient.js';

@@ -6,7 +6,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { defineOp } from './op.js';
 import { requireInt } from './operand.js';
 
-function checkIndices(op: string, indices: Tensor, size: number): void {
+/** Throws unless `indices` is int32 with every value in `[0, size)`; the error names `op`. */
+export function checkIndices(op: string, indices: Tensor, size: number): void {
   requireInt(op, 'indices', indices);
   const idx = indices.data;
   for (let i = 0; i < idx.length; i++) {
@@ -50,6 +51,8 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
 
 /** Adds the slices of `updates` into a zero tensor with `size` entries along `axis`, at `indices` (the adjoint of {@link gather}). */
 export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, size: number): Tensor {
+  // `axis` counts in the output, whose rank is updates.rank − indices.rank + 1.
+  axis = normalizeAxis('scatterAdd', axis, updates.rank - indices.rank + 1);
   checkIndices('scatterAdd', indices, size);
   const expected = updates.shape.slice(axis, axis + indices.rank);
   if (expected.length !== indices.rank || expected.some((d, i) => d !== indices.shape[i])) {

@@ -151,7 +151,10 @@ export class Rng {
   /** Draws an index from unnormalised non-negative `weights`. */
   categorical(weights: ArrayLike<number>): number {
     let total = 0;
-    for (let i = 0; i < weights.length; i++) total += weights[i];
+    for (let i = 0; i < weights.length; i++) {
+      if (!(weights[i] >= 0)) throw new ValueError(`Rng.categorical: weight ${i} is ${weights[i]}; weights must be non-negative`);
+      total += weights[i];
+    }
     if (!(total > 0) || !Number.isFinite(total)) throw new ValueError('Rng.categorical: weights must be finite, non-negative and not all zero');
     let u = this.nextFloat() * total;
     for (let i = 0; i < weights.length; i++) {

@@ -29,22 +29,28 @@ export function shapeArb(c: ShapeConstraints = {}): fc.Arbitrary<number[]> {
 }
 
 /**
- * Two shapes that broadcast together: a shape, and a copy with some axes set to 1 and
- * some leading axes dropped (either operand may be the smaller one).
+ * `count` shapes that broadcast together. A base shape is drawn; each operand then
+ * keeps every axis, or sets it to 1, independently (so `[3,1]` with `[1,4]` occurs),
+ * and may drop some leading axes.
+ *
+ * @example
+ * ```ts
+ * import fc from 'fast-check';
+ * import { broadcastableShapesArb } from '@tapestry/core/testing';
+ * fc.sample(broadcastableShapesArb(3), 1); // e.g. [[[2,1,4],[4],[2,3,1]]]
+ * ```
  */
-export function broadcastablePairArb(c: ShapeConstraints = {}): fc.Arbitrary<[number[], number[]]> {
-  return shapeArb(c).chain((shape) =>
+export function broadcastableShapesArb(count: number, c: ShapeConstraints = {}): fc.Arbitrary<number[][]> {
+  const one = (shape: number[]): fc.Arbitrary<number[]> =>
     fc
-      .tuple(
-        fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
-        fc.integer({ min: 0, max: shape.length }),
-        fc.boolean(),
-      )
-      .map(([ones, drop, swap]) => {
-        const other = shape.map((d, i) => (ones[i] ? 1 : d)).slice(drop);
-        return (swap ? [other, shape] : [shape, other]) as [number[], number[]];
-      }),
-  );
+      .tuple(fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }), fc.integer({ min: 0, max: shape.length }))
+      .map(([ones, drop]) => shape.map((d, i) => (ones[i] ? 1 : d)).slice(Math.min(drop, Math.max(0, shape.length - (c.minRank ?? 0)))));
+  return shapeArb(c).chain((shape) => fc.tuple(...Array.from({ length: count }, () => one(shape))));
+}
+
+/** Two shapes that broadcast together (see {@link broadcastableShapesArb}). */
+export function broadcastablePairArb(c: ShapeConstraints = {}): fc.Arbitrary<[number[], number[]]> {
+  return broadcastableShapesArb(2, c).map(([a, b]) => [a, b] as [number[], number[]]);
 }
 
 /** Values for a tensor of `shape`, as a float64 (default) tensor. */

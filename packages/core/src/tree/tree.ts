@@ -40,11 +40,8 @@ export function mapTree<T, L>(tree: T, fn: (leaf: Tensor, path: string) => L): M
   const visit = (node: unknown, path: string): unknown => {
     if (isLeaf(node)) return fn(node, path);
     if (Array.isArray(node)) return node.map((child, i) => visit(child, join(path, String(i))));
-    if (node !== null && typeof node === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, child] of Object.entries(node)) out[k] = visit(child, join(path, k));
-      return out;
-    }
+    // fromEntries defines own properties, so even a key named `__proto__` stays a key.
+    if (node !== null && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, child]) => [k, visit(child, join(path, k))]));
     return node;
   };
   return visit(tree, '') as MapLeaves<T, L>;
@@ -94,21 +91,28 @@ export function leaves(tree: unknown): Tensor[] {
 
 /**
  * Rebuilds a tree from dotted paths. Objects whose keys are exactly `0..n-1` become
- * arrays, so `unflatten(flatten(t))` has the structure of `t`.
+ * arrays, so `unflatten(flatten(t))` has the structure of `t` (empty containers, which
+ * hold no tensor, and objects whose keys are exactly `0..n-1` cannot be told apart from
+ * nothing and from arrays). A path given twice, or both as a leaf and as a prefix of
+ * another path, throws a {@link ShapeError}.
  */
 export function unflatten(entries: Iterable<PathLeaf> | Record<string, Tensor>): Tree {
   const list: PathLeaf[] = Symbol.iterator in entries ? [...(entries as Iterable<PathLeaf>)] : Object.entries(entries).map(([path, leaf]) => ({ path, leaf }));
   if (list.length === 1 && list[0].path === '') return list[0].leaf;
-  const root: Record<string, unknown> = {};
+  // Null-prototype nodes: a path such as `__proto__.x` or `constructor` from a
+  // checkpoint is an ordinary key here, never a route into Object.prototype.
+  const root: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const { path, leaf } of list) {
     const parts = path.split('.');
     let node = root;
     for (const part of parts.slice(0, -1)) {
-      const next = node[part];
+      const next = Object.hasOwn(node, part) ? node[part] : undefined;
       if (isLeaf(next)) throw new ShapeError(`unflatten: '${path}' nests inside a tensor`);
-      node = (next as Record<string, unknown> | undefined) ?? (node[part] = {});
+      node = (next as Record<string, unknown> | undefined) ?? (node[part] = Object.create(null) as Record<string, unknown>);
     }
-    node[parts[parts.length - 1]] = leaf;
+    const last = parts[parts.length - 1];
+    if (Object.hasOwn(node, last)) throw new ShapeError(`unflatten: '${path}' is given twice, or also as a prefix of another path`);
+    node[last] = leaf;
   }
   const toArrays = (node: unknown): unknown => {
     if (isLeaf(node) || node === null || typeof node !== 'object') return node;

@@ -37,8 +37,9 @@ const BINARY_EXPR: Record<BinaryKind, string> = {
   mul: 'a * b',
   div: 'a / b',
   pow: 'Math.pow(a, b)',
-  maximum: 'a >= b ? a : b',
-  minimum: 'a <= b ? a : b',
+  // NaN in either operand propagates (as in NumPy and PyTorch).
+  maximum: 'a >= b || a !== a ? a : b',
+  minimum: 'a <= b || a !== a ? a : b',
   equal: 'a === b ? 1 : 0',
   notEqual: 'a !== b ? 1 : 0',
   less: 'a < b ? 1 : 0',

@@ -72,7 +72,6 @@ function gemmSmall(A: Operand, B: Operand, c: TypedArray, cOff: number, M: numbe
       const ci = cOff + i * N;
       for (let k = 0; k < K; k++) {
         const aik = a[A.offset + i * ars + k * acs];
-        if (aik === 0) continue;
         const bk = B.offset + k * brs;
         for (let j = 0; j < N; j++) c[ci + j] += aik * b[bk + j];
       }
