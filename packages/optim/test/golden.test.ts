@@ -33,3 +33,33 @@ describe('golden optimizer and clip_grad_norm fixtures (float64, 1e-12 relative)
     });
   }
 });
+
+describe('the golden runner', () => {
+  it('also runs the fixtures in float32 (at the float32 tolerance)', () => {
+    for (const file of files) for (const r of runOptimizerCase(load(file), { dtype: 'float32' })) expect(r.ok, `${r.name}: ${r.detail}`).toBe(true);
+  });
+
+  it('reports a step that does not match, naming the element', () => {
+    const fixture = load('optim_adam.json');
+    const after = fixture.params_after_step as { w: { data: number[] } }[];
+    after[2].w.data[4] *= 1 + 1e-10;
+    const results = runOptimizerCase(fixture);
+    expect(results.map((r) => r.ok)).toEqual([true, true, false, true, true]);
+    expect(results[2].name).toBe('optim_adam step 3');
+    expect(results[2].detail).toContain("first mismatch 'w'[4]");
+  });
+
+  it('reports a wrong total norm', () => {
+    const fixture = { ...load('clip_grad_norm.json'), total_norm: 2.85 };
+    expect(runOptimizerCase(fixture).map((r) => [r.name, r.ok])).toEqual([
+      ['clip_grad_norm grads_out', true],
+      ['clip_grad_norm total_norm', false],
+    ]);
+  });
+
+  it('returns a failed result, not an exception, for a fixture it cannot run', () => {
+    expect(runOptimizerCase({ case: 'x', kind: 'recurrent' })).toEqual([{ name: 'x', ok: false, detail: "kind 'recurrent' is not one of optimizer, clip_grad_norm" }]);
+    expect(runOptimizerCase({ ...load('optim_sgd.json'), module: 'LBFGS' })[0]).toMatchObject({ ok: false, detail: "unknown optimizer module 'LBFGS'" });
+    expect(runOptimizerCase(null)[0]).toMatchObject({ name: '(unnamed case)', ok: false });
+  });
+});
