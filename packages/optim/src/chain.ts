@@ -33,7 +33,7 @@ export function chain<T extends readonly GradientTransformation<unknown>[]>(...t
 /**
  * Like {@link chain}, but the parts are named and so are their states, which reads
  * better in logs and in checkpoint names (`adam.mu.fc.weight`). Parts run in the
- * object's key order.
+ * object's key order (JavaScript lists integer-like keys first, so use names).
  *
  * @example
  * ```ts
