@@ -50,8 +50,10 @@ export class Tape {
   }
 }
 
-const activeTapes: Tape[] = [];
-let disabledDepth = 0;
+// The tapes currently recording, innermost last. `noGrad` swaps in an empty list, so the
+// tapes outside it record nothing while a transform started inside it still records on
+// its own tape.
+let activeTapes: Tape[] = [];
 
 /** Called by every differentiable op after its forward: offers the application to each active tape. */
 export function recordOp(
@@ -61,24 +63,28 @@ export function recordOp(
   attrs: unknown,
   saved: unknown,
 ): void {
-  if (activeTapes.length === 0 || disabledDepth > 0) return;
+  const tapes = activeTapes;
+  if (tapes.length === 0) return;
   const entry: TapeEntry = { spec: spec as DifferentiableOpSpec<unknown>, inputs, outputs, attrs, saved };
-  for (const tape of activeTapes) tape.offer(entry);
+  for (let i = 0; i < tapes.length; i++) tapes[i].offer(entry);
 }
 
 /** Runs `fn` with `tape` recording (in addition to any tapes already active). */
 export function withTape<T>(tape: Tape, fn: () => T): T {
-  activeTapes.push(tape);
+  const tapes = activeTapes;
+  tapes.push(tape);
   try {
     return fn();
   } finally {
-    activeTapes.splice(activeTapes.lastIndexOf(tape), 1);
+    tapes.splice(tapes.lastIndexOf(tape), 1);
   }
 }
 
 /**
- * Runs `fn` without recording on any tape: for evaluation, sampling and parameter
- * updates, where no gradient is wanted and recording would only cost memory.
+ * Runs `fn` without recording on any tape active outside it: for evaluation, sampling
+ * and parameter updates, where no gradient is wanted and recording would only cost
+ * memory. A transform called inside `fn` (e.g. `grad`) still works: it records on its
+ * own tape.
  *
  * @example
  * ```ts
@@ -87,17 +93,17 @@ export function withTape<T>(tape: Tape, fn: () => T): T {
  * ```
  */
 export function noGrad<T>(fn: () => T): T {
-  disabledDepth++;
+  const outer = activeTapes;
+  activeTapes = [];
   try {
     return fn();
   } finally {
-    disabledDepth--;
+    activeTapes = outer;
   }
 }
 
 /** True when an op run now would be offered to some tape (used by fused ops to pick a backward path). */
 export function isRecording(): boolean {
-  if (disabledDepth > 0) return false;
   for (const tape of activeTapes) if (!tape.paused) return true;
   return false;
 }
