@@ -7,8 +7,9 @@ let enabled = false;
 /**
  * Runs `fn` with anomaly detection: every op (forward and backward) checks its outputs,
  * and the first one that produces NaN or ±Infinity throws an {@link AnomalyError}
- * naming the op and its input shapes. Off by default because the check reads every
- * output element.
+ * naming the op and its input shapes — and, during a reverse sweep, the forward op
+ * whose backward rule ran it. Without it, NaN and Infinity propagate silently as in
+ * IEEE arithmetic. Off by default because the check reads every output element.
  *
  * @example
  * ```ts
@@ -26,6 +27,18 @@ export function detectAnomaly<T>(fn: () => T): T {
   }
 }
 
+let backwardOf: string | undefined;
+
+/**
+ * Tells anomaly reports which op's backward rule is running (`undefined` outside the
+ * reverse sweep); returns the previous value so the sweep can restore it.
+ */
+export function setBackwardContext(op: string | undefined): string | undefined {
+  const previous = backwardOf;
+  backwardOf = op;
+  return previous;
+}
+
 /** Throws when anomaly detection is on and an output of `op` is not finite. */
 export function checkFinite(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
   if (!enabled) return;
@@ -34,7 +47,8 @@ export function checkFinite(op: string, inputs: readonly Tensor[], outputs: read
     for (let i = 0; i < data.length; i++) {
       if (!Number.isFinite(data[i])) {
         const shapes = inputs.map((t) => formatShape(t.shape)).join(', ');
-        throw new AnomalyError(`${op} produced ${data[i]} at flat index ${i} of its output ${formatShape(out.shape)} (inputs: ${shapes})`);
+        const during = backwardOf === undefined ? '' : ` in the backward rule of ${backwardOf}`;
+        throw new AnomalyError(`${op}${during} produced ${data[i]} at flat index ${i} of its output ${formatShape(out.shape)} (inputs: ${shapes})`);
       }
     }
   }

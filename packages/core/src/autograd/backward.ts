@@ -6,7 +6,7 @@ import { isFloat } from '../tensor/dtype.js';
 import { zerosLike } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkFinite } from './anomaly.js';
+import { checkFinite, setBackwardContext } from './anomaly.js';
 import type { Tape } from './tape.js';
 
 /**
@@ -55,7 +55,13 @@ export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly T
       if (!any) continue;
       for (const o of entry.outputs) if (!keep.has(o.id)) cotangents.delete(o.id);
       const filled = outCts.map((g, i) => g ?? zerosLike(entry.outputs[i]));
-      const inCts = entry.spec.vjp(filled, entry);
+      const outer = setBackwardContext(entry.spec.name);
+      let inCts: readonly (Tensor | null)[];
+      try {
+        inCts = entry.spec.vjp(filled, entry);
+      } finally {
+        setBackwardContext(outer);
+      }
       checkFinite(`${entry.spec.name} (backward)`, filled, inCts.filter((g): g is Tensor => g !== null));
       entry.inputs.forEach((x, i) => {
         const g = inCts[i];

@@ -3,7 +3,7 @@ import { sum } from '../ops/reduce.js';
 import { mul } from '../ops/arithmetic.js';
 import { isFloat } from '../tensor/dtype.js';
 import { onesLike } from '../tensor/create.js';
-import { formatShape } from '../tensor/shape.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { MapLeaves } from '../tree/tree.js';
 import { flatten, leaves, mapTree } from '../tree/tree.js';
@@ -128,8 +128,9 @@ export function vjp<A extends unknown[], R>(f: (...args: A) => R, ...primals: A)
     const cts = flatten(cotangent);
     if (outs.length !== cts.length) throw new GradientError(`vjp: cotangent has ${cts.length} tensors, output has ${outs.length}`);
     outs.forEach((o, i) => {
-      if (formatShape(o.leaf.shape) !== formatShape(cts[i].leaf.shape)) {
-        throw new GradientError(`vjp: cotangent at '${o.path}' has shape ${formatShape(cts[i].leaf.shape)}, output has ${formatShape(o.leaf.shape)}`);
+      const ct = cts[i].leaf;
+      if (!shapesEqual(o.leaf.shape, ct.shape) || o.leaf.dtype !== ct.dtype) {
+        throw new GradientError(`vjp: cotangent at '${o.path}' is ${ct.dtype} ${formatShape(ct.shape)}, output is ${o.leaf.dtype} ${formatShape(o.leaf.shape)}`);
       }
     });
     const g = backward(tape, outs.map((o) => o.leaf), cts.map((c) => c.leaf), leaves(primals));

@@ -1,7 +1,7 @@
 import { backend } from '../backend/current.js';
 import { ShapeError } from '../errors.js';
 import type { Shape } from '../tensor/shape.js';
-import { formatShape, normalizeAxis } from '../tensor/shape.js';
+import { formatShape, normalizeAxis, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { defineOp } from './op.js';
 import { requireInt } from './operand.js';
@@ -44,7 +44,7 @@ export const scatterAddOp = defineOp<{ axis: number; size: number }>({
  * ```
  */
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
-  const a = normalizeAxis('gather', axis, x.rank);
+  const a = normalizeAxis('gather', axis, x.shape);
   checkIndices('gather', indices, x.shape[a]);
   return gatherOp.run([x, indices], { axis: a })[0];
 }
@@ -52,6 +52,7 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
 /** Adds the slices of `updates` into a zero tensor with `size` entries along `axis`, at `indices` (the adjoint of {@link gather}). */
 export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, size: number): Tensor {
   // `axis` counts in the output, whose rank is updates.rank − indices.rank + 1.
+  if (!Number.isInteger(size) || size < 0) throw new ShapeError(`scatterAdd: size must be a non-negative integer, got ${size}`);
   axis = normalizeAxis('scatterAdd', axis, updates.rank - indices.rank + 1);
   checkIndices('scatterAdd', indices, size);
   const expected = updates.shape.slice(axis, axis + indices.rank);
@@ -85,14 +86,17 @@ function checkAlong(op: string, shape: Shape, indices: Tensor, axis: number): vo
  * logit of each target class: `takeAlongAxis(logits, targets[:, None], 1)`.
  */
 export function takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor {
-  const a = normalizeAxis('takeAlongAxis', axis, x.rank);
+  const a = normalizeAxis('takeAlongAxis', axis, x.shape);
   checkAlong('takeAlongAxis', x.shape, indices, a);
   return takeAlongAxisOp.run([x, indices], { axis: a })[0];
 }
 
 /** Adds `values` at `indices` along `axis` into zeros of `shape` (the adjoint of {@link takeAlongAxis}). */
 export function putAlongAxis(values: Tensor, indices: Tensor, axis: number, shape: Shape): Tensor {
-  const a = normalizeAxis('putAlongAxis', axis, shape.length);
+  const a = normalizeAxis('putAlongAxis', axis, shape);
   checkAlong('putAlongAxis', shape, indices, a);
+  if (!shapesEqual(values.shape, indices.shape)) {
+    throw new ShapeError(`putAlongAxis: values ${formatShape(values.shape)} and indices ${formatShape(indices.shape)} differ`);
+  }
   return putAlongAxisOp.run([values, indices], { axis: a, shape: [...shape] })[0];
 }

@@ -22,7 +22,7 @@ export function slice(x: Tensor, starts: readonly number[], sizes: readonly numb
   }
   const resolved = sizes.map((s, i) => (s === -1 ? x.shape[i] - starts[i] : s));
   starts.forEach((s, i) => {
-    if (!Number.isInteger(s) || s < 0 || resolved[i] < 0 || s + resolved[i] > x.shape[i]) {
+    if (!Number.isInteger(s) || !Number.isInteger(resolved[i]) || s < 0 || resolved[i] < 0 || s + resolved[i] > x.shape[i]) {
       throw new ShapeError(`slice: block at [${starts.join(',')}] of size [${sizes.join(',')}] is outside ${formatShape(x.shape)}`);
     }
   });
@@ -32,7 +32,7 @@ export function slice(x: Tensor, starts: readonly number[], sizes: readonly numb
 
 /** Elements `start .. end-1` along one axis (negative indices count from the end). */
 export function sliceAxis(x: Tensor, axis: number, start: number, end?: number): Tensor {
-  const a = normalizeAxis('sliceAxis', axis, x.rank);
+  const a = normalizeAxis('sliceAxis', axis, x.shape);
   const n = x.shape[a];
   const s = start < 0 ? start + n : start;
   const e = end === undefined ? n : end < 0 ? end + n : end;
@@ -43,7 +43,7 @@ export function sliceAxis(x: Tensor, axis: number, start: number, end?: number):
 
 /** Element `i` along `axis`, with that axis removed (`x[:, i]` for axis 1). */
 export function index(x: Tensor, axis: number, i: number): Tensor {
-  const a = normalizeAxis('index', axis, x.rank);
+  const a = normalizeAxis('index', axis, x.shape);
   const n = x.shape[a];
   const at = i < 0 ? i + n : i;
   if (!Number.isInteger(at) || at < 0 || at >= n) throw new ShapeError(`index: ${i} is out of range for axis ${a} of ${formatShape(x.shape)}`);
@@ -81,7 +81,7 @@ export const concatOp = defineOp<{ axis: number }>({
 /** Joins tensors along an existing axis; all other dimensions must agree. */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (xs.length === 0) throw new ShapeError('concat: needs at least one tensor');
-  const a = normalizeAxis('concat', axis, xs[0].rank);
+  const a = normalizeAxis('concat', axis, xs[0].shape);
   const ref: Shape = xs[0].shape;
   for (const x of xs) {
     if (x.rank !== ref.length || x.shape.some((d, i) => i !== a && d !== ref[i])) {
@@ -107,7 +107,7 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
 
 /** Splits `x` along `axis` into `sections` equal parts, or into parts of the given sizes. */
 export function split(x: Tensor, sections: number | readonly number[], axis = 0): Tensor[] {
-  const a = normalizeAxis('split', axis, x.rank);
+  const a = normalizeAxis('split', axis, x.shape);
   const n = x.shape[a];
   let sizes: number[];
   if (typeof sections === 'number') {
@@ -117,8 +117,8 @@ export function split(x: Tensor, sections: number | readonly number[], axis = 0)
     sizes = new Array<number>(sections).fill(n / sections);
   } else {
     sizes = [...sections];
-    if (sizes.reduce((s, d) => s + d, 0) !== n) {
-      throw new ShapeError(`split: sizes [${sizes.join(',')}] do not add up to ${n} (axis ${a} of ${formatShape(x.shape)})`);
+    if (sizes.some((d) => !Number.isInteger(d) || d < 0) || sizes.reduce((s, d) => s + d, 0) !== n) {
+      throw new ShapeError(`split: sizes [${sizes.join(',')}] are not non-negative integers adding up to ${n} (axis ${a} of ${formatShape(x.shape)})`);
     }
   }
   let at = 0;
@@ -131,6 +131,6 @@ export function split(x: Tensor, sections: number | readonly number[], axis = 0)
 
 /** Splits `x` into its slices along `axis`, removing that axis (the inverse of {@link stack}). */
 export function unstack(x: Tensor, axis = 0): Tensor[] {
-  const a = normalizeAxis('unstack', axis, x.rank);
+  const a = normalizeAxis('unstack', axis, x.shape);
   return Array.from({ length: x.shape[a] }, (_, i) => index(x, a, i));
 }

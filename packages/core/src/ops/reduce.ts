@@ -51,7 +51,7 @@ export const minOp = defineOp<ReduceAttrs>({
 
 function runReduce(kind: ReduceKind, x: Tensor, axes: Axes, keepdims: boolean): Tensor {
   const op = kind === 'sum' ? sumOp : kind === 'max' ? maxOp : minOp;
-  const resolved = normalizeAxes(kind, axes, x.rank);
+  const resolved = normalizeAxes(kind, axes, x.shape);
   if (resolved.length === 0) return x;
   return op.run([x], { axes: resolved, keepdims })[0];
 }
@@ -73,14 +73,14 @@ export function min(x: Tensor, axes?: Axes, keepdims = false): Tensor {
 
 /** Mean over `axes` (all when omitted). */
 export function mean(x: Tensor, axes?: Axes, keepdims = false): Tensor {
-  const resolved = normalizeAxes('mean', axes, x.rank);
+  const resolved = normalizeAxes('mean', axes, x.shape);
   const count = sizeOf(resolved.map((a) => x.shape[a]));
   return div(sum(x, resolved, keepdims), count);
 }
 
 /** `log Σ exp(x)` over `axes`, computed as `m + log Σ exp(x − m)` with `m` the maximum, so it never overflows. */
 export function logsumexp(x: Tensor, axes?: Axes, keepdims = false): Tensor {
-  const resolved = normalizeAxes('logsumexp', axes, x.rank);
+  const resolved = normalizeAxes('logsumexp', axes, x.shape);
   // The shift is a constant for differentiation: the exact gradient is softmax(x).
   const m = stopGradient(max(x, resolved, true));
   const out = add(log(sum(exp(sub(x, m)), resolved, true)), m);
@@ -92,10 +92,10 @@ export const argminOp = defineOp<{ axis: number }>({ name: 'argmin', differentia
 
 /** Index (int32) of the largest element along `axis`; the first on ties. */
 export function argmax(x: Tensor, axis = -1): Tensor {
-  return argmaxOp.run([x], { axis: normalizeAxis('argmax', axis, x.rank) })[0];
+  return argmaxOp.run([x], { axis: normalizeAxis('argmax', axis, x.shape) })[0];
 }
 
 /** Index (int32) of the smallest element along `axis`; the first on ties. */
 export function argmin(x: Tensor, axis = -1): Tensor {
-  return argminOp.run([x], { axis: normalizeAxis('argmin', axis, x.rank) })[0];
+  return argminOp.run([x], { axis: normalizeAxis('argmin', axis, x.shape) })[0];
 }

@@ -50,7 +50,7 @@ export const permuteOp = defineOp<{ perm: number[] }>({
 
 /** Reorders axes: output axis `i` is input axis `perm[i]`. */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
-  const resolved = perm.map((p) => normalizeAxis('permute', p, x.rank));
+  const resolved = perm.map((p) => normalizeAxis('permute', p, x.shape));
   if (resolved.length !== x.rank || new Set(resolved).size !== x.rank) {
     throw new ShapeError(`permute: [${perm.join(',')}] is not a permutation of the axes of ${formatShape(x.shape)}`);
   }
@@ -61,8 +61,8 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
 /** Swaps two axes (by default the last two: the matrix transpose). */
 export function transpose(x: Tensor, axis1 = -2, axis2 = -1): Tensor {
   if (x.rank < 2 && axis1 === -2) throw new ShapeError(`transpose: needs rank >= 2, got ${formatShape(x.shape)}`);
-  const a = normalizeAxis('transpose', axis1, x.rank);
-  const b = normalizeAxis('transpose', axis2, x.rank);
+  const a = normalizeAxis('transpose', axis1, x.shape);
+  const b = normalizeAxis('transpose', axis2, x.shape);
   const perm = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
   return permute(x, perm);
 }
@@ -93,7 +93,7 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
 /** Removes size-1 axes: the given ones (which must have size 1), or all of them. */
 export function squeeze(x: Tensor, axes?: number | readonly number[]): Tensor {
   if (axes === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
-  const list = (typeof axes === 'number' ? [axes] : axes).map((a) => normalizeAxis('squeeze', a, x.rank));
+  const list = (typeof axes === 'number' ? [axes] : axes).map((a) => normalizeAxis('squeeze', a, x.shape));
   for (const a of list) {
     if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of ${formatShape(x.shape)} has size ${x.shape[a]}, not 1`);
   }

@@ -22,11 +22,11 @@ export const logSoftmaxOp = defineOp<{ axis: number }>({
 /** Softmax along `axis` (default: last), stable for large inputs. */
 export function softmax(x: Tensor, axis = -1): Tensor {
   requireFloat('softmax', x);
-  return softmaxOp.run([x], { axis: normalizeAxis('softmax', axis, x.rank) })[0];
+  return softmaxOp.run([x], { axis: normalizeAxis('softmax', axis, x.shape) })[0];
 }
 
 /** Log-softmax along `axis` (default: last), stable for large inputs. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   requireFloat('logSoftmax', x);
-  return logSoftmaxOp.run([x], { axis: normalizeAxis('logSoftmax', axis, x.rank) })[0];
+  return logSoftmaxOp.run([x], { axis: normalizeAxis('logSoftmax', axis, x.shape) })[0];
 }

@@ -83,22 +83,26 @@ export function scalar(value: number, dtype: DType = defaultFloat): Tensor {
   return new Tensor([], out);
 }
 
-/** A tensor of `shape` filled with `value`. */
-export function full(shape: Shape, value: number, dtype: DType = defaultFloat): Tensor {
-  checkShape('full', shape);
+function filled(op: string, shape: Shape, value: number, dtype: DType): Tensor {
+  checkShape(op, shape);
   const out = allocate(dtype, sizeOf(shape));
   if (value !== 0) out.fill(value);
   return new Tensor([...shape], out);
 }
 
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: Shape, value: number, dtype: DType = defaultFloat): Tensor {
+  return filled('full', shape, value, dtype);
+}
+
 /** A tensor of zeros. */
 export function zeros(shape: Shape, dtype: DType = defaultFloat): Tensor {
-  return full(shape, 0, dtype);
+  return filled('zeros', shape, 0, dtype);
 }
 
 /** A tensor of ones. */
 export function ones(shape: Shape, dtype: DType = defaultFloat): Tensor {
-  return full(shape, 1, dtype);
+  return filled('ones', shape, 1, dtype);
 }
 
 /** Zeros with the shape and dtype of `t`. */

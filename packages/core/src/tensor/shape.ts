@@ -48,19 +48,25 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   return out;
 }
 
-/** Resolves a possibly negative axis against `rank`, or throws naming `op`. */
-export function normalizeAxis(op: string, axis: number, rank: number): number {
+/**
+ * Resolves a possibly negative axis, or throws a {@link ShapeError} naming `op`. Pass the
+ * tensor's shape (preferred: the message then shows it) or just its rank.
+ */
+export function normalizeAxis(op: string, axis: number, shapeOrRank: Shape | number): number {
+  const rank = typeof shapeOrRank === 'number' ? shapeOrRank : shapeOrRank.length;
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new ShapeError(`${op}: axis ${axis} is out of range for rank ${rank}`);
+    const where = typeof shapeOrRank === 'number' ? `rank ${rank}` : `shape ${formatShape(shapeOrRank)} (rank ${rank})`;
+    throw new ShapeError(`${op}: axis ${axis} is out of range for ${where}`);
   }
   return axis < 0 ? axis + rank : axis;
 }
 
-/** Resolves a list of axes (or all axes when `undefined`), sorted and without repeats. */
-export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
+/** Resolves a list of axes (or all axes when `undefined`), sorted and without repeats; see {@link normalizeAxis}. */
+export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, shapeOrRank: Shape | number): number[] {
+  const rank = typeof shapeOrRank === 'number' ? shapeOrRank : shapeOrRank.length;
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === 'number' ? [axes] : axes;
-  const out = [...new Set(list.map((a) => normalizeAxis(op, a, rank)))];
+  const out = [...new Set(list.map((a) => normalizeAxis(op, a, shapeOrRank)))];
   if (out.length !== list.length) throw new ShapeError(`${op}: repeated axis in [${list.join(',')}]`);
   return out.sort((x, y) => x - y);
 }
