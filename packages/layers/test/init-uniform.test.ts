@@ -69,8 +69,9 @@ describe('uniform initializers', () => {
   });
 
   it('computes fans as PyTorch and rejects bad arguments by name', () => {
-    expect(fans('f', [8, 4])).toEqual({ fanIn: 4, fanOut: 8 });
-    expect(fans('f', [8, 4, 3, 3])).toEqual({ fanIn: 36, fanOut: 72 });
+    expect(fans([8, 4])).toEqual({ fanIn: 4, fanOut: 8 });
+    expect(fans([8, 4, 3, 3])).toEqual({ fanIn: 36, fanOut: 72 });
+    expect(() => fans([3])).toThrow(new ShapeError('fans: fan-in and fan-out need a shape of rank >= 2, got [3]'));
     expect(() => kaimingUniform(new Rng(0), [5])).toThrow(new ShapeError('kaimingUniform: fan-in and fan-out need a shape of rank >= 2, got [5]'));
     expect(() => uniformInit(new Rng(0), [2], -1)).toThrow(new ValueError('uniformInit: bound must be finite and >= 0, got -1'));
     expect(() => pytorchRecurrentInit(new Rng(0), [2], 0)).toThrow(/pytorchRecurrentInit: hiddenSize must be a positive integer/);

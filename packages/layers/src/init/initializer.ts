@@ -31,11 +31,17 @@ export interface Fans {
 /**
  * Fan-in and fan-out of a weight of shape `[out, in, ...kernel]`: the receptive field is
  * the product of the trailing dimensions (1 for a matrix). Throws a {@link ShapeError}
- * naming `fn` for rank < 2, where the fans are undefined.
+ * naming `caller` for rank < 2, where the fans are undefined.
+ *
+ * @example
+ * ```ts
+ * import { fans } from '@tapestry/layers';
+ * fans([64, 16, 3]); // { fanIn: 48, fanOut: 192 }
+ * ```
  */
-export function fans(fn: string, shape: Shape): Fans {
+export function fans(shape: Shape, caller = 'fans'): Fans {
   if (shape.length < 2) {
-    throw new ShapeError(`${fn}: fan-in and fan-out need a shape of rank >= 2, got ${formatShape(shape)}`);
+    throw new ShapeError(`${caller}: fan-in and fan-out need a shape of rank >= 2, got ${formatShape(shape)}`);
   }
   let receptive = 1;
   for (const d of shape.slice(2)) receptive *= d;

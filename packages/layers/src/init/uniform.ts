@@ -69,7 +69,7 @@ export interface KaimingOptions extends InitOptions {
 export function kaimingUniform(rng: Rng, shape: Shape, options: KaimingOptions = {}): Tensor {
   const { a = Math.sqrt(5) } = options;
   if (!Number.isFinite(a)) throw new ValueError(`kaimingUniform: a must be finite, got ${a}`);
-  const { fanIn } = fans('kaimingUniform', shape);
+  const { fanIn } = fans(shape, 'kaimingUniform');
   const gain = Math.sqrt(2 / (1 + a * a));
   return uniformInit(rng, shape, fanIn > 0 ? gain * Math.sqrt(3 / fanIn) : 0, options);
 }

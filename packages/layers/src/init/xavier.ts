@@ -28,7 +28,7 @@ function checkGain(fn: string, gain: number): void {
 export function xavierUniform(rng: Rng, shape: Shape, options: XavierOptions = {}): Tensor {
   const { gain = 1 } = options;
   checkGain('xavierUniform', gain);
-  const { fanIn, fanOut } = fans('xavierUniform', shape);
+  const { fanIn, fanOut } = fans(shape, 'xavierUniform');
   const total = fanIn + fanOut;
   return uniformInit(rng, shape, total > 0 ? gain * Math.sqrt(6 / total) : 0, options);
 }
@@ -46,7 +46,7 @@ export function xavierUniform(rng: Rng, shape: Shape, options: XavierOptions = {
 export function xavierNormal(rng: Rng, shape: Shape, options: XavierOptions = {}): Tensor {
   const { gain = 1, dtype } = options;
   checkGain('xavierNormal', gain);
-  const { fanIn, fanOut } = fans('xavierNormal', shape);
+  const { fanIn, fanOut } = fans(shape, 'xavierNormal');
   const total = fanIn + fanOut;
   return rng.normal(shape, { std: total > 0 ? gain * Math.sqrt(2 / total) : 0, dtype });
 }

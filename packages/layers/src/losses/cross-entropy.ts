@@ -39,11 +39,12 @@ export function checkCrossEntropyOptions(fn: string, ignoreIndex: number, labelS
  *
  * @example
  * ```ts
- * import { tensor, valueAndGrad } from '@tapestry/core';
+ * import { tensor, valueAndGrad, type Tensor } from '@tapestry/core';
  * import { crossEntropy } from '@tapestry/layers';
  * const logits = tensor([[2, 0, -1], [0.5, 0.5, 3]], { dtype: 'float64' });
  * const targets = tensor([0, -100], { dtype: 'int32' }); // second row ignored
- * const [loss, dLogits] = valueAndGrad((l) => crossEntropy(l, targets, { labelSmoothing: 0.1 }))(logits);
+ * const loss = (l: Tensor) => crossEntropy(l, targets, { labelSmoothing: 0.1 });
+ * const [value, dLogits] = valueAndGrad(loss)(logits); // dLogits[1] is all zeros
  * ```
  */
 export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntropyOptions = {}): Tensor {

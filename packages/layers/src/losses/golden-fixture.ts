@@ -1,7 +1,7 @@
 import type { DType, Tensor } from '@tapestry/core';
 import { tensor } from '@tapestry/core';
 import type { Either } from 'fp-ts/lib/Either.js';
-import { left, right } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 
 /** A decoded loss fixture (see the golden README's "Losses" section). */
 export interface LossFixture {
@@ -43,7 +43,7 @@ function decodeTensors(where: string, x: unknown, dtypes: Readonly<Record<string
     const dtype = dtypes[key];
     if (dtype === undefined) return left(`${where}.${key} is not a known entry (expected ${Object.keys(dtypes).join(', ')})`);
     const decoded = decodeTensor(`${where}.${key}`, x[key], dtype);
-    if (decoded._tag === 'Left') return decoded;
+    if (isLeft(decoded)) return decoded;
     out[key] = decoded.right;
   }
   const missing = Object.keys(dtypes).filter((k) => !(k in out));
@@ -75,11 +75,11 @@ export function decodeLossFixture(x: unknown): Either<string, LossFixture> {
   if (x.module !== 'cross_entropy' && x.module !== 'mse_loss') return left(`module ${JSON.stringify(x.module)} is not cross_entropy or mse_loss`);
   const module = x.module;
   const inputs = decodeTensors('inputs', x.inputs, inputDTypes[module]);
-  if (inputs._tag === 'Left') return inputs;
+  if (isLeft(inputs)) return inputs;
   const grads = decodeTensors('grads', x.grads, gradDTypes[module]);
-  if (grads._tag === 'Left') return grads;
+  if (isLeft(grads)) return grads;
   const loss = decodeLoss(x);
-  if (loss._tag === 'Left') return loss;
+  if (isLeft(loss)) return loss;
   const config = isObject(x.config) ? x.config : {};
   return right({ name, module, config, inputs: inputs.right, loss: loss.right, grads: grads.right });
 }

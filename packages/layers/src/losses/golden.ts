@@ -1,4 +1,5 @@
 import type { Tensor } from '@tapestry/core';
+import { isLeft } from 'fp-ts/lib/Either.js';
 import { ValueError, valueAndGrad } from '@tapestry/core';
 import type { LossFixture } from './golden-fixture.js';
 import { decodeLossFixture } from './golden-fixture.js';
@@ -58,6 +59,11 @@ function check(f: LossFixture): Comparison[] {
   return comparisons;
 }
 
+function caseName(fixture: unknown): string {
+  const name = typeof fixture === 'object' && fixture !== null ? (fixture as { case?: unknown }).case : undefined;
+  return typeof name === 'string' ? name : '?';
+}
+
 /**
  * Runs one golden loss fixture (already parsed from JSON): decodes it, computes the loss
  * and its gradients in float64 with Tapestry, and compares both with the stored values
@@ -73,9 +79,9 @@ function check(f: LossFixture): Comparison[] {
  * ```
  */
 export function runLossCase(fixture: unknown): LossCaseResult {
-  const name = typeof fixture === 'object' && fixture !== null && typeof (fixture as { case?: unknown }).case === 'string' ? (fixture as { case: string }).case : '?';
+  const name = caseName(fixture);
   const decoded = decodeLossFixture(fixture);
-  if (decoded._tag === 'Left') return { name, ok: false, detail: `malformed fixture: ${decoded.left}` };
+  if (isLeft(decoded)) return { name, ok: false, detail: `malformed fixture: ${decoded.left}` };
   try {
     const comparisons = check(decoded.right);
     return { name, ok: comparisons.every((c) => c.ok), detail: comparisons.map((c) => c.detail).join('; ') };
