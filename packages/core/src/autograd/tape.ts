@@ -102,6 +102,23 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+/**
+ * Hides the active tapes (ops run now are recorded nowhere) and returns them for
+ * {@link resumeTapes}; `undefined` when none were active. Used around an op's forward,
+ * so that ops a forward happens to use do not appear on tapes besides the op itself.
+ */
+export function suspendTapes(): Tape[] | undefined {
+  if (activeTapes.length === 0) return undefined;
+  const outer = activeTapes;
+  activeTapes = [];
+  return outer;
+}
+
+/** Restores the tapes returned by {@link suspendTapes}. */
+export function resumeTapes(tapes: Tape[] | undefined): void {
+  if (tapes !== undefined) activeTapes = tapes;
+}
+
 /** True when an op run now would be offered to some tape (used by fused ops to pick a backward path). */
 export function isRecording(): boolean {
   for (const tape of activeTapes) if (!tape.paused) return true;

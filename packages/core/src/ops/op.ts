@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor/tensor.js';
-import { recordOp } from '../autograd/tape.js';
+import { recordOp, resumeTapes, suspendTapes } from '../autograd/tape.js';
 import { checkFinite } from '../autograd/anomaly.js';
 
 /** What an op's backward rule can see of the forward call. */
@@ -10,7 +10,11 @@ export interface OpContext<A> {
   readonly outputs: readonly Tensor[];
   /** The op's non-tensor arguments (axes, shapes, flags…). */
   readonly attrs: A;
-  /** Whatever `forward` chose to save for a fast backward rule (see {@link ForwardResult}). */
+  /**
+   * Whatever `forward` chose to save for a fast backward rule (see {@link ForwardResult}).
+   * Saved values are constants to every tape: a rule that must stay differentiable for
+   * higher-order derivatives should compute with `inputs` and `outputs` instead.
+   */
   readonly saved: unknown;
 }
 
@@ -23,7 +27,10 @@ export interface ForwardResult {
 interface OpSpecBase<A> {
   /** The name errors and anomaly reports use. */
   readonly name: string;
-  /** Computes the outputs with kernels; must not read or write any tape. */
+  /**
+   * Computes the outputs, normally with kernels (`backend()`). It may use other ops, but
+   * they are not recorded: the op is a single tape entry, differentiated by its `vjp`.
+   */
   forward(inputs: readonly Tensor[], attrs: A): Tensor | Tensor[] | ForwardResult;
 }
 
@@ -95,7 +102,13 @@ export function defineOp<A>(spec: OpSpec<A>): Op<A> {
   return {
     spec,
     run(inputs, attrs) {
-      const result = spec.forward(inputs, attrs);
+      const tapes = suspendTapes();
+      let result: Tensor | Tensor[] | ForwardResult;
+      try {
+        result = spec.forward(inputs, attrs);
+      } finally {
+        resumeTapes(tapes);
+      }
       let outputs: Tensor[];
       let saved: unknown;
       if (Array.isArray(result)) outputs = result;
