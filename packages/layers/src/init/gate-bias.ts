@@ -2,10 +2,10 @@ import type { DType, Tensor } from '@tapestry/core';
 import { DTypeError, ShapeError, ValueError, allocate, defaultFloat, formatShape, fromStorage } from '@tapestry/core';
 
 /** LSTM gate blocks in PyTorch's order `i, f, g, o` (for {@link gateBias}). */
-export const lstmGates = ['input', 'forget', 'cell', 'output'] as const;
+export const lstmGateNames = ['input', 'forget', 'cell', 'output'] as const;
 
 /** GRU gate blocks in PyTorch's order `r, z, n` (for {@link gateBias}). */
-export const gruGates = ['reset', 'update', 'new'] as const;
+export const gruGateNames = ['reset', 'update', 'new'] as const;
 
 /** Options of {@link gateBias}. */
 export interface GateBiasOptions {
@@ -22,7 +22,7 @@ export interface GateBiasOptions {
  * A gate-stacked bias `[G·H]` with constant values in the named gate blocks, e.g. the
  * forget-gate bias of 1 that helps LSTMs remember early in training
  * (Jozefowicz et al., 2015). Gates are stacked in the order of `gates` (PyTorch's
- * `i, f, g, o` for {@link lstmGates}). Unnamed blocks are 0, or `base`'s values.
+ * `i, f, g, o` for {@link lstmGateNames}). Unnamed blocks are 0, or `base`'s values.
  *
  * No random numbers are drawn, so no `Rng` is taken. PyTorch layers add two biases
  * (`bias_ih` and `bias_hh`): set the block in one of them, or the effective value doubles.
@@ -30,10 +30,10 @@ export interface GateBiasOptions {
  * @example
  * ```ts
  * import { Rng } from '@tapestry/core';
- * import { gateBias, lstmGates, pytorchRecurrentInit } from '@tapestry/layers';
+ * import { gateBias, lstmGateNames, pytorchRecurrentInit } from '@tapestry/layers';
  * const H = 32;
- * const biasIh = gateBias(H, lstmGates, { forget: 1 }); // [128]: rows 32..63 are 1
- * const biasHh = gateBias(H, lstmGates, { forget: 0 }, { base: pytorchRecurrentInit(new Rng(0), [4 * H], H) });
+ * const biasIh = gateBias(H, lstmGateNames, { forget: 1 }); // [128]: rows 32..63 are 1
+ * const biasHh = gateBias(H, lstmGateNames, { forget: 0 }, { base: pytorchRecurrentInit(new Rng(0), [4 * H], H) });
  * ```
  */
 export function gateBias<G extends string>(

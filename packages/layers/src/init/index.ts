@@ -8,4 +8,4 @@ export { uniformInit, fanInUniform, pytorchRecurrentInit, kaimingUniform, type K
 export { normalInit, type NormalInitOptions } from './normal.js';
 export { xavierUniform, xavierNormal, type XavierOptions } from './xavier.js';
 export { orthogonal, type OrthogonalOptions } from './orthogonal.js';
-export { gateBias, lstmGates, gruGates, type GateBiasOptions } from './gate-bias.js';
+export { gateBias, lstmGateNames, gruGateNames, type GateBiasOptions } from './gate-bias.js';

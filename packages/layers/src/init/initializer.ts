@@ -30,7 +30,7 @@ export interface Fans {
 
 /**
  * Fan-in and fan-out of a weight of shape `[out, in, ...kernel]`: the receptive field is
- * the product of the trailing dimensions (1 for a matrix). Throws a {@link ShapeError}
+ * the product of the trailing dimensions (1 for a matrix). Throws a `ShapeError`
  * naming `caller` for rank < 2, where the fans are undefined.
  *
  * @example

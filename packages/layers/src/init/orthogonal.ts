@@ -18,8 +18,8 @@ export interface OrthogonalOptions extends InitOptions {
  * uniform (Haar) over such matrices.
  *
  * The factorisation is a block modified Gram–Schmidt in float64 (`2·max·min²` flops,
- * mostly in matrix products): a fraction of a second for 512 × 512 and about a second
- * for 1024 × 1024 on one core, not the minutes of a QR written with tensor ops.
+ * mostly in matrix products): about 0.1 s for 512 × 512 and 0.7 s for 1024 × 1024 on
+ * one core, not the minutes of a QR written with tensor ops.
  *
  * @example
  * ```ts

@@ -15,7 +15,7 @@ export interface CrossEntropyOptions {
   readonly reduction?: Reduction;
 }
 
-/** Throws a {@link ValueError} unless the options are in range. */
+/** Throws a `ValueError` unless the options are in range. */
 export function checkCrossEntropyOptions(fn: string, ignoreIndex: number, labelSmoothing: number): void {
   if (!Number.isInteger(ignoreIndex)) throw new ValueError(`${fn}: ignoreIndex must be an integer, got ${ignoreIndex}`);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ValueError(`${fn}: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);

@@ -1,6 +1,6 @@
 import type { Tensor } from '@tapestry/core';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { ValueError, valueAndGrad } from '@tapestry/core';
+import { isLeft } from 'fp-ts/lib/Either.js';
 import type { LossFixture } from './golden-fixture.js';
 import { decodeLossFixture } from './golden-fixture.js';
 import type { Comparison } from './golden-compare.js';

@@ -4,7 +4,7 @@ import { ValueError, div, sum } from '@tapestry/core';
 /** How a loss combines its per-element values: their mean, their sum, or none (all of them). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
-/** Throws a {@link ValueError} naming `fn` unless `reduction` is one of the three. */
+/** Throws a `ValueError` naming `fn` unless `reduction` is one of the three. */
 export function checkReduction(fn: string, reduction: string): asserts reduction is Reduction {
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
     throw new ValueError(`${fn}: reduction must be 'mean', 'sum' or 'none', got '${reduction}'`);

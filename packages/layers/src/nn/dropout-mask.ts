@@ -1,7 +1,7 @@
 import type { DType, Rng, Shape, Tensor } from '@tapestry/core';
 import { ValueError, allocate, checkShape, defaultFloat, fromStorage, sizeOf } from '@tapestry/core';
 
-/** Throws a {@link ValueError} naming `fn` unless `0 <= p < 1`. */
+/** Throws a `ValueError` naming `fn` unless `0 <= p < 1`. */
 export function checkDropoutRate(fn: string, p: number): void {
   if (!(p >= 0 && p < 1)) throw new ValueError(`${fn}: p must be in [0, 1), got ${p}`);
 }
