@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runRecurrentCase, type CaseResult } from '@tapestry/layers/golden';
+import { runLossCase, runRecurrentCase, type CaseResult } from '@tapestry/layers/golden';
 import { runOptimizerCase } from '@tapestry/optim/golden';
 import { runTrainingCase } from './training-case.js';
 
@@ -16,6 +16,7 @@ type Runner = (fixture: unknown) => CaseResult[];
 const RUNNERS: Record<string, Runner> = {
   cell: (f) => [runRecurrentCase(f)],
   recurrent: (f) => [runRecurrentCase(f)],
+  loss: (f) => [runLossCase(f)],
   optimizer: (f) => runOptimizerCase(f),
   clip_grad_norm: (f) => runOptimizerCase(f),
   training: (f) => [runTrainingCase(f)],

@@ -1,6 +1,7 @@
 import { add, matmul, mean, reshape, square, sub, tensor, valueAndGrad, type Tensor } from '@tapestry/core';
 import { GRU, LSTM, RNN, type RecurrentModule, type StateDict } from '@tapestry/layers';
-import { Comparison, GOLDEN_RTOL, GOLDEN_ATOL, decodeRecord, decodeTensor, type CaseResult, type EncodedTensor } from '@tapestry/layers/golden';
+import { compareNumber, compareTensor, decodeRecord, decodeTensor, summarize, type CaseResult, type Comparison } from '@tapestry/layers/golden';
+import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { adam } from '@tapestry/optim';
 
 /** The fields of a `training` fixture this runner reads. */
@@ -13,11 +14,11 @@ export interface TrainingFixture {
     steps: number;
     window: number;
   };
-  params_init: Record<string, EncodedTensor>;
-  inputs: { x: EncodedTensor };
+  params_init: Record<string, unknown>;
+  inputs: { x: unknown };
   losses: number[];
   loss_after_last_step: number;
-  params_final: Record<string, EncodedTensor>;
+  params_final: Record<string, unknown>;
 }
 
 interface Model {
@@ -53,14 +54,27 @@ function split(f: TrainingFixture, record: Record<string, Tensor>): Model {
   return { rnn, fc: { weight: record[`${fcPrefix}weight`], bias: record[`${fcPrefix}bias`] } };
 }
 
+function orThrow<T>(decoded: Either<string, T>): T {
+  if (isLeft(decoded)) throw new Error(`malformed fixture: ${decoded.left}`);
+  return decoded.right;
+}
+
 /**
  * Replays the first training steps of the sine task (full batch, Adam, float64) and
  * compares the loss before every step, the final loss and the final parameters.
  */
 export function runTrainingCase(fixture: unknown): CaseResult {
   const f = fixture as TrainingFixture;
+  try {
+    return replay(f);
+  } catch (e) {
+    return { name: f.case ?? '?', ok: false, detail: `error: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+function replay(f: TrainingFixture): CaseResult {
   const module = recurrentModule(f.config.recurrent);
-  const { X, Y } = windows(decodeTensor(f.inputs.x, 'float64', 'inputs.x'), f.config.window);
+  const { X, Y } = windows(orThrow(decodeTensor('inputs.x', f.inputs.x, 'float64')), f.config.window);
   const lossOf = (m: Model): Tensor => {
     const { output } = module.apply(m.rnn, X);
     const [B, T, H] = output.shape;
@@ -69,19 +83,19 @@ export function runTrainingCase(fixture: unknown): CaseResult {
   };
   const o = f.config.optimizer;
   const opt = adam({ lr: o.lr, betas: o.betas, eps: o.eps, weightDecay: o.weight_decay, amsgrad: o.amsgrad });
-  let params = split(f, decodeRecord(f.params_init, 'float64', 'params_init'));
+  let params = split(f, orThrow(decodeRecord('params_init', f.params_init, 'float64')));
   let state = opt.init(params);
-  const cmp = new Comparison(GOLDEN_RTOL, GOLDEN_ATOL);
+  const cmp: Comparison[] = [];
   const step = valueAndGrad(lossOf);
   for (let k = 0; k < f.config.steps; k++) {
     const [loss, grads] = step(params);
-    cmp.value(`losses[${k}]`, loss.item(), f.losses[k]);
+    cmp.push(compareNumber(`losses[${k}]`, loss.item(), f.losses[k]));
     [params, state] = opt.step(grads, state, params);
   }
-  cmp.value('loss_after_last_step', lossOf(params).item(), f.loss_after_last_step);
-  const final = split(f, decodeRecord(f.params_final, 'float64', 'params_final'));
-  for (const [name, t] of Object.entries(final.rnn)) cmp.tensor(`params_final.${f.config.recurrent.prefix}${name}`, params.rnn[name], t);
-  cmp.tensor('params_final.fc.weight', params.fc.weight, final.fc.weight);
-  cmp.tensor('params_final.fc.bias', params.fc.bias, final.fc.bias);
-  return cmp.result(f.case);
+  cmp.push(compareNumber('loss_after_last_step', lossOf(params).item(), f.loss_after_last_step));
+  const final = split(f, orThrow(decodeRecord('params_final', f.params_final, 'float64')));
+  for (const [name, t] of Object.entries(final.rnn)) cmp.push(compareTensor(`params_final.${f.config.recurrent.prefix}${name}`, params.rnn[name], t));
+  cmp.push(compareTensor('params_final.fc.weight', params.fc.weight, final.fc.weight));
+  cmp.push(compareTensor('params_final.fc.bias', params.fc.bias, final.fc.bias));
+  return summarize(f.case, cmp);
 }

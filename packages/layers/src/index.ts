@@ -5,4 +5,7 @@
  *
  * @packageDocumentation
  */
+export * from './init/index.js';
+export * from './nn/index.js';
+export * from './losses/index.js';
 export * from './recurrent/index.js';

@@ -15,7 +15,11 @@ describe('every built-in cell passes checkGradients through scan (forward, rever
     gruCell({ hiddenSize: 3 }),
     gruCell({ hiddenSize: 2, fused: false }),
   ] as Cell<unknown, unknown>[];
-  for (const cell of cells) it(cell.name, () => expectCellGradients(cell, { numRuns: propertyRuns(6) }));
+  // relu has a kink at 0: a finite-difference stencil that straddles it disagrees with the
+  // (correct) one-sided tape gradient. A step of 1e-6 makes straddling vanishingly rare
+  // while keeping the rounding error (~1e-10 relative) far below the 1e-6 tolerance.
+  const eps = (name: string): number | undefined => (name.includes('relu') ? 1e-6 : undefined);
+  for (const cell of cells) it(cell.name, () => expectCellGradients(cell, { numRuns: propertyRuns(6), eps: eps(cell.name) }));
 });
 
 const gateArb = (blocks: number) =>

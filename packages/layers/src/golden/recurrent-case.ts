@@ -3,7 +3,9 @@ import { GRU, LSTM, RNN, type RecurrentModule } from '../recurrent/modules.js';
 import { GRUCell, LSTMCell, RNNCell } from '../recurrent/step-modules.js';
 import type { GateParams } from '../recurrent/cells/pytorch-params.js';
 import type { LstmCarry } from '../recurrent/cells/lstm.js';
-import { Comparison, decodeRecord, decodeTensor, type CaseResult, type EncodedTensor } from './fixture.js';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { compareNumber, compareTensor, summarize, type CaseResult, type Comparison } from './compare.js';
+import { decodeRecord, decodeTensor } from './decode.js';
 
 /** The fields of a `cell` or `recurrent` golden fixture this runner reads. */
 export interface RecurrentFixture {
@@ -11,18 +13,13 @@ export interface RecurrentFixture {
   kind: 'cell' | 'recurrent';
   module: 'RNN' | 'LSTM' | 'GRU' | 'RNNCell' | 'LSTMCell' | 'GRUCell';
   config: { input_size: number; hidden_size: number; num_layers?: number; nonlinearity?: 'tanh' | 'relu'; bidirectional?: boolean };
-  params: Record<string, EncodedTensor>;
-  inputs: Record<string, EncodedTensor>;
-  outputs: Record<string, EncodedTensor>;
-  loss_weights: Record<string, EncodedTensor>;
+  params: Record<string, unknown>;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  loss_weights: Record<string, unknown>;
   loss: { value: number };
-  grads: Record<string, EncodedTensor>;
+  grads: Record<string, unknown>;
 }
-
-/** Relative tolerance: the fixtures are exact float64 math, so only rounding may differ. */
-export const GOLDEN_RTOL = 1e-9;
-/** Absolute floor for values that are ~0, where relative error is meaningless. */
-export const GOLDEN_ATOL = 1e-12;
 
 type Outputs = Record<string, Tensor | undefined>;
 
@@ -63,26 +60,50 @@ function forward(f: RecurrentFixture, vars: Record<string, Tensor>, lengths: Ten
   return { h_n: cell.apply(p, input, h0) };
 }
 
-/**
- * Runs one `cell` or `recurrent` golden fixture in float64: outputs, final states,
- * the loss and the gradient of the loss with respect to the input, initial states and
- * every parameter, each compared at {@link GOLDEN_RTOL} with floor {@link GOLDEN_ATOL}.
- */
-export function runRecurrentCase(fixture: unknown): CaseResult {
-  const f = fixture as RecurrentFixture;
+/** Decodes a record, throwing the decoder's message (caught by {@link runRecurrentCase}). */
+function record(where: string, x: unknown, dtype: 'float64' | 'int32' = 'float64'): Record<string, Tensor> {
+  const decoded = decodeRecord(where, x, dtype);
+  if (isLeft(decoded)) throw new Error(`malformed fixture: ${decoded.left}`);
+  return decoded.right;
+}
+
+function compute(f: RecurrentFixture): Comparison[] {
   const { lengths: encodedLengths, ...encodedInputs } = f.inputs;
-  const lengths = encodedLengths === undefined ? undefined : decodeTensor(encodedLengths, 'int32', 'inputs.lengths');
-  const vars = { ...decodeRecord(encodedInputs, 'float64', 'inputs'), ...decodeRecord(f.params, 'float64', 'params') };
-  const weights = decodeRecord(f.loss_weights, 'float64', 'loss_weights');
+  const decodedLengths = encodedLengths === undefined ? undefined : decodeTensor('inputs.lengths', encodedLengths, 'int32');
+  if (decodedLengths !== undefined && isLeft(decodedLengths)) throw new Error(`malformed fixture: ${decodedLengths.left}`);
+  const lengths = decodedLengths?.right;
+  const vars = { ...record('inputs', encodedInputs), ...record('params', f.params) };
+  const weights = record('loss_weights', f.loss_weights);
   let outputs: Outputs = {};
   const lossOf = (v: Record<string, Tensor>): Tensor => {
     outputs = forward(f, v, lengths);
     return weightedLoss(outputs, weights);
   };
   const [loss, grads] = valueAndGrad(lossOf)(vars);
-  const cmp = new Comparison(GOLDEN_RTOL, GOLDEN_ATOL);
-  for (const [name, expected] of Object.entries(decodeRecord(f.outputs, 'float64', 'outputs'))) cmp.tensor(`outputs.${name}`, outputs[name], expected);
-  cmp.value('loss', loss.item(), f.loss.value);
-  for (const [name, expected] of Object.entries(decodeRecord(f.grads, 'float64', 'grads'))) cmp.tensor(`grads.${name}`, grads[name], expected);
-  return cmp.result(f.case);
+  const comparisons: Comparison[] = [];
+  for (const [name, expected] of Object.entries(record('outputs', f.outputs))) {
+    const actual = outputs[name];
+    comparisons.push(actual === undefined ? { ok: false, ratio: Infinity, detail: `outputs.${name}: not produced` } : compareTensor(`outputs.${name}`, actual, expected));
+  }
+  comparisons.push(compareNumber('loss', loss.item(), f.loss.value));
+  for (const [name, expected] of Object.entries(record('grads', f.grads))) {
+    const actual = grads[name];
+    comparisons.push(actual === undefined ? { ok: false, ratio: Infinity, detail: `grads.${name}: no such input or parameter` } : compareTensor(`grads.${name}`, actual, expected));
+  }
+  return comparisons;
+}
+
+/**
+ * Runs one `cell` or `recurrent` golden fixture in float64: outputs, final states, the
+ * loss and the gradient of the loss with respect to the input, initial states and
+ * every parameter, each compared to 1e-9 relative with an absolute floor of 1e-12.
+ * Never throws: a malformed fixture or a failing computation is a failed verdict.
+ */
+export function runRecurrentCase(fixture: unknown): CaseResult {
+  const name = typeof (fixture as { case?: unknown })?.case === 'string' ? (fixture as { case: string }).case : '?';
+  try {
+    return summarize(name, compute(fixture as RecurrentFixture));
+  } catch (e) {
+    return { name, ok: false, detail: `error: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }

@@ -1,5 +1,5 @@
 import type { DType, Tensor } from '@tapestry/core';
-import { tensor } from '@tapestry/core';
+import { decodeTensor, isObject, type Json } from './decode.js';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 
@@ -17,23 +17,6 @@ export interface LossFixture {
   readonly loss: number;
   /** Expected gradients (float64), keyed like the inputs they belong to. */
   readonly grads: Readonly<Record<string, Tensor>>;
-}
-
-type Json = Readonly<Record<string, unknown>>;
-
-function isObject(x: unknown): x is Json {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function decodeTensor(where: string, x: unknown, dtype: DType): Either<string, Tensor> {
-  if (!isObject(x) || !Array.isArray(x.shape) || !Array.isArray(x.data)) return left(`${where} is not a {shape, data} tensor`);
-  const shape: unknown[] = x.shape;
-  const data: unknown[] = x.data;
-  if (!shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) return left(`${where}.shape is not a list of sizes`);
-  if (!data.every((v) => typeof v === 'number' && (dtype !== 'int32' || Number.isInteger(v)))) return left(`${where}.data holds a value that is not ${dtype === 'int32' ? 'an integer' : 'a number'}`);
-  const size = (shape as number[]).reduce((n, d) => n * d, 1);
-  if (size !== data.length) return left(`${where}: shape [${shape.join(',')}] needs ${size} values, got ${data.length}`);
-  return right(tensor(data as number[], { shape: shape as number[], dtype }));
 }
 
 function decodeTensors(where: string, x: unknown, dtypes: Readonly<Record<string, DType>>): Either<string, Record<string, Tensor>> {

@@ -1,23 +1,16 @@
 import type { Tensor } from '@tapestry/core';
 import { ValueError, valueAndGrad } from '@tapestry/core';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import type { LossFixture } from './golden-fixture.js';
-import { decodeLossFixture } from './golden-fixture.js';
-import type { Comparison } from './golden-compare.js';
-import { compareNumber, compareTensor } from './golden-compare.js';
-import { crossEntropy } from './cross-entropy.js';
-import { mseLoss } from './mse.js';
-import type { Reduction } from './reduction.js';
+import type { LossFixture } from './loss-fixture.js';
+import { decodeLossFixture } from './loss-fixture.js';
+import type { Comparison } from './compare.js';
+import { compareNumber, compareTensor, summarize, type CaseResult } from './compare.js';
+import { crossEntropy } from '../losses/cross-entropy.js';
+import { mseLoss } from '../losses/mse.js';
+import type { Reduction } from '../losses/reduction.js';
 
 /** The verdict of {@link runLossCase}. */
-export interface LossCaseResult {
-  /** The fixture's `case`, or `'?'` when it has none. */
-  readonly name: string;
-  /** True when the loss and every gradient match within `1e-9` relative (absolute floor `1e-12`). */
-  readonly ok: boolean;
-  /** One line per compared quantity, or what went wrong. */
-  readonly detail: string;
-}
+export type LossCaseResult = CaseResult;
 
 function reductionOf(config: LossFixture['config']): Reduction {
   const r = config.reduction ?? 'mean';
@@ -73,7 +66,7 @@ function caseName(fixture: unknown): string {
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs';
- * import { runLossCase } from '@tapestry/layers';
+ * import { runLossCase } from '@tapestry/layers/golden';
  * const verdict = runLossCase(JSON.parse(readFileSync('loss_mse.json', 'utf8')));
  * console.log(`${verdict.ok ? 'PASS' : 'FAIL'} ${verdict.name}: ${verdict.detail}`);
  * ```
@@ -83,8 +76,7 @@ export function runLossCase(fixture: unknown): LossCaseResult {
   const decoded = decodeLossFixture(fixture);
   if (isLeft(decoded)) return { name, ok: false, detail: `malformed fixture: ${decoded.left}` };
   try {
-    const comparisons = check(decoded.right);
-    return { name, ok: comparisons.every((c) => c.ok), detail: comparisons.map((c) => c.detail).join('; ') };
+    return summarize(name, check(decoded.right));
   } catch (e) {
     return { name, ok: false, detail: `error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` };
   }
