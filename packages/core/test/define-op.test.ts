@@ -101,6 +101,16 @@ describe('defineOp', () => {
     expectClose(g.p, [1]);
   });
 
+  it('an op may return an existing tensor (an identity) and stays differentiable', () => {
+    const identity = defineOp<void>({ name: 'test.identity', forward: ([x]) => x, vjp: ([g]) => [g] });
+    const x = tensor([2], { dtype: 'float64' });
+    const y = tensor([5], { dtype: 'float64' });
+    // the identity's output is an older tensor than anything recorded before it
+    const g = grad((v: Tensor) => sum(mul(mul(v, v), identity.run([y], undefined)[0])), { argnums: 0 })(x);
+    expectClose(g, [20]);
+    expectClose(grad((v: Tensor) => sum(mul(identity.run([mul(v, 3)], undefined)[0], identity.run([v], undefined)[0])))(x), [12]);
+  });
+
   it('a non-differentiable op is not recorded', () => {
     const x = tensor([1, -2], { dtype: 'float64' });
     const tape = new Tape();

@@ -265,6 +265,40 @@ describe('noGrad, stopGradient, isRecording', () => {
   });
 });
 
+describe('the reverse sweep does no wasted work', () => {
+  it('computes no cotangent for constant inputs (the input projection of an RNN)', () => {
+    const x = f64([[1, 2]]);
+    const W = f64([[0.5], [0.25]]);
+    const outer = new Tape(true); // records everything, including the sweep's own ops
+    const g = withTape(outer, () => grad((w: Tensor) => sum(matmul(x, w)))(W));
+    expectClose(g, [1, 2]);
+    // one matmul forward and one for ∂W — none for ∂x, which nobody asked for
+    expect(outer.entries.filter((e) => e.spec.name === 'matmul').length).toBe(2);
+  });
+
+  it('skips entries none of whose inputs the gradient can reach', () => {
+    const x = f64([1, 2]);
+    const c = f64([3, 4]);
+    const outer = new Tape(true);
+    withTape(outer, () => grad((v: Tensor) => sum(mul(v, exp(c))))(x));
+    // exp(c) is recorded by the outer tape but its backward rule never runs
+    expect(outer.entries.map((e) => e.spec.name).filter((n) => n === 'exp').length).toBe(1);
+  });
+
+  it('shares the scalar tensors made from plain numbers', () => {
+    const x = f64([1, 2]);
+    const tape = new Tape(true);
+    withTape(tape, () => [mul(x, 0.5), mul(x, 0.5), mul(tensor([1]), 0.1)]);
+    const [a, b, c] = tape.entries;
+    expect(a.inputs[1]).toBe(b.inputs[1]);
+    expect(a.inputs[1].data[0]).toBe(0.5);
+    expect(c.inputs[1].dtype).toBe('float32');
+    expect(c.inputs[1].data[0]).toBe(Math.fround(0.1));
+    expect(mul(f64([1]), -0).data[0]).toBe(-0);
+    expect(Object.is(mul(f64([1]), 0).data[0], 0)).toBe(true);
+  });
+});
+
 describe('nested derivatives and Hessian-vector products', () => {
   it('grad of grad of x³ is 6x; of sin is −sin', () => {
     const x = f64([-1.5, 0.5, 2]);

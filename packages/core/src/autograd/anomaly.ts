@@ -27,6 +27,11 @@ export function detectAnomaly<T>(fn: () => T): T {
   }
 }
 
+/** True inside {@link detectAnomaly}. */
+export function anomalyDetectionEnabled(): boolean {
+  return enabled;
+}
+
 let backwardOf: string | undefined;
 
 /**

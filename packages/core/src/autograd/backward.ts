@@ -6,7 +6,7 @@ import { isFloat } from '../tensor/dtype.js';
 import { zerosLike } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkFinite, setBackwardContext } from './anomaly.js';
+import { anomalyDetectionEnabled, checkFinite, setBackwardContext } from './anomaly.js';
 import type { Tape } from './tape.js';
 
 /**
@@ -30,44 +30,58 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
  * each entry's vjp, and accumulates cotangents per tensor. Returns the cotangent of
  * each tensor in `wrt` (zeros for one the roots do not depend on).
  *
+ * Only cotangents that can matter are computed: an entry runs its vjp only when one of
+ * its outputs has a cotangent and one of its float inputs is tracked by the tape (a
+ * watched tensor, an output of a recorded op, or a member of `wrt`); the rule learns
+ * which inputs those are from `needsGrad` and may skip the others.
+ *
  * The tape is paused while it sweeps, so its own vjp ops are not appended to it; any
  * outer tape records them, which makes the result differentiable again.
  */
 export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly Tensor[], wrt: readonly Tensor[]): Tensor[] {
   const cotangents = new Map<number, Tensor>();
-  const keep = new Set<number>(wrt.map((t) => t.id));
+  const keep = new Set<number>();
+  for (const t of wrt) keep.add(t.id);
   const accumulate = (t: Tensor, g: Tensor): void => {
     const prev = cotangents.get(t.id);
     cotangents.set(t.id, prev === undefined ? g : add(prev, g));
   };
-  roots.forEach((r, i) => accumulate(r, seeds[i]));
+  for (let i = 0; i < roots.length; i++) accumulate(roots[i], seeds[i]);
   const wasPaused = tape.paused;
   tape.paused = true;
   try {
     for (let e = tape.entries.length - 1; e >= 0; e--) {
       const entry = tape.entries[e];
+      const outputs = entry.outputs;
       let any = false;
-      const outCts = entry.outputs.map((o) => {
-        const g = cotangents.get(o.id);
-        if (g !== undefined) any = true;
-        return g;
-      });
+      for (let i = 0; i < outputs.length; i++) if (cotangents.has(outputs[i].id)) any = true;
       if (!any) continue;
-      for (const o of entry.outputs) if (!keep.has(o.id)) cotangents.delete(o.id);
-      const filled = outCts.map((g, i) => g ?? zerosLike(entry.outputs[i]));
+      const inputs = entry.inputs;
+      const needsGrad = new Array<boolean>(inputs.length);
+      let needed = false;
+      for (let i = 0; i < inputs.length; i++) {
+        const x = inputs[i];
+        needed = (needsGrad[i] = isFloat(x.dtype) && (tape.tracksGradient(x) || keep.has(x.id))) || needed;
+      }
+      const outCts = new Array<Tensor>(outputs.length);
+      for (let i = 0; i < outputs.length; i++) {
+        const o = outputs[i];
+        outCts[i] = cotangents.get(o.id) ?? zerosLike(o);
+        if (!keep.has(o.id)) cotangents.delete(o.id);
+      }
+      if (!needed) continue;
       const outer = setBackwardContext(entry.spec.name);
       let inCts: readonly (Tensor | null)[];
       try {
-        inCts = entry.spec.vjp(filled, entry);
+        inCts = entry.spec.vjp(outCts, { inputs, outputs, attrs: entry.attrs, saved: entry.saved, needsGrad });
       } finally {
         setBackwardContext(outer);
       }
-      checkFinite(`${entry.spec.name} (backward)`, filled, inCts.filter((g): g is Tensor => g !== null));
-      entry.inputs.forEach((x, i) => {
+      if (anomalyDetectionEnabled()) checkFinite(`${entry.spec.name} (backward)`, outCts, inCts.filter((g): g is Tensor => g !== null));
+      for (let i = 0; i < inputs.length; i++) {
         const g = inCts[i];
-        if (g === null || g === undefined || !isFloat(x.dtype)) return;
-        accumulate(x, sumToShape(g, x.shape));
-      });
+        if (needsGrad[i] && g !== null && g !== undefined) accumulate(inputs[i], sumToShape(g, inputs[i].shape));
+      }
     }
   } finally {
     tape.paused = wasPaused;

@@ -19,7 +19,12 @@ export interface TapeEntry {
 export class Tape {
   /** The recorded entries, oldest first. */
   readonly entries: TapeEntry[] = [];
-  private readonly tracked = new Set<number>();
+  // Tracked tensor ids. Outputs of recorded ops are fresh, increasing ids, so they are
+  // marked in a byte map indexed from the first one (cheaper than a Set of 10⁵ ids);
+  // watched tensors, and any older id, go to a small Set.
+  private readonly older = new Set<number>();
+  private marks = new Uint8Array(256);
+  private base = -1;
   /** A paused tape records nothing (it is paused during its own reverse sweep). */
   paused = false;
 
@@ -28,12 +33,17 @@ export class Tape {
 
   /** Marks `t` as a source: ops that depend on it will be recorded. */
   watch(t: Tensor): void {
-    this.tracked.add(t.id);
+    this.older.add(t.id);
   }
 
   /** True when ops reading `t` are recorded. */
   tracks(t: Tensor): boolean {
-    return this.recordAll || this.tracked.has(t.id);
+    return this.recordAll || this.has(t.id);
+  }
+
+  /** True when `t` is watched or was produced by a recorded op: a gradient can reach it. */
+  tracksGradient(t: Tensor): boolean {
+    return this.has(t.id);
   }
 
   /** Appends `entry` when it depends on this tape's sources. */
@@ -41,12 +51,34 @@ export class Tape {
     if (this.paused) return;
     if (!this.recordAll && !this.anyTracked(entry.inputs)) return;
     this.entries.push(entry);
-    for (const o of entry.outputs) this.tracked.add(o.id);
+    const outputs = entry.outputs;
+    for (let i = 0; i < outputs.length; i++) this.mark(outputs[i].id);
   }
 
   private anyTracked(inputs: readonly Tensor[]): boolean {
-    for (const t of inputs) if (this.tracked.has(t.id)) return true;
+    for (let i = 0; i < inputs.length; i++) if (this.has(inputs[i].id)) return true;
     return false;
+  }
+
+  private has(id: number): boolean {
+    const k = id - this.base;
+    if (this.base >= 0 && k >= 0 && k < this.marks.length && this.marks[k] === 1) return true;
+    return this.older.size > 0 && this.older.has(id);
+  }
+
+  private mark(id: number): void {
+    if (this.base < 0) this.base = id;
+    const k = id - this.base;
+    if (k < 0) {
+      this.older.add(id);
+      return;
+    }
+    if (k >= this.marks.length) {
+      const grown = new Uint8Array(Math.max(2 * this.marks.length, k + 1));
+      grown.set(this.marks);
+      this.marks = grown;
+    }
+    this.marks[k] = 1;
   }
 }
 

@@ -89,7 +89,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     }
   }
   if (xs.length === 1) return xs[0];
-  return concatOp.run(asTensors('concat', xs), { axis: a })[0];
+  return concatOp.run(asTensors('concat', [...xs]), { axis: a })[0];
 }
 
 /** Stacks tensors of one shape along a new axis. */

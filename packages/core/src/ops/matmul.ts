@@ -21,9 +21,9 @@ interface MatmulAttrs {
 export const matmulOp = defineOp<MatmulAttrs>({
   name: 'matmul',
   forward: ([a, b], { transA, transB }) => backend().matmul(a, b, transA, transB, matmulShape(a, b, transA, transB)),
-  vjp: ([g], { inputs: [a, b], attrs: { transA, transB } }) => [
-    transA ? matmul(b, g, { transA: transB, transB: true }) : matmul(g, b, { transA: false, transB: !transB }),
-    transB ? matmul(g, a, { transA: true, transB: transA }) : matmul(a, g, { transA: !transA, transB: false }),
+  vjp: ([g], { inputs: [a, b], attrs: { transA, transB }, needsGrad: [needA, needB] }) => [
+    !needA ? null : transA ? matmul(b, g, { transA: transB, transB: true }) : matmul(g, b, { transA: false, transB: !transB }),
+    !needB ? null : transB ? matmul(g, a, { transA: true, transB: transA }) : matmul(a, g, { transA: !transA, transB: false }),
   ],
 });
 

@@ -1,4 +1,5 @@
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { peekTensorId } from '../tensor/ids.js';
 import { recordOp, resumeTapes, suspendTapes } from '../autograd/tape.js';
 import { checkFinite } from '../autograd/anomaly.js';
 
@@ -16,6 +17,12 @@ export interface OpContext<A> {
    * higher-order derivatives should compute with `inputs` and `outputs` instead.
    */
   readonly saved: unknown;
+  /**
+   * Which inputs need a cotangent in this sweep (float inputs the gradient can reach).
+   * A rule may return `null` for the others instead of computing them — e.g. the input
+   * projection of an RNN never needs `∂L/∂x` for constant inputs `x`.
+   */
+  readonly needsGrad: readonly boolean[];
 }
 
 /** A forward that saves data for its backward rule returns its outputs with the saved value. */
@@ -102,6 +109,7 @@ export function defineOp<A>(spec: OpSpec<A>): Op<A> {
   return {
     spec,
     run(inputs, attrs) {
+      const firstId = peekTensorId();
       const tapes = suspendTapes();
       let result: Tensor | Tensor[] | ForwardResult;
       try {
@@ -114,6 +122,13 @@ export function defineOp<A>(spec: OpSpec<A>): Op<A> {
       if (Array.isArray(result)) outputs = result;
       else if ('outputs' in result) ({ outputs, saved } = result);
       else outputs = [result];
+      // Every output must be a new tensor: the tape tells tensors apart by identity, and
+      // an op that returns one of its inputs (an identity, a no-op cast) would otherwise
+      // feed its cotangent back into itself. Storage is shared, nothing is copied.
+      for (let i = 0; i < outputs.length; i++) {
+        const o = outputs[i];
+        if (o.id < firstId) outputs[i] = new Tensor(o.shape, o.data);
+      }
       checkFinite(spec.name, inputs, outputs);
       if (differentiable) recordOp(spec, inputs, outputs, attrs, saved);
       return outputs;

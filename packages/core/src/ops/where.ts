@@ -12,7 +12,7 @@ export const whereOp = defineOp<void>({
     const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, a.shape), b.shape);
     return backend().where(cond, a, b, shape);
   },
-  vjp: ([g], { inputs: [cond] }) => [null, where(cond, g, 0), where(cond, 0, g)],
+  vjp: ([g], { inputs: [cond], needsGrad: [, needA, needB] }) => [null, needA ? where(cond, g, 0) : null, needB ? where(cond, 0, g) : null],
 });
 
 /**

@@ -3,11 +3,10 @@ import type { DType, DTypeArrays, TypedArray } from './dtype.js';
 import { dtypeOf } from './dtype.js';
 import type { Shape } from './shape.js';
 import { formatShape, sizeOf } from './shape.js';
+import { takeTensorId } from './ids.js';
 
 /** A nested array of numbers, as produced by {@link Tensor.toArray}. */
 export type NestedArray = number | NestedArray[];
-
-let nextId = 0;
 
 /**
  * An immutable n-dimensional array: a shape, a dtype and contiguous row-major storage.
@@ -42,7 +41,7 @@ export class Tensor<D extends DType = DType> {
     /** Row-major storage. Treat it as read-only: other tensors may share it. */
     readonly data: DTypeArrays[D],
   ) {
-    this.id = nextId++;
+    this.id = takeTensorId();
     this.size = sizeOf(shape);
     this.dtype = dtypeOf(data as TypedArray) as D;
     if (data.length !== this.size) {
