@@ -11,3 +11,4 @@ export { initGateParams, projectInputs, recurrentProduct, type GateParams } from
 export { lstmGates, lstmGatesComposed, lstmGatesOp } from './fused/lstm-gates.js';
 export { gruGates, gruGatesComposed, gruGatesOp } from './fused/gru-gates.js';
 export { peepholeLstmCell, type PeepholeParams } from './cells/examples/peephole-lstm.js';
+export { layerNormLstmCell, type LayerNormLstmParams } from './cells/examples/layer-norm-lstm.js';
