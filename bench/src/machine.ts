@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+
+/** The machine and software a run was measured on; RESULTS.md prints it. */
+export interface Machine {
+  readonly cpu: string;
+  readonly logicalCores: number;
+  readonly node: string;
+  readonly tfjs: string;
+  readonly date: string;
+  /** 1-minute load average at start: other work on the machine skews figures. */
+  readonly loadAverage: number;
+}
+
+function cpuModel(): string {
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const line = info.split('\n').find((l) => l.startsWith('model name'));
+    if (line !== undefined) return line.split(':').slice(1).join(':').trim();
+  } catch {
+    // Not Linux: fall through to what Node knows.
+  }
+  return cpus()[0]?.model ?? 'unknown';
+}
+
+function tfjsVersion(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = require('@tensorflow/tfjs/package.json') as { version: string };
+  return pkg.version;
+}
+
+export function describeMachine(): Machine {
+  return {
+    cpu: cpuModel(),
+    logicalCores: availableParallelism(),
+    node: process.version,
+    tfjs: tfjsVersion(),
+    date: new Date().toISOString(),
+    loadAverage: loadavg()[0] ?? 0,
+  };
+}

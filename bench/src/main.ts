@@ -1,0 +1,85 @@
+/**
+ * `pnpm bench`: runs every selected workload × implementation in its own child
+ * process, one after another (parallel runs would compete for the cores),
+ * then prints the table and writes results/latest.json and, for a full
+ * unfiltered run, RESULTS.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type CliOptions, parseCli, USAGE } from './cli.js';
+import { formatFigure } from './format.js';
+import { IMPL_LABELS } from './implementations.js';
+import { describeMachine } from './machine.js';
+import type { Job, RunRecord } from './protocol.js';
+import { IMPL_IDS } from './types.js';
+import { headlineTable, missingList, type Report, resultsMarkdown } from './report.js';
+import { runInChild } from './runner.js';
+import { allCases, caseLabel, caseMatches } from './workloads.js';
+
+const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+function jobs(cli: CliOptions): Job[] {
+  const cases = allCases().filter((c) => cli.only.length === 0 || cli.only.some((p) => caseMatches(c, p)));
+  if (cases.length === 0) throw new Error(`--only ${cli.only.join(',')} matches no workload`);
+  const opts = { quick: cli.quick, budgetSeconds: cli.budgetSeconds };
+  return cases.flatMap((c) => cli.impls.map((impl) => ({ ...c, impl, opts })));
+}
+
+const jobLabel = (j: Job): string => `${caseLabel(j).padEnd(22)} ${IMPL_LABELS[j.impl].padEnd(9)} `;
+
+function outcomeText(r: RunRecord): string {
+  const o = r.outcome;
+  const what = o.status === 'ok' ? `${formatFigure(o.result.figure)} ${o.result.unit}` : `${o.status}: ${o.reason}`;
+  return `${what}  (${r.processSeconds.toFixed(1)} s)`;
+}
+
+function write(report: Report, fullRun: boolean): void {
+  mkdirSync(`${BENCH_DIR}/results`, { recursive: true });
+  writeFileSync(`${BENCH_DIR}/results/latest.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${BENCH_DIR}/results/latest.md`, resultsMarkdown(report));
+  // Only a complete, full-length run may replace the committed figures.
+  if (fullRun) writeFileSync(`${BENCH_DIR}/RESULTS.md`, resultsMarkdown(report));
+  const where = fullRun ? 'RESULTS.md and results/' : 'results/ (RESULTS.md is only rewritten by a full, unfiltered run)';
+  console.log(`\nWritten to ${where}.`);
+}
+
+async function runAll(selected: readonly Job[]): Promise<RunRecord[]> {
+  const records: RunRecord[] = [];
+  for (const job of selected) {
+    process.stdout.write(jobLabel(job));
+    const record = await runInChild(job);
+    console.log(outcomeText(record));
+    records.push(record);
+  }
+  return records;
+}
+
+async function main(cli: CliOptions, selected: readonly Job[]): Promise<void> {
+  const machine = describeMachine();
+  const started = performance.now();
+  const records = await runAll(selected);
+  const report: Report = { machine, quick: cli.quick, budgetSeconds: cli.budgetSeconds, only: cli.only, impls: cli.impls, records };
+  if (cli.quick) console.log('\nQUICK RUN: fewer iterations; figures marked q are not for comparison.');
+  console.log('');
+  console.log(headlineTable(report));
+  const missing = missingList(report);
+  if (missing !== '') console.log(`\n${missing}`);
+  console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  const fullRun = !cli.quick && cli.only.length === 0 && cli.impls.length === IMPL_IDS.length;
+  write(report, fullRun);
+}
+
+/** Command line and job list, or a usage message and exit code 2. */
+function parseOrExit(): { cli: CliOptions; selected: Job[] } {
+  try {
+    const cli = parseCli(process.argv.slice(2));
+    return { cli, selected: jobs(cli) };
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const { cli, selected } = parseOrExit();
+if (cli.help) console.log(USAGE);
+else await main(cli, selected);

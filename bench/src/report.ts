@@ -1,0 +1,171 @@
+import { formatFigure, formatRatio, formatSmall, markdownTable } from './format.js';
+import { IMPL_LABELS } from './implementations.js';
+import type { Machine } from './machine.js';
+import type { RunRecord } from './protocol.js';
+import type { ImplId, WorkloadResult } from './types.js';
+import { allCases, type Case, caseLabel } from './workloads.js';
+
+/** Everything one `pnpm bench` invocation measured; results/latest.json holds it. */
+export interface Report {
+  readonly machine: Machine;
+  readonly quick: boolean;
+  readonly budgetSeconds: number;
+  readonly only: readonly string[];
+  readonly impls: readonly ImplId[];
+  readonly records: readonly RunRecord[];
+}
+
+const TFJS: readonly ImplId[] = ['tfjs-cpu', 'tfjs-wasm'];
+
+function find(report: Report, c: Case, impl: ImplId): RunRecord | undefined {
+  return report.records.find((r) => r.workload === c.workload && r.variant === c.variant && r.impl === impl);
+}
+
+function resultOf(record: RunRecord | undefined): WorkloadResult | undefined {
+  return record?.outcome.status === 'ok' ? record.outcome.result : undefined;
+}
+
+/** Cases that were run, in workload order. */
+function casesRun(report: Report): Case[] {
+  return allCases().filter((c) => report.impls.some((impl) => find(report, c, impl) !== undefined));
+}
+
+function figureCell(report: Report, record: RunRecord | undefined): string {
+  const result = resultOf(record);
+  if (result === undefined) return '—';
+  const marks = `${report.quick ? ' q' : ''}${result.note === undefined ? '' : ' †'}`;
+  return `${formatFigure(result.figure)}${marks}`;
+}
+
+/** Tapestry's speed relative to tfjs: > 1 means Tapestry is faster, for times and throughputs alike. */
+function speedup(tapestry: WorkloadResult | undefined, tfjs: WorkloadResult | undefined): string {
+  if (tapestry === undefined || tfjs === undefined) return '—';
+  if (tapestry.unit !== tfjs.unit) return `units differ (${tapestry.unit} vs ${tfjs.unit})`;
+  const ratio = tapestry.higherIsBetter ? tapestry.figure / tfjs.figure : tfjs.figure / tapestry.figure;
+  return formatRatio(ratio);
+}
+
+function unitOf(report: Report, c: Case): string {
+  for (const impl of report.impls) {
+    const result = resultOf(find(report, c, impl));
+    if (result !== undefined) return result.unit;
+  }
+  return '';
+}
+
+/** The headline table: one row per workload variant, one column per implementation, then ratios. */
+export function headlineTable(report: Report): string {
+  const ratioImpls = report.impls.includes('tapestry') ? TFJS.filter((i) => report.impls.includes(i)) : [];
+  const header = ['workload', 'unit', ...report.impls.map((i) => IMPL_LABELS[i]), ...ratioImpls.map((i) => `Tapestry vs ${i}`)];
+  const rows = casesRun(report).map((c) => [
+    caseLabel(c),
+    unitOf(report, c),
+    ...report.impls.map((impl) => figureCell(report, find(report, c, impl))),
+    ...ratioImpls.map((impl) => speedup(resultOf(find(report, c, 'tapestry')), resultOf(find(report, c, impl)))),
+  ]);
+  return markdownTable(header, rows);
+}
+
+/** CPU over wall time during the run: well under 100 % means it waited for a core. */
+function cpuShare(r: RunRecord): string {
+  return r.cpuShare === undefined ? '' : `${Math.round(100 * r.cpuShare)} %`;
+}
+
+/** Per run: loss, memory, threads, iterations and notes. */
+export function detailTable(report: Report): string {
+  const header = ['workload', 'impl', 'figure', 'final loss', 'peak RSS MiB', 'threads', 'timed iters', 'process s', 'CPU/wall', 'note'];
+  const rows = report.records.flatMap((r) => {
+    const res = resultOf(r);
+    if (res === undefined) return [];
+    return [[
+      caseLabel(r), IMPL_LABELS[r.impl], `${formatFigure(res.figure)} ${res.unit}`,
+      res.finalLoss === undefined ? '' : res.finalLoss.toPrecision(4),
+      res.peakRssMiB.toFixed(0), String(res.threads), String(res.samplesMs.length),
+      r.processSeconds.toFixed(1), cpuShare(r), res.note ?? '',
+    ]];
+  });
+  return markdownTable(header, rows);
+}
+
+/** Why some cells are "—": identical reasons grouped per implementation. */
+export function missingList(report: Report): string {
+  const groups = new Map<string, string[]>();
+  for (const r of report.records) {
+    if (r.outcome.status === 'ok') continue;
+    const key = `${IMPL_LABELS[r.impl]}: ${r.outcome.status} — ${r.outcome.reason}`;
+    groups.set(key, [...(groups.get(key) ?? []), caseLabel(r)]);
+  }
+  return [...groups].map(([reason, cases]) => `- ${reason} (${cases.join(', ')})`).join('\n');
+}
+
+/** Gradients vanish going back from t = 511, so most columns sit near the end. */
+const NORM_STEPS = [0, 256, 448, 480, 496, 504, 508, 511];
+
+/** W3's ‖∂L/∂h_t‖ at a few t; the full 512-long series is in results/latest.json. */
+export function gradNormTable(report: Report): string {
+  const rows = report.records.flatMap((r) => {
+    const norms = resultOf(r)?.series?.['gradNorms'];
+    return norms === undefined ? [] : [[caseLabel(r), IMPL_LABELS[r.impl], ...NORM_STEPS.map((t) => formatSmall(norms[t] ?? NaN))]];
+  });
+  return rows.length === 0 ? '' : markdownTable(['workload', 'impl', ...NORM_STEPS.map((t) => `t=${t}`)], rows);
+}
+
+/** Threads each implementation reported, e.g. `tfjs-cpu 1, tfjs-wasm 1`. */
+function threadsLine(report: Report): string {
+  return report.impls
+    .map((impl) => {
+      const counts = new Set(report.records.filter((r) => r.impl === impl).flatMap((r) => resultOf(r)?.threads ?? []));
+      return counts.size === 0 ? '' : `${IMPL_LABELS[impl]} ${[...counts].join('/')}`;
+    })
+    .filter((s) => s !== '')
+    .join(', ');
+}
+
+function machineSection(report: Report): string {
+  const m = report.machine;
+  return [
+    `- CPU: ${m.cpu}, ${m.logicalCores} logical cores (load average ${m.loadAverage.toFixed(2)} at start)`,
+    `- Node ${m.node}; TensorFlow.js ${m.tfjs} (cpu and wasm backends; tfjs-node cannot be installed here)`,
+    `- Threads used: ${threadsLine(report)}`,
+    `- Date: ${m.date}`,
+    `- Mode: ${report.quick ? 'QUICK smoke run — fewer iterations, not for comparison' : 'full'}; ` +
+      `budget ${report.budgetSeconds} s per run` +
+      (report.only.length > 0 ? `; --only ${report.only.join(',')}` : '') ,
+  ].join('\n');
+}
+
+const LEGEND = [
+  'Each cell is one workload run in its own Node process: the median over the timed',
+  'iterations after warm-up (W4: tokens/s over the 500 steps; W5: median of samples).',
+  '"Tapestry vs X" is Tapestry\'s speed relative to X — throughput ratio, or inverse time',
+  'ratio — so **> 1 means Tapestry is faster**. `—`: not measured (reasons below);',
+  '`†`: iterations cut to fit the time budget (see details); `q`: quick run.',
+].join('\n');
+
+/** The whole of RESULTS.md. */
+export function resultsMarkdown(report: Report): string {
+  const norms = gradNormTable(report);
+  const missing = missingList(report);
+  return [
+    '# Benchmark results',
+    '',
+    'Generated by `pnpm bench` (bench/src/main.ts); workloads W1–W5 as in WORKLOADS.md.',
+    '',
+    '## Machine',
+    '',
+    machineSection(report),
+    '',
+    '## Figures',
+    '',
+    LEGEND,
+    '',
+    headlineTable(report),
+    '',
+    ...(missing === '' ? [] : ['### Not measured', '', missing, '']),
+    '## Details',
+    '',
+    detailTable(report),
+    '',
+    ...(norms === '' ? [] : ['## W3 gradient norms ‖∂L/∂h_t‖', '', norms, '']),
+  ].join('\n');
+}

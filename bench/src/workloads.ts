@@ -1,0 +1,50 @@
+import type { WorkloadId } from './types.js';
+
+/** One workload of WORKLOADS.md with the variants every implementation runs. */
+export interface WorkloadSpec {
+  readonly id: WorkloadId;
+  /** Short name from WORKLOADS.md (`sine`, `charlm`, ...). */
+  readonly name: string;
+  readonly variants: readonly string[];
+}
+
+/** One table row: a workload variant. */
+export interface Case {
+  readonly workload: WorkloadId;
+  readonly variant: string;
+}
+
+export const WORKLOADS: readonly WorkloadSpec[] = [
+  { id: 'W1', name: 'sine', variants: ['rnn', 'lstm', 'gru', 'bilstm'] },
+  { id: 'W2', name: 'charlm', variants: ['lstm', 'gru'] },
+  { id: 'W3', name: 'longseq', variants: ['rnn', 'lstm'] },
+  { id: 'W4', name: 'generate', variants: ['lstm'] },
+  { id: 'W5', name: 'matmul', variants: ['64', '256', '1024'] },
+];
+
+export function workloadSpec(id: WorkloadId): WorkloadSpec {
+  const spec = WORKLOADS.find((w) => w.id === id);
+  if (spec === undefined) throw new Error(`unknown workload ${id}`);
+  return spec;
+}
+
+/** Every case, in table order. */
+export function allCases(): Case[] {
+  return WORKLOADS.flatMap((w) => w.variants.map((variant) => ({ workload: w.id, variant })));
+}
+
+/** Row label such as `W2 charlm/gru`. */
+export function caseLabel(c: Case): string {
+  return `${c.workload} ${workloadSpec(c.workload).name}/${c.variant}`;
+}
+
+/**
+ * Does `--only` pattern select this case? Patterns: `W1`, `sine`, `W1:lstm`,
+ * `sine:lstm` (case-insensitive).
+ */
+export function caseMatches(c: Case, pattern: string): boolean {
+  const [head = '', variant] = pattern.toLowerCase().split(':');
+  const spec = workloadSpec(c.workload);
+  const workloadHit = head === spec.id.toLowerCase() || head === spec.name;
+  return workloadHit && (variant === undefined || variant === c.variant);
+}
