@@ -1,0 +1,246 @@
+#!/usr/bin/env node
+// Type-checks every ```ts block of the guides and READMEs against the built packages,
+// so that documentation cannot drift from the API.
+//
+//   node docs/check/check-examples.mjs            type-check every block
+//   node docs/check/check-examples.mjs --run      …then run each block with node
+//   node docs/check/check-examples.mjs --run --filter=getting-started
+//                                                 only blocks whose `file:line` contains the text
+//   --keep                                        leave docs/check/.generated/ in place
+//   --list                                        print the blocks found and exit
+//
+// Sources: docs/**/*.md (not docs/api), packages/*/README.md and the root README.md.
+// Each block becomes one ES module in docs/check/.generated/, whose node_modules links
+// `@tapestry/*` to packages/* (so the packages' `exports` maps and dist/*.d.ts are used,
+// exactly as an installed user sees them) and fp-ts to the copy the packages depend on.
+// The modules are checked together in one TypeScript program (strict, NodeNext). An
+// explicit `any` in a block is an error too. Failures are printed as `file:line:col:
+// message` at the Markdown line. Needs the packages built first (`pnpm build`).
+//
+// Blocks that must not be compiled use another fence language: ```sh, ```text, ```json.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const outDir = path.join(here, '.generated');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const filter = args.find((a) => a.startsWith('--filter='))?.slice('--filter='.length);
+const CHECKED_LANGS = new Set(['ts', 'typescript']);
+
+/** Markdown files to extract from, relative to the root, in a stable order. */
+function sources() {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      const rel = path.relative(root, full).split(path.sep).join('/');
+      if (entry.isDirectory()) {
+        if (rel === 'docs/api' || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+        walk(full);
+      } else if (entry.name.endsWith('.md')) found.push(rel);
+    }
+  };
+  walk(path.join(root, 'docs'));
+  const packagesDir = path.join(root, 'packages');
+  for (const name of fs.readdirSync(packagesDir).sort()) {
+    if (fs.existsSync(path.join(packagesDir, name, 'README.md'))) found.push(`packages/${name}/README.md`);
+  }
+  if (fs.existsSync(path.join(root, 'README.md'))) found.push('README.md');
+  return found;
+}
+
+/**
+ * The fenced code blocks of a Markdown text: `{ lang, line, indent, code }`, where `line`
+ * is the 1-based line of the opening fence. Follows CommonMark: a fence of ≥ 3 backticks
+ * or tildes, closed by the same character at least as many times.
+ */
+function codeBlocks(text) {
+  const lines = text.split(/\r?\n/);
+  const blocks = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^( {0,3})(`{3,}|~{3,})\s*([^\s`]*)(.*)$/.exec(lines[i]);
+    if (!open) continue;
+    const [, indent, fence, lang] = open;
+    const body = [];
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const close = /^ {0,3}(`{3,}|~{3,})\s*$/.exec(lines[j]);
+      if (close && close[1][0] === fence[0] && close[1].length >= fence.length) break;
+      body.push(lines[j].startsWith(indent) ? lines[j].slice(indent.length) : lines[j].trimStart());
+    }
+    blocks.push({ lang: lang.toLowerCase(), line: i + 1, indent: indent.length, code: body.join('\n') });
+    i = j;
+  }
+  return blocks;
+}
+
+/** Makes `link` point at `target` (a directory), replacing whatever was there. */
+function linkDir(target, link) {
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.rmSync(link, { recursive: true, force: true });
+  fs.symlinkSync(path.relative(path.dirname(link), target), link, process.platform === 'win32' ? 'junction' : 'dir');
+}
+
+/** Where the packages' own dependency `name` is installed (the first package that has it). */
+function packageDependency(name) {
+  for (const pkg of fs.readdirSync(path.join(root, 'packages')).sort()) {
+    const dir = path.join(root, 'packages', pkg, 'node_modules', name);
+    if (fs.existsSync(dir)) return fs.realpathSync(dir);
+  }
+  const top = path.join(root, 'node_modules', name);
+  return fs.existsSync(top) ? fs.realpathSync(top) : undefined;
+}
+
+/** Lays out docs/check/.generated: package.json, node_modules links, one module per block. */
+function generate(blocks) {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ name: 'tapestry-doc-examples', private: true, type: 'module' }, null, 2) + '\n');
+  for (const pkg of fs.readdirSync(path.join(root, 'packages')).sort()) {
+    const manifest = path.join(root, 'packages', pkg, 'package.json');
+    if (!fs.existsSync(manifest)) continue;
+    const { name } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+    if (typeof name === 'string' && name.startsWith('@tapestry/')) linkDir(path.join(root, 'packages', pkg), path.join(outDir, 'node_modules', name));
+  }
+  // Libraries a user of the packages also imports directly.
+  for (const dep of ['fp-ts', 'fast-check']) {
+    const dir = packageDependency(dep);
+    if (dir !== undefined) linkDir(dir, path.join(outDir, 'node_modules', dep));
+  }
+  const used = new Set();
+  for (const block of blocks) {
+    const stem = `${block.source.replace(/\.md$/, '').replace(/[^A-Za-z0-9]+/g, '-')}-L${block.line}`;
+    let name = `${stem}.ts`;
+    for (let k = 2; used.has(name); k++) name = `${stem}-${k}.ts`;
+    used.add(name);
+    block.file = path.join(outDir, name);
+    // `export {}` makes every block a module, so two blocks may declare the same names;
+    // appended after the code, so generated line n is line n of the block.
+    fs.writeFileSync(block.file, `${block.code}\nexport {};\n`);
+  }
+}
+
+const compilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  lib: ['lib.es2022.d.ts'],
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  strict: true,
+  noFallthroughCasesInSwitch: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+  skipLibCheck: true,
+  types: ['node'],
+  typeRoots: [path.join(root, 'node_modules', '@types')],
+  noEmit: true,
+};
+
+/** Positions of explicit `any` types in a block (the project's rule: no `any`). */
+function explicitAnys(sourceFile) {
+  const found = [];
+  const visit = (node) => {
+    if (node.kind === ts.SyntaxKind.AnyKeyword) found.push(node.getStart(sourceFile));
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return found;
+}
+
+/** Type-checks all blocks in one program; returns diagnostics per block and global ones. */
+function typeCheck(blocks) {
+  const program = ts.createProgram(
+    blocks.map((b) => b.file),
+    compilerOptions,
+  );
+  const byFile = new Map(blocks.map((b) => [path.resolve(b.file), b]));
+  const global = [];
+  const report = (block, sourceFile, start, message) => {
+    const { line, character } = sourceFile.getLineAndCharacterOfPosition(start);
+    // Generated line n (0-based: line) is Markdown line fence + 1 + n.
+    block.errors.push(`${block.source}:${block.line + 1 + line}:${block.indent + character + 1}: ${message}`);
+  };
+  for (const b of blocks) b.errors = [];
+  for (const d of [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()]) global.push(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  for (const b of blocks) {
+    const sf = program.getSourceFile(b.file);
+    if (sf === undefined) {
+      b.errors.push(`${b.source}:${b.line}: the block was not compiled`);
+      continue;
+    }
+    for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]) {
+      const message = ts.flattenDiagnosticMessageText(d.messageText, '\n  ');
+      if (d.file && d.start !== undefined) {
+        const owner = byFile.get(path.resolve(d.file.fileName));
+        if (owner !== undefined) report(owner, d.file, d.start, `TS${d.code}: ${message}`);
+        else b.errors.push(`${b.source}:${b.line}: ${path.relative(root, d.file.fileName)}: TS${d.code}: ${message}`);
+      } else b.errors.push(`${b.source}:${b.line}: TS${d.code}: ${message}`);
+    }
+    for (const start of explicitAnys(sf)) report(b, sf, start, 'explicit `any` (use a precise type or `unknown`)');
+  }
+  return global;
+}
+
+/** Transpiles each block to JavaScript next to its .ts and runs it with node; records failures. */
+function runBlocks(blocks) {
+  for (const b of blocks) {
+    const js = b.file.replace(/\.ts$/, '.mjs');
+    const { outputText } = ts.transpileModule(fs.readFileSync(b.file, 'utf8'), {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true },
+      fileName: b.file,
+    });
+    fs.writeFileSync(js, outputText);
+    const started = Date.now();
+    console.log(`\n── run ${b.source}:${b.line}`);
+    const result = spawnSync(process.execPath, [js], { cwd: root, stdio: 'inherit' });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (result.status !== 0) b.errors.push(`${b.source}:${b.line}: running the block failed (exit ${result.status ?? result.signal}) after ${seconds} s`);
+    else console.log(`── ok (${seconds} s)`);
+  }
+}
+
+function main() {
+  const blocks = [];
+  for (const source of sources()) {
+    const text = fs.readFileSync(path.join(root, source), 'utf8');
+    for (const block of codeBlocks(text)) {
+      if (!CHECKED_LANGS.has(block.lang)) continue;
+      if (filter !== undefined && !`${source}:${block.line}`.includes(filter)) continue;
+      blocks.push({ ...block, source });
+    }
+  }
+  if (flag('list')) {
+    for (const b of blocks) console.log(`${b.source}:${b.line}`);
+    console.log(`${blocks.length} blocks`);
+    return 0;
+  }
+  if (blocks.length === 0) {
+    console.error('check-examples: no ```ts blocks found');
+    return 1;
+  }
+  for (const pkg of ['core', 'layers', 'optim', 'data']) {
+    if (!fs.existsSync(path.join(root, 'packages', pkg, 'dist', 'index.d.ts'))) {
+      console.error(`check-examples: packages/${pkg}/dist is missing; run \`pnpm build\` first`);
+      return 1;
+    }
+  }
+  generate(blocks);
+  try {
+    const global = typeCheck(blocks);
+    for (const message of global) console.error(`error: ${message}`);
+    if (flag('run')) runBlocks(blocks.filter((b) => b.errors.length === 0));
+    const failed = blocks.filter((b) => b.errors.length > 0);
+    for (const b of failed) for (const e of b.errors) console.error(e);
+    const sourcesSeen = new Set(blocks.map((b) => b.source)).size;
+    console.log(`${blocks.length - failed.length} passed, ${failed.length} failed (\`\`\`ts blocks in ${sourcesSeen} files${flag('run') ? ', type-checked and run' : ''})`);
+    return failed.length > 0 || global.length > 0 ? 1 : 0;
+  } finally {
+    if (!flag('keep')) fs.rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main();
