@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // `vitest --project core` runs one.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'golden'],
+    projects: ['packages/*', 'golden', 'examples'],
   },
 });

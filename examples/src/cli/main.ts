@@ -1,0 +1,49 @@
+/**
+ * What every example program does around its task: parse the flags (bad ones exit 2),
+ * run with a progress bar and a Ctrl-C handler, print the key numbers, and write an
+ * HTML page with the task's section of the report.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseOrExit, type FlagSpecs, type Parsed } from './flags.js';
+import { consoleProgress, installInterruptHandler, type Progress } from './progress.js';
+import { renderHtml, type Section } from '../report/html.js';
+
+/** One example program. */
+export interface Program<S extends FlagSpecs, C, R> {
+  /** The command name shown in the usage, e.g. `sine`. */
+  readonly name: string;
+  readonly description: string;
+  readonly flags: S;
+  /** From parsed flags to the task's config (flags already validated). */
+  readonly config: (flags: Parsed<S>) => C;
+  readonly run: (config: C, progress: Progress) => R;
+  /** Lines for stdout: the numbers a reader wants to see. */
+  readonly summary: (result: R) => string[];
+  readonly section: (result: R) => Promise<Section>;
+}
+
+/** Runs a program from `process.argv`; resolves to the exit code. */
+export async function main<S extends FlagSpecs, C, R>(p: Program<S, C, R>, argv = process.argv.slice(2)): Promise<number> {
+  const specs = { ...p.flags, out: { kind: 'path', help: 'HTML page to write', default: `report/${p.name}.html` } } as const;
+  const flags = parseOrExit(p.name, p.description, specs, argv, `node examples/dist/bin/${p.name}.js`);
+  const stopRequested = installInterruptHandler();
+  const result = p.run(p.config(flags as Parsed<S>), consoleProgress({ stopRequested }));
+  for (const line of p.summary(result)) process.stdout.write(`${line}\n`);
+  const out = resolve(flags.out ?? `report/${p.name}.html`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, renderHtml({ title: `Tapestry example: ${p.name}`, meta: [`node examples/dist/bin/${p.name}.js ${argv.join(' ')}`], sections: [await p.section(result)] }));
+  process.stdout.write(`wrote ${out}\n`);
+  return stopRequested() ? 130 : 0;
+}
+
+/** Runs `main` and exits with its code; an unexpected error prints one line and exits 1. */
+export function start<S extends FlagSpecs, C, R>(p: Program<S, C, R>): void {
+  main(p).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`${p.name}: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

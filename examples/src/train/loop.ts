@@ -1,0 +1,70 @@
+/**
+ * The training loop every task shares: compute loss and gradients with
+ * `valueAndGrad`, let the optimizer step, tick the progress bar, stop early on Ctrl-C.
+ */
+import { valueAndGradWithAux, type Tensor } from '@tapestry/core';
+import type { Optimizer } from '@tapestry/optim';
+import type { Progress } from '../cli/progress.js';
+
+/** What one step's loss function returns: the loss, and anything to carry forward. */
+export type StepLoss<P, A> = (params: P, step: number) => readonly [Tensor, A];
+
+/** Options of {@link train}. */
+export interface TrainOptions<P, S, A> {
+  readonly label: string;
+  readonly params: P;
+  readonly optimizer: Optimizer<S>;
+  readonly steps: number;
+  /** The loss at step `step` (which batch to use is the caller's business). */
+  readonly loss: StepLoss<P, A>;
+  readonly progress: Progress;
+  /** Items per step for the speed readout (e.g. tokens); default: steps/s. */
+  readonly itemsPerStep?: number;
+  readonly unit?: string;
+  /** Called after each step with the new parameters and the step's aux value. */
+  readonly after?: (step: number, loss: number, params: P, aux: A, optState: S) => void;
+}
+
+/** The outcome of {@link train}. */
+export interface TrainResult<P> {
+  readonly params: P;
+  /** Training loss of each completed step. */
+  readonly losses: number[];
+  /** Steps completed (fewer than asked when interrupted). */
+  readonly steps: number;
+  readonly interrupted: boolean;
+  readonly seconds: number;
+  /** Median wall time of one step, in ms: robust to other processes sharing the CPU. */
+  readonly medianStepMs: number;
+}
+
+/** Runs `steps` optimisation steps (fewer if the user presses Ctrl-C). */
+export function train<P, S, A>(o: TrainOptions<P, S, A>): TrainResult<P> {
+  const bar = o.progress.bar(o.label, o.steps, o.unit);
+  const step = valueAndGradWithAux(o.loss);
+  let params = o.params;
+  let state = o.optimizer.init(params);
+  const losses: number[] = [];
+  const times: number[] = [];
+  const start = performance.now();
+  for (let k = 0; k < o.steps && !o.progress.shouldStop(); k++) {
+    const t0 = performance.now();
+    const [[loss, aux], grads] = step(params, k);
+    [params, state] = o.optimizer.step(grads, state, params);
+    times.push(performance.now() - t0);
+    const value = loss.item();
+    losses.push(value);
+    bar.tick({ loss: value, items: o.itemsPerStep });
+    o.after?.(k, value, params, aux, state);
+  }
+  const interrupted = losses.length < o.steps;
+  bar.done(interrupted ? '(interrupted)' : undefined);
+  return { params, losses, steps: losses.length, interrupted, seconds: (performance.now() - start) / 1000, medianStepMs: median(times) };
+}
+
+function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
