@@ -5,7 +5,8 @@
 //   node docs/check/check-examples.mjs            type-check every block
 //   node docs/check/check-examples.mjs --run      …then run each block with node
 //   node docs/check/check-examples.mjs --run --filter=getting-started
-//                                                 only blocks whose `file:line` contains the text
+//                                                 only run blocks whose `file:line` contains the
+//                                                 text (all blocks of their files are checked)
 //   --keep                                        leave docs/check/.generated/ in place
 //   --list                                        print the blocks found and exit
 //
@@ -18,6 +19,8 @@
 // message` at the Markdown line. Needs the packages built first (`pnpm build`).
 //
 // Blocks that must not be compiled use another fence language: ```sh, ```text, ```json.
+// A block may be given a file name, ```ts title="mgu.ts"; later blocks of the same
+// Markdown file can then import it as a reader would (`import { mguCell } from './mgu.js'`).
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -65,7 +68,8 @@ function codeBlocks(text) {
   for (let i = 0; i < lines.length; i++) {
     const open = /^( {0,3})(`{3,}|~{3,})\s*([^\s`]*)(.*)$/.exec(lines[i]);
     if (!open) continue;
-    const [, indent, fence, lang] = open;
+    const [, indent, fence, lang, info] = open;
+    const title = /\btitle=(?:"([^"]+)"|(\S+))/.exec(info);
     const body = [];
     let j = i + 1;
     for (; j < lines.length; j++) {
@@ -73,7 +77,7 @@ function codeBlocks(text) {
       if (close && close[1][0] === fence[0] && close[1].length >= fence.length) break;
       body.push(lines[j].startsWith(indent) ? lines[j].slice(indent.length) : lines[j].trimStart());
     }
-    blocks.push({ lang: lang.toLowerCase(), line: i + 1, indent: indent.length, code: body.join('\n') });
+    blocks.push({ lang: lang.toLowerCase(), title: title ? title[1] ?? title[2] : undefined, line: i + 1, indent: indent.length, code: body.join('\n') });
     i = j;
   }
   return blocks;
@@ -114,11 +118,16 @@ function generate(blocks) {
   }
   const used = new Set();
   for (const block of blocks) {
-    const stem = `${block.source.replace(/\.md$/, '').replace(/[^A-Za-z0-9]+/g, '-')}-L${block.line}`;
-    let name = `${stem}.ts`;
-    for (let k = 2; used.has(name); k++) name = `${stem}-${k}.ts`;
-    used.add(name);
-    block.file = path.join(outDir, name);
+    // One directory per Markdown file, so titled blocks are siblings of the blocks that import them.
+    const dir = path.join(outDir, block.source.replace(/\.md$/, '').replace(/[^A-Za-z0-9]+/g, '-'));
+    const name = block.title !== undefined ? block.title.replace(/\.(ts|mts)$/, '') + '.ts' : `L${block.line}.ts`;
+    block.file = path.join(dir, name);
+    if (!/^[\w.-]+\.ts$/.test(name) || used.has(block.file)) {
+      block.errors = [`${block.source}:${block.line}: title '${block.title}' is not a plain file name or is used twice`];
+      block.file = path.join(dir, `L${block.line}.ts`);
+    }
+    used.add(block.file);
+    fs.mkdirSync(dir, { recursive: true });
     // `export {}` makes every block a module, so two blocks may declare the same names;
     // appended after the code, so generated line n is line n of the block.
     fs.writeFileSync(block.file, `${block.code}\nexport {};\n`);
@@ -164,7 +173,7 @@ function typeCheck(blocks) {
     // Generated line n (0-based: line) is Markdown line fence + 1 + n.
     block.errors.push(`${block.source}:${block.line + 1 + line}:${block.indent + character + 1}: ${message}`);
   };
-  for (const b of blocks) b.errors = [];
+  for (const b of blocks) b.errors ??= [];
   for (const d of [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()]) global.push(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   for (const b of blocks) {
     const sf = program.getSourceFile(b.file);
@@ -185,15 +194,18 @@ function typeCheck(blocks) {
   return global;
 }
 
-/** Transpiles each block to JavaScript next to its .ts and runs it with node; records failures. */
-function runBlocks(blocks) {
-  for (const b of blocks) {
-    const js = b.file.replace(/\.ts$/, '.mjs');
+/** Transpiles every block to JavaScript next to its .ts, then runs the untitled ones with node; records failures. */
+function runBlocks(blocks, all) {
+  for (const b of all) {
     const { outputText } = ts.transpileModule(fs.readFileSync(b.file, 'utf8'), {
       compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true },
       fileName: b.file,
     });
-    fs.writeFileSync(js, outputText);
+    fs.writeFileSync(b.file.replace(/\.ts$/, '.js'), outputText);
+  }
+  // A titled block is a module other blocks import; it runs as part of them.
+  for (const b of blocks.filter((x) => x.title === undefined)) {
+    const js = b.file.replace(/\.ts$/, '.js');
     const started = Date.now();
     console.log(`\n── run ${b.source}:${b.line}`);
     const result = spawnSync(process.execPath, [js], { cwd: root, stdio: 'inherit' });
@@ -204,17 +216,18 @@ function runBlocks(blocks) {
 }
 
 function main() {
-  const blocks = [];
+  const all = [];
   for (const source of sources()) {
     const text = fs.readFileSync(path.join(root, source), 'utf8');
-    for (const block of codeBlocks(text)) {
-      if (!CHECKED_LANGS.has(block.lang)) continue;
-      if (filter !== undefined && !`${source}:${block.line}`.includes(filter)) continue;
-      blocks.push({ ...block, source });
-    }
+    for (const block of codeBlocks(text)) if (CHECKED_LANGS.has(block.lang)) all.push({ ...block, source });
   }
+  // --filter selects blocks by `file:line`; every block of their files is still checked,
+  // since a selected block may import a titled one.
+  const selected = all.filter((b) => filter === undefined || `${b.source}:${b.line}`.includes(filter));
+  const files = new Set(selected.map((b) => b.source));
+  const blocks = all.filter((b) => files.has(b.source));
   if (flag('list')) {
-    for (const b of blocks) console.log(`${b.source}:${b.line}`);
+    for (const b of blocks) console.log(`${b.source}:${b.line}${b.title ? ` (${b.title})` : ''}`);
     console.log(`${blocks.length} blocks`);
     return 0;
   }
@@ -232,7 +245,7 @@ function main() {
   try {
     const global = typeCheck(blocks);
     for (const message of global) console.error(`error: ${message}`);
-    if (flag('run')) runBlocks(blocks.filter((b) => b.errors.length === 0));
+    if (flag('run')) runBlocks(selected.filter((b) => b.errors.length === 0), blocks);
     const failed = blocks.filter((b) => b.errors.length > 0);
     for (const b of failed) for (const e of b.errors) console.error(e);
     const sourcesSeen = new Set(blocks.map((b) => b.source)).size;
