@@ -5,18 +5,20 @@ import { sizeOf } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { broadcastStrides } from './elementwise.js';
 
-// C[M,N] = op(A)[M,K] · op(B)[K,N]. Small products use direct loops ordered so the
-// innermost loop runs over contiguous memory. Large products follow the GotoBLAS
-// scheme: B is packed into KC×NR column panels and A into MR×KC row panels (one copy,
-// which also absorbs the transposes), and a 4×4 micro-kernel keeps 16 accumulators in
-// registers while streaming through both panels.
+// C[M,N] = op(A)[M,K] · op(B)[K,N]. Thin products (fewer than 4 rows or columns, such
+// as a batch-1 RNN step) and tiny ones use a direct loop that keeps four output columns
+// in registers. Everything else follows the GotoBLAS scheme: B is packed into KC×NR
+// column panels and A into MR×KC row panels (one copy, which also absorbs the
+// transposes), and a 4×4 micro-kernel keeps 16 accumulators in registers while
+// streaming through both panels. Packing costs O(MK + KN) against O(MNK) arithmetic, so
+// it pays off from about 12×12×12 (measured: scripts/bench-matmul.mjs).
 
 const MR = 4;
 const NR = 4;
 const KC = 256;
 const MC = 64;
 const NC = 2048;
-const SMALL = 48 * 48 * 48;
+const SMALL = 12 * 12 * 12;
 
 interface Operand {
   data: TypedArray;
@@ -59,32 +61,39 @@ export function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean, o
 
 /** One product into `c` at `cOff` (which must hold zeros). */
 export function gemm(A: Operand, B: Operand, c: TypedArray, cOff: number, M: number, N: number, K: number): void {
-  if (M * N * K <= SMALL || M < MR || N < NR) gemmSmall(A, B, c, cOff, M, N, K);
+  if (M < MR || N < NR || M * N * K <= SMALL) gemmDirect(A, B, c, cOff, M, N, K);
   else gemmBlocked(A, B, c, cOff, M, N, K);
 }
 
-function gemmSmall(A: Operand, B: Operand, c: TypedArray, cOff: number, M: number, N: number, K: number): void {
+/** Row by row, four columns at a time, accumulating in registers over k; any layout. */
+function gemmDirect(A: Operand, B: Operand, c: TypedArray, cOff: number, M: number, N: number, K: number): void {
   const a = A.data, b = B.data;
   const ars = A.rowStride, acs = A.colStride, brs = B.rowStride, bcs = B.colStride;
-  if (bcs === 1) {
-    // Rows of B are contiguous: C[i,:] += A[i,k] · B[k,:].
-    for (let i = 0; i < M; i++) {
-      const ci = cOff + i * N;
-      for (let k = 0; k < K; k++) {
-        const aik = a[A.offset + i * ars + k * acs];
-        const bk = B.offset + k * brs;
-        for (let j = 0; j < N; j++) c[ci + j] += aik * b[bk + j];
+  const bcs2 = 2 * bcs, bcs3 = 3 * bcs;
+  for (let i = 0; i < M; i++) {
+    const ai = A.offset + i * ars;
+    const ci = cOff + i * N;
+    let j = 0;
+    for (; j + 4 <= N; j += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let p = B.offset + j * bcs;
+      for (let k = 0; k < K; k++, p += brs) {
+        const x = a[ai + k * acs];
+        s0 += x * b[p];
+        s1 += x * b[p + bcs];
+        s2 += x * b[p + bcs2];
+        s3 += x * b[p + bcs3];
       }
+      c[ci + j] = s0;
+      c[ci + j + 1] = s1;
+      c[ci + j + 2] = s2;
+      c[ci + j + 3] = s3;
     }
-  } else {
-    // Columns of B are contiguous (B transposed): dot products along k.
-    for (let i = 0; i < M; i++) {
-      for (let j = 0; j < N; j++) {
-        let acc = 0;
-        const ai = A.offset + i * ars, bj = B.offset + j * bcs;
-        for (let k = 0; k < K; k++) acc += a[ai + k * acs] * b[bj + k * brs];
-        c[cOff + i * N + j] = acc;
-      }
+    for (; j < N; j++) {
+      let s = 0;
+      let p = B.offset + j * bcs;
+      for (let k = 0; k < K; k++, p += brs) s += a[ai + k * acs] * b[p];
+      c[ci + j] = s;
     }
   }
 }
@@ -166,6 +175,16 @@ function microKernel(kc: number, aBase: number, bBase: number, c: TypedArray, cA
     c[r] += c30; c[r + 1] += c31; c[r + 2] += c32; c[r + 3] += c33;
     return;
   }
-  const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) c[cAt + i * ldc + j] += tile[i * NR + j];
+  // An edge tile (the ragged border of C): write only its rows × cols, without a temporary.
+  if (rows > 0) edgeRow(c, cAt, cols, c00, c01, c02, c03);
+  if (rows > 1) edgeRow(c, cAt + ldc, cols, c10, c11, c12, c13);
+  if (rows > 2) edgeRow(c, cAt + 2 * ldc, cols, c20, c21, c22, c23);
+  if (rows > 3) edgeRow(c, cAt + 3 * ldc, cols, c30, c31, c32, c33);
+}
+
+function edgeRow(c: TypedArray, at: number, cols: number, v0: number, v1: number, v2: number, v3: number): void {
+  c[at] += v0;
+  if (cols > 1) c[at + 1] += v1;
+  if (cols > 2) c[at + 2] += v2;
+  if (cols > 3) c[at + 3] += v3;
 }
