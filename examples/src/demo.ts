@@ -67,17 +67,17 @@ interface Outcome {
 async function runTask(task: DemoTask, c: DemoConfigs, progress: Progress): Promise<Outcome> {
   switch (task) {
     case 'sine': {
-      const r = sine.run(c.sine, progress);
+      const r = await sine.run(c.sine, progress);
       return { section: await sineSection(r), summary: r.runs.map((x) => ['sine', `${x.model} final MSE (held-out)`, `${fmt(x.finalLoss)} (${fmt(x.heldOutLoss)})`]) };
     }
     case 'architectures': {
-      const r = architectures.run(c.architectures, progress);
+      const r = await architectures.run(c.architectures, progress);
       const best = [...r.runs].sort((a, b) => a.finalLoss - b.finalLoss)[0];
       const row = best === undefined ? '—' : `${best.cell} ${best.layers}×${best.hidden}: MSE ${fmt(best.finalLoss)}, ${fmt(best.msPerEpoch, 3)} ms/epoch`;
       return { section: await architecturesSection(r), summary: [['architectures', `best of ${r.runs.length}`, row]] };
     }
     case 'gradient-flow': {
-      const r = gradientFlow.run(c.gradientFlow, progress);
+      const r = await gradientFlow.run(c.gradientFlow, progress);
       return {
         section: await gradientFlowSection(r),
         summary: [
@@ -87,7 +87,7 @@ async function runTask(task: DemoTask, c: DemoConfigs, progress: Progress): Prom
       };
     }
     case 'charlm': {
-      const r = charlm.run(c.charlm, progress);
+      const r = await charlm.run(c.charlm, progress);
       const last = r.evals[r.evals.length - 1];
       return {
         section: await charLmSection(r),
@@ -98,14 +98,14 @@ async function runTask(task: DemoTask, c: DemoConfigs, progress: Progress): Prom
       };
     }
     case 'surnames': {
-      const r = surnames.run(c.surnames, progress);
+      const r = await surnames.run(c.surnames, progress);
       return {
         section: await surnamesSection(r),
         summary: [['surnames', 'bi-GRU test accuracy (balanced; majority baseline)', `${fmt(r.accuracy, 3)} (${fmt(r.balancedAccuracy, 3)}; ${fmt(r.majorityBaseline, 3)})`]],
       };
     }
     case 'custom-cell': {
-      const r = customCell.run(c.customCell, progress);
+      const r = await customCell.run(c.customCell, progress);
       return {
         section: await customCellSection(r),
         summary: [

@@ -33,7 +33,7 @@ describe('tasks on tiny configurations', () => {
   const data = fixtures();
 
   it('sine: every model trains, the loss falls, and the report section has its charts', async () => {
-    const r = sine.run({ ...sine.sineDefaults, models: ['rnn', 'bilstm'], hidden: 8, epochs: 40 }, quiet);
+    const r = await sine.run({ ...sine.sineDefaults, models: ['rnn', 'bilstm'], hidden: 8, epochs: 40 }, quiet);
     for (const run of r.runs) {
       expect(allFinite(run.losses) && Number.isFinite(run.heldOutLoss)).toBe(true);
       expect(mean(run.losses.slice(-5))).toBeLessThan(mean(run.losses.slice(0, 5)));
@@ -43,14 +43,14 @@ describe('tasks on tiny configurations', () => {
   });
 
   it('architectures: one finite result per configuration', async () => {
-    const r = architectures.run({ ...architectures.architecturesDefaults, cells: ['gru', 'lstm'], layers: [1, 2], hidden: [4], epochs: 5 }, quiet);
+    const r = await architectures.run({ ...architectures.architecturesDefaults, cells: ['gru', 'lstm'], layers: [1, 2], hidden: [4], epochs: 5 }, quiet);
     expect(r.runs.map((x) => `${x.cell}${x.layers}`)).toEqual(['gru1', 'gru2', 'lstm1', 'lstm2']);
     expect(r.runs.every((x) => Number.isFinite(x.finalLoss) && x.msPerEpoch > 0)).toBe(true);
     expect(countCharts(renderHtml({ title: 't', meta: [], sections: [await architecturesSection(r)] }))).toEqual(expectedCharts.architectures);
   });
 
   it('gradient flow: a norm per step, vanishing faster in the RNN than in the LSTM at initialisation', async () => {
-    const r = gradientFlow.run({ ...gradientFlow.gradientFlowDefaults, hidden: 8, length: 40, batch: 4, steps: 2, lengths: [4], lengthSteps: 3 }, quiet);
+    const r = await gradientFlow.run({ ...gradientFlow.gradientFlowDefaults, hidden: 8, length: 40, batch: 4, steps: 2, lengths: [4], lengthSteps: 3 }, quiet);
     const [rnn, lstm] = [r.norms.find((n) => n.cell === 'rnn'), r.norms.find((n) => n.cell === 'lstm')];
     expect(rnn?.initial).toHaveLength(40);
     expect(allFinite([...(rnn?.initial ?? []), ...(lstm?.trained ?? [])])).toBe(true);
@@ -63,7 +63,7 @@ describe('tasks on tiny configurations', () => {
 
   it('char LM: the loss falls, perplexities are finite, and all four decoders produce text', async () => {
     const config = { ...charlm.charLmDefaults, text: data.text, hidden: 16, embed: 8, batch: 4, seqLen: 16, steps: 30, lr: 2e-2, evals: 2, evalChars: 300, sampleLength: 12, prompt: 'RO' };
-    const r = charlm.run(config, quiet);
+    const r = await charlm.run(config, quiet);
     expect(mean(r.trainLosses.slice(-5))).toBeLessThan(mean(r.trainLosses.slice(0, 5)));
     expect(r.evals.length).toBeGreaterThanOrEqual(2);
     expect(allFinite(r.evals.map((e) => e.perplexity)) && Number.isFinite(r.ngram.perplexity)).toBe(true);
@@ -74,7 +74,7 @@ describe('tasks on tiny configurations', () => {
   });
 
   it('surnames: trains over padded buckets and reports a confusion matrix over the test names', async () => {
-    const r = surnames.run({ ...surnames.surnamesDefaults, data: data.names, hidden: 8, embed: 4, batch: 4, epochs: 3 }, quiet);
+    const r = await surnames.run({ ...surnames.surnamesDefaults, data: data.names, hidden: 8, embed: 4, batch: 4, epochs: 3 }, quiet);
     expect(r.languages).toEqual(['Dutch', 'Greek', 'Japanese']);
     expect(allFinite(r.trainLosses)).toBe(true);
     expect(mean(r.trainLosses.slice(-3))).toBeLessThan(mean(r.trainLosses.slice(0, 3)));
@@ -84,15 +84,15 @@ describe('tasks on tiny configurations', () => {
   });
 
   it('custom cell: the MGU passes its gradient check and trains next to the LSTM', async () => {
-    const r = customCell.run({ ...customCell.customCellDefaults, hidden: 8, length: 6, batch: 8, steps: 40, checkRuns: 3 }, quiet);
+    const r = await customCell.run({ ...customCell.customCellDefaults, hidden: 8, length: 6, batch: 8, steps: 40, checkRuns: 3 }, quiet);
     expect(r.gradientCheck.ok).toBe(true);
     expect(r.runs.map((x) => x.cell)).toEqual(['mgu', 'lstm']);
     for (const run of r.runs) expect(mean(run.losses.slice(-5))).toBeLessThan(mean(run.losses.slice(0, 5)));
     expect(countCharts(renderHtml({ title: 't', meta: [], sections: [await customCellSection(r)] }))).toEqual(expectedCharts['custom-cell']);
   });
 
-  it('stops early when the progress says so (Ctrl-C)', () => {
-    const r = sine.run({ ...sine.sineDefaults, models: ['gru', 'lstm'], hidden: 4, epochs: 50 }, silentProgress(7));
+  it('stops early when the progress says so (Ctrl-C)', async () => {
+    const r = await sine.run({ ...sine.sineDefaults, models: ['gru', 'lstm'], hidden: 4, epochs: 50 }, silentProgress(7));
     expect(r.runs).toHaveLength(1);
     expect(r.runs[0].losses).toHaveLength(7);
     expect(r.runs[0].interrupted).toBe(true);

@@ -17,7 +17,7 @@ export interface Program<S extends FlagSpecs, C, R> {
   readonly flags: S;
   /** From parsed flags to the task's config (flags already validated). */
   readonly config: (flags: Parsed<S>) => C;
-  readonly run: (config: C, progress: Progress) => R;
+  readonly run: (config: C, progress: Progress) => Promise<R>;
   /** Lines for stdout: the numbers a reader wants to see. */
   readonly summary: (result: R) => string[];
   readonly section: (result: R) => Promise<Section>;
@@ -28,7 +28,7 @@ export async function main<S extends FlagSpecs, C, R>(p: Program<S, C, R>, argv 
   const specs = { ...p.flags, out: { kind: 'path', help: 'HTML page to write', default: `report/${p.name}.html` } } as const;
   const flags = parseOrExit(p.name, p.description, specs, argv, `node examples/dist/bin/${p.name}.js`);
   const stopRequested = installInterruptHandler();
-  const result = p.run(p.config(flags as Parsed<S>), consoleProgress({ stopRequested }));
+  const result = await p.run(p.config(flags as Parsed<S>), consoleProgress({ stopRequested }));
   for (const line of p.summary(result)) process.stdout.write(`${line}\n`);
   const out = resolve(flags.out ?? `report/${p.name}.html`);
   mkdirSync(dirname(out), { recursive: true });

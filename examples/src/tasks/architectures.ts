@@ -41,13 +41,13 @@ export interface ArchitecturesResult {
 }
 
 /** Trains every cell × layers × hidden combination with the same seed and budget. */
-export function run(config: ArchitecturesConfig, progress: Progress): ArchitecturesResult {
+export async function run(config: ArchitecturesConfig, progress: Progress): Promise<ArchitecturesResult> {
   const runs: ArchitectureRun[] = [];
   for (const cell of config.cells) {
     for (const layers of config.layers) {
       for (const hidden of config.hidden) {
         if (progress.shouldStop()) return { config, runs };
-        const r = trainSineModel(cell, { hidden, layers, epochs: config.epochs, lr: config.lr, heldOut: 10, seed: config.seed }, progress);
+        const r = await trainSineModel(cell, { hidden, layers, epochs: config.epochs, lr: config.lr, heldOut: 10, seed: config.seed }, progress);
         if (r.interrupted) return { config, runs };
         runs.push({ cell, layers, hidden, finalLoss: r.finalLoss, heldOutLoss: r.heldOutLoss, msPerEpoch: r.msPerEpoch, losses: r.losses });
       }

@@ -9,12 +9,10 @@
  * then generate text from a prompt four ways.
  */
 import { Rng, gather, logSoftmax, noGrad, reshape, tensor, type Tensor } from '@tapestry/core';
-import type { StateDict } from '@tapestry/layers';
+import { crossEntropy, embedding, linear, type EmbeddingParams, type LinearParams, type StateDict } from '@tapestry/layers';
 import { adam, chain, clipByGlobalNorm, cosineDecay } from '@tapestry/optim';
 import { Vocab, getOrThrow, lmStream, loadTinyShakespeare } from '@tapestry/data';
 import type { Progress } from '../cli/progress.js';
-import { dense, initDense, type DenseParams } from '../models/head.js';
-import { crossEntropy } from '../models/losses.js';
 import { recurrentModule } from '../models/recurrent.js';
 import { beamSearch, greedy, sample, type StepModel } from '../text/decoding.js';
 import { ngramPerplexity, trainNgram } from '../text/ngram.js';
@@ -86,9 +84,9 @@ export interface CharLmResult {
 
 /** Embedding → stacked LSTM → dense scores over the vocabulary. */
 interface Params {
-  readonly embed: Tensor;
+  readonly embed: EmbeddingParams;
   readonly rnn: StateDict;
-  readonly head: DenseParams;
+  readonly head: LinearParams;
 }
 
 /** The LSTM state carried between batches: [layers, B, H] each. */
@@ -110,13 +108,13 @@ function makeModel(c: CharLmConfig, vocabSize: number) {
   const lstm = recurrentModule('lstm', { inputSize: c.embed, hiddenSize: c.hidden, numLayers: c.layers });
   const rng = new Rng(c.seed);
   const params: Params = {
-    embed: rng.normal([vocabSize, c.embed], { std: 0.3 }),
+    embed: embedding.init(rng, vocabSize, c.embed),
     rnn: lstm.init(rng),
-    head: initDense(rng, c.hidden, vocabSize),
+    head: linear.init(rng, c.hidden, vocabSize),
   };
   const forward = (p: Params, tokens: Tensor, carry: Carry): { logits: Tensor; carry: Carry } => {
-    const out = lstm.apply(p.rnn, gather(p.embed, tokens, 0), { h0: carry.h, c0: carry.c });
-    return { logits: dense(p.head, out.output), carry: { h: out.h_n, c: out.c_n as Tensor } };
+    const out = lstm.apply(p.rnn, embedding.apply(p.embed, tokens), { h0: carry.h, c0: carry.c });
+    return { logits: linear.apply(p.head, out.output), carry: { h: out.h_n, c: out.c_n as Tensor } };
   };
   const zeroCarry = (batch: number): Carry => {
     const z = tensor(new Float32Array(c.layers * batch * c.hidden), { shape: [c.layers, batch, c.hidden] });
@@ -148,12 +146,12 @@ function evaluate(model: Model, params: Params, ids: Int32Array, chars: number, 
 }
 
 /** Trains the model with truncated BPTT, evaluating every `steps / evals` steps. */
-function trainLm(c: CharLmConfig, model: Model, trainIds: Int32Array, validIds: Int32Array, progress: Progress) {
+async function trainLm(c: CharLmConfig, model: Model, trainIds: Int32Array, validIds: Int32Array, progress: Progress) {
   const stream = lmStream(trainIds, { batchSize: c.batch, seqLen: c.seqLen, dropLast: true });
   let carry = model.zeroCarry(c.batch);
   const evals: EvalPoint[] = [];
   const every = Math.max(1, Math.floor(c.steps / Math.max(c.evals, 1)));
-  const run = train({
+  const run = await train({
     label: `charlm lstm ${c.layers}×${c.hidden}`,
     params: model.params,
     optimizer: chain(clipByGlobalNorm(5), adam({ lr: cosineDecay({ init: c.lr, decaySteps: c.steps, end: c.lr / 10 }) })),
@@ -212,11 +210,11 @@ function generate(c: CharLmConfig, m: StepModel<Carry>, vocab: Vocab) {
 }
 
 /** Trains the LM, compares it with the n-gram baseline, and samples from it. */
-export function run(config: CharLmConfig, progress: Progress): CharLmResult {
+export async function run(config: CharLmConfig, progress: Progress): Promise<CharLmResult> {
   const { vocab, trainText, validText } = loadCorpus(config.text);
   const [trainIds, validIds] = [vocab.encode(trainText), vocab.encode(validText)];
   const model = makeModel(config, vocab.size);
-  const { run: trained, evals } = trainLm(config, model, trainIds, validIds, progress);
+  const { run: trained, evals } = await trainLm(config, model, trainIds, validIds, progress);
 
   const final = evaluate(model, trained.params, validIds, config.evalChars, config.seqLen);
   evals.push({ step: trained.steps, loss: final.loss, perplexity: final.perplexity });

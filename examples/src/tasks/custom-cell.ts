@@ -10,13 +10,11 @@
  *   h' = h + f ⊙ (h̃ − h)                  move towards the candidate by f
  */
 import { Rng, add, matmul, mul, noGrad, reshape, sigmoid, sliceAxis, sub, tanh, zeros, leaves, type Tensor } from '@tapestry/core';
-import { lstmCell, scan, type Cell } from '@tapestry/layers';
+import { linear, lstmCell, mseLoss, scan, type Cell, type LinearParams } from '@tapestry/layers';
 import { expectCellGradients } from '@tapestry/layers/testing';
 import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
 import { addingProblem } from '@tapestry/data';
 import type { Progress } from '../cli/progress.js';
-import { dense, initDense, type DenseParams } from '../models/head.js';
-import { mseLoss } from '../models/losses.js';
 import { hiddenOf } from '../models/recurrent.js';
 import { projectPerStep } from '../models/stepwise.js';
 import { train } from '../train/loop.js';
@@ -104,12 +102,12 @@ function checkGradients(runs: number, seed: number): CustomCellResult['gradientC
 }
 
 /** Trains `cell` with a dense head on the adding problem and tests it on fresh sequences. */
-function trainOnAdding(name: string, cell: Cell<unknown, unknown>, c: CustomCellConfig, progress: Progress): CustomCellRun {
+async function trainOnAdding(name: string, cell: Cell<unknown, unknown>, c: CustomCellConfig, progress: Progress): Promise<CustomCellRun> {
   const rng = new Rng(c.seed);
-  const init = { cell: cell.init(rng, 2), head: initDense(rng, c.hidden, 1) };
-  const predict = (p: { cell: unknown; head: DenseParams }, xs: Tensor): Tensor => dense(p.head, hiddenOf(scan(cell, p.cell, xs).carry));
+  const init = { cell: cell.init(rng, 2), head: linear.init(rng, c.hidden, 1) };
+  const predict = (p: { cell: unknown; head: LinearParams }, xs: Tensor): Tensor => linear.apply(p.head, hiddenOf(scan(cell, p.cell, xs).carry));
   const dataRng = new Rng(c.seed + 1);
-  const run = train({
+  const run = await train({
     label: `adding ${name} T=${c.length}`,
     params: init,
     optimizer: chain(clipByGlobalNorm(1), adam({ lr: c.lr })),
@@ -137,7 +135,7 @@ function trainOnAdding(name: string, cell: Cell<unknown, unknown>, c: CustomCell
 }
 
 /** Checks the MGU's gradients, then trains it and an LSTM of the same width. */
-export function run(config: CustomCellConfig, progress: Progress): CustomCellResult {
+export async function run(config: CustomCellConfig, progress: Progress): Promise<CustomCellResult> {
   const gradientCheck = checkGradients(config.checkRuns, config.seed);
   progress.log(`gradient check of mgu: ${gradientCheck.ok ? 'ok' : gradientCheck.message}`);
   const cells: [string, Cell<unknown, unknown>][] = [
@@ -147,7 +145,7 @@ export function run(config: CustomCellConfig, progress: Progress): CustomCellRes
   const runs: CustomCellRun[] = [];
   for (const [name, cell] of cells) {
     if (progress.shouldStop()) break;
-    runs.push(trainOnAdding(name, projectPerStep(cell), config, progress));
+    runs.push(await trainOnAdding(name, projectPerStep(cell), config, progress));
   }
   return { config, cellName: 'mgu (minimal gated unit)', gradientCheck, runs };
 }

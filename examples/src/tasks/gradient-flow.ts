@@ -10,12 +10,10 @@
  * task accuracy falls with the sequence length for each cell.
  */
 import { Rng, cast, mapTree, noGrad, record, type Tensor } from '@tapestry/core';
-import { scan, type Cell, type GateParams } from '@tapestry/layers';
+import { linear, mseLoss, scan, type Cell, type GateParams, type LinearParams } from '@tapestry/layers';
 import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
 import { addingProblem, type AddingData } from '@tapestry/data';
 import type { Progress } from '../cli/progress.js';
-import { dense, initDense, type DenseParams } from '../models/head.js';
-import { mseLoss } from '../models/losses.js';
 import { builtinCell, hiddenOf, withForgetBias, type CellKind } from '../models/recurrent.js';
 import { projectPerStep } from '../models/stepwise.js';
 import { train } from '../train/loop.js';
@@ -84,13 +82,13 @@ export interface GradientFlowResult {
 /** A cell with a dense head reading the last hidden state. */
 interface Params {
   readonly cell: unknown;
-  readonly head: DenseParams;
+  readonly head: LinearParams;
 }
 
 /** The model: unroll the cell over the sequence, predict the sum from the final state. */
 function forward(cell: Cell<unknown, unknown>, p: Params, xs: Tensor, keepStates = false) {
   const { carry, states } = scan(cell, p.cell, xs, { keepStates });
-  return { prediction: dense(p.head, hiddenOf(carry)), states };
+  return { prediction: linear.apply(p.head, hiddenOf(carry)), states };
 }
 
 /**
@@ -118,7 +116,7 @@ function l2Norm(t: Tensor): number {
 function initParams(kind: CellKind, cell: Cell<unknown, unknown>, c: GradientFlowConfig): Params {
   const rng = new Rng(c.seed);
   const params = cell.init(rng, 2);
-  return { cell: kind === 'lstm' ? withForgetBias(params as GateParams, c.hidden, c.forgetBias) : params, head: initDense(rng, c.hidden, 1) };
+  return { cell: kind === 'lstm' ? withForgetBias(params as GateParams, c.hidden, c.forgetBias) : params, head: linear.init(rng, c.hidden, 1) };
 }
 
 /** Trains on fresh adding-problem batches of length `length`. */
@@ -140,21 +138,21 @@ function trainAdding(label: string, cell: Cell<unknown, unknown>, params: Params
 }
 
 /** Gradient norms at initialisation and after `steps` training steps at length T. */
-function normStudy(kind: CellKind, c: GradientFlowConfig, progress: Progress): GradientNorms {
+async function normStudy(kind: CellKind, c: GradientFlowConfig, progress: Progress): Promise<GradientNorms> {
   const cell = projectPerStep(builtinCell(kind, c.hidden));
   const probe = addingProblem(new Rng(c.seed + 2), { samples: c.batch, length: c.length });
   const params = initParams(kind, cell, c);
   const initial = hiddenGradientNorms(cell, params, probe);
-  const trained = trainAdding(`norms ${kind} T=${c.length}`, cell, params, c, c.length, c.steps, progress);
+  const trained = await trainAdding(`norms ${kind} T=${c.length}`, cell, params, c, c.length, c.steps, progress);
   const after = hiddenGradientNorms(cell, trained.params, probe);
   const ratio = (n: readonly number[]): number => n[0] / n[n.length - 1];
   return { cell: kind, initial, trained: after, ratioInitial: ratio(initial), ratioTrained: ratio(after), trainSteps: trained.steps };
 }
 
 /** Accuracy of a freshly trained model at one sequence length. */
-function lengthStudy(kind: CellKind, length: number, c: GradientFlowConfig, progress: Progress): LengthAccuracy | undefined {
+async function lengthStudy(kind: CellKind, length: number, c: GradientFlowConfig, progress: Progress): Promise<LengthAccuracy | undefined> {
   const cell = projectPerStep(builtinCell(kind, c.hidden));
-  const run = trainAdding(`adding ${kind} T=${length}`, cell, initParams(kind, cell, c), c, length, c.lengthSteps, progress);
+  const run = await trainAdding(`adding ${kind} T=${length}`, cell, initParams(kind, cell, c), c, length, c.lengthSteps, progress);
   if (run.interrupted) return undefined;
   const test = addingProblem(new Rng(c.seed + 3), { samples: 256, length });
   const prediction = noGrad(() => forward(cell, run.params, test.inputs).prediction);
@@ -164,17 +162,17 @@ function lengthStudy(kind: CellKind, length: number, c: GradientFlowConfig, prog
 }
 
 /** Runs both studies for every cell. */
-export function run(config: GradientFlowConfig, progress: Progress): GradientFlowResult {
+export async function run(config: GradientFlowConfig, progress: Progress): Promise<GradientFlowResult> {
   const norms: GradientNorms[] = [];
   const accuracy: LengthAccuracy[] = [];
   for (const kind of config.cells) {
     if (progress.shouldStop()) break;
-    norms.push(normStudy(kind, config, progress));
+    norms.push(await normStudy(kind, config, progress));
   }
   for (const length of config.lengths) {
     for (const kind of config.cells) {
       if (progress.shouldStop()) return { config, norms, accuracy };
-      const a = lengthStudy(kind, length, config, progress);
+      const a = await lengthStudy(kind, length, config, progress);
       if (a !== undefined) accuracy.push(a);
     }
   }

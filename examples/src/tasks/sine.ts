@@ -11,11 +11,9 @@ import { Rng, noGrad, sliceAxis, type Tensor } from '@tapestry/core';
 import { adam } from '@tapestry/optim';
 import { sineWindows } from '@tapestry/data';
 import type { Progress } from '../cli/progress.js';
-import { dense, initDense, type DenseParams } from '../models/head.js';
-import { mseLoss } from '../models/losses.js';
 import { recurrentModule, type CellKind } from '../models/recurrent.js';
 import { train } from '../train/loop.js';
-import type { StateDict } from '@tapestry/layers';
+import { linear, mseLoss, type LinearParams, type StateDict } from '@tapestry/layers';
 
 /** The four models compared: a cell, optionally run in both directions. */
 export const sineModels = ['rnn', 'lstm', 'gru', 'bilstm'] as const;
@@ -64,7 +62,7 @@ export interface SineResult {
 /** A sequence-to-sequence regressor: a recurrent layer, then a dense layer per step. */
 interface Params {
   readonly rnn: StateDict;
-  readonly head: DenseParams;
+  readonly head: LinearParams;
 }
 
 /** Builds the recurrent part for a model name: `bilstm` is an LSTM read both ways. */
@@ -74,7 +72,7 @@ function moduleFor(model: SineModel, hidden: number, layers: number) {
 }
 
 /** Trains one model on the training windows and evaluates it on the held-out ones. */
-export function trainSineModel(model: SineModel, c: Omit<SineConfig, 'models'>, progress: Progress): SineRun {
+export async function trainSineModel(model: SineModel, c: Omit<SineConfig, 'models'>, progress: Progress): Promise<SineRun> {
   const data = sineWindows(); // inputs, targets: [90, 10, 1]
   const n = data.inputs.shape[0] - c.heldOut;
   const [X, Y] = [sliceAxis(data.inputs, 0, 0, n), sliceAxis(data.targets, 0, 0, n)];
@@ -83,10 +81,10 @@ export function trainSineModel(model: SineModel, c: Omit<SineConfig, 'models'>, 
   const rnn = moduleFor(model, c.hidden, c.layers);
   const directions = model === 'bilstm' ? 2 : 1;
   const rng = new Rng(c.seed);
-  const init: Params = { rnn: rnn.init(rng), head: initDense(rng, directions * c.hidden, 1) };
-  const predict = (p: Params, x: Tensor): Tensor => dense(p.head, rnn.apply(p.rnn, x).output);
+  const init: Params = { rnn: rnn.init(rng), head: linear.init(rng, directions * c.hidden, 1) };
+  const predict = (p: Params, x: Tensor): Tensor => linear.apply(p.head, rnn.apply(p.rnn, x).output);
 
-  const run = train({
+  const run = await train({
     label: `sine ${model} ${c.layers}×${c.hidden}`,
     params: init,
     optimizer: adam({ lr: c.lr }),
@@ -112,12 +110,12 @@ export function trainSineModel(model: SineModel, c: Omit<SineConfig, 'models'>, 
 }
 
 /** Runs the sine task for every model in the config. */
-export function run(config: SineConfig, progress: Progress): SineResult {
+export async function run(config: SineConfig, progress: Progress): Promise<SineResult> {
   const data = sineWindows();
   const runs: SineRun[] = [];
   for (const model of config.models) {
     if (progress.shouldStop()) break;
-    runs.push(trainSineModel(model, config, progress));
+    runs.push(await trainSineModel(model, config, progress));
   }
   const last = data.inputs.shape[0] - 1;
   return {

@@ -7,13 +7,11 @@
  * change the state nor receive gradient, and the backward direction starts at the last
  * real character. The two final states feed a dense layer over the languages.
  */
-import { Rng, concat, gather, index, noGrad, type Tensor } from '@tapestry/core';
-import type { StateDict } from '@tapestry/layers';
+import { Rng, concat, index, noGrad, type Tensor } from '@tapestry/core';
+import { crossEntropy, embedding, linear, type EmbeddingParams, type LinearParams, type StateDict } from '@tapestry/layers';
 import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
 import { Vocab, bucketBatches, getOrThrow, labelledBatch, loadSurnames, splitDataset, type LabelledBatch, type LabelledSequence } from '@tapestry/data';
 import type { Progress } from '../cli/progress.js';
-import { dense, initDense, type DenseParams } from '../models/head.js';
-import { crossEntropy } from '../models/losses.js';
 import { recurrentModule } from '../models/recurrent.js';
 import { train } from '../train/loop.js';
 
@@ -57,9 +55,9 @@ export interface SurnamesResult {
 
 /** Embedding → bidirectional GRU → dense over languages. */
 interface Params {
-  readonly embed: Tensor;
+  readonly embed: EmbeddingParams;
   readonly rnn: StateDict;
-  readonly head: DenseParams;
+  readonly head: LinearParams;
 }
 
 /** Loads the names, builds the character vocabulary, and splits train/validation/test. */
@@ -75,12 +73,12 @@ function loadData(dir: string | undefined, seed: number) {
 function makeModel(c: SurnamesConfig, vocabSize: number, classes: number) {
   const gru = recurrentModule('gru', { inputSize: c.embed, hiddenSize: c.hidden, bidirectional: true });
   const rng = new Rng(c.seed + 1);
-  const params: Params = { embed: rng.normal([vocabSize, c.embed], { std: 0.3 }), rnn: gru.init(rng), head: initDense(rng, 2 * c.hidden, classes) };
+  const params: Params = { embed: embedding.init(rng, vocabSize, c.embed, { paddingIdx: 0 }), rnn: gru.init(rng), head: linear.init(rng, 2 * c.hidden, classes) };
   const logits = (p: Params, batch: LabelledBatch): Tensor => {
-    const { h_n } = gru.apply(p.rnn, gather(p.embed, batch.tokens, 0), { lengths: batch.lengths });
+    const { h_n } = gru.apply(p.rnn, embedding.apply(p.embed, batch.tokens, { paddingIdx: 0 }), { lengths: batch.lengths });
     // h_n is [2, B, H]: the forward state after each name's last character, and the
     // backward state after its first. Together they summarise the whole name.
-    return dense(p.head, concat([index(h_n, 0, 0), index(h_n, 0, 1)], 1));
+    return linear.apply(p.head, concat([index(h_n, 0, 0), index(h_n, 0, 1)], 1));
   };
   return { params, logits };
 }
@@ -109,11 +107,11 @@ function confusionMatrix(logits: (batch: LabelledBatch) => Tensor, items: readon
 }
 
 /** Trains the classifier and measures it on the held-out test names. */
-export function run(config: SurnamesConfig, progress: Progress): SurnamesResult {
+export async function run(config: SurnamesConfig, progress: Progress): Promise<SurnamesResult> {
   const { vocab, languages, train: trainSet, test } = loadData(config.data, config.seed);
   const model = makeModel(config, vocab.size, languages.length);
   const batches = epochBatches(trainSet, config);
-  const trained = train({
+  const trained = await train({
     label: `surnames bi-gru ${config.hidden}`,
     params: model.params,
     optimizer: chain(clipByGlobalNorm(5), adam({ lr: config.lr })),

@@ -38,8 +38,12 @@ export interface TrainResult<P> {
   readonly medianStepMs: number;
 }
 
-/** Runs `steps` optimisation steps (fewer if the user presses Ctrl-C). */
-export function train<P, S, A>(o: TrainOptions<P, S, A>): TrainResult<P> {
+/**
+ * Runs `steps` optimisation steps (fewer if the user presses Ctrl-C). Between steps it
+ * yields to the event loop, which is what lets a Ctrl-C handler run at all while a
+ * synchronous training loop is busy.
+ */
+export async function train<P, S, A>(o: TrainOptions<P, S, A>): Promise<TrainResult<P>> {
   const bar = o.progress.bar(o.label, o.steps, o.unit);
   const step = valueAndGradWithAux(o.loss);
   let params = o.params;
@@ -56,10 +60,16 @@ export function train<P, S, A>(o: TrainOptions<P, S, A>): TrainResult<P> {
     losses.push(value);
     bar.tick({ loss: value, items: o.itemsPerStep });
     o.after?.(k, value, params, aux, state);
+    await yieldToEventLoop();
   }
   const interrupted = losses.length < o.steps;
   bar.done(interrupted ? '(interrupted)' : undefined);
   return { params, losses, steps: losses.length, interrupted, seconds: (performance.now() - start) / 1000, medianStepMs: median(times) };
+}
+
+/** Lets pending events (a SIGINT) run; costs a few microseconds. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function median(xs: readonly number[]): number {
