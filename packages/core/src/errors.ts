@@ -5,30 +5,36 @@
 
 /** Base class of every error Tapestry throws on purpose. */
 export class TapestryError extends Error {
+  /** `'TapestryError'`, for messages and `error.name` checks. */
   override name = 'TapestryError';
 }
 
 /** A shape, rank or axis does not fit what an op expects. The message names the op and the shapes. */
 export class ShapeError extends TapestryError {
+  /** `'ShapeError'`, for messages and `error.name` checks. */
   override name = 'ShapeError';
 }
 
 /** Tensors of incompatible dtypes were combined, or an op does not support a dtype. */
 export class DTypeError extends TapestryError {
+  /** `'DTypeError'`, for messages and `error.name` checks. */
   override name = 'DTypeError';
 }
 
 /** A transform was used wrongly, e.g. `grad` of a function whose value is not a scalar. */
 export class GradientError extends TapestryError {
+  /** `'GradientError'`, for messages and `error.name` checks. */
   override name = 'GradientError';
 }
 
 /** An op produced NaN or Infinity while {@link detectAnomaly} was on. */
 export class AnomalyError extends TapestryError {
+  /** `'AnomalyError'`, for messages and `error.name` checks. */
   override name = 'AnomalyError';
 }
 
 /** A hyperparameter or option is out of range; the message names the parameter. */
 export class ValueError extends TapestryError {
+  /** `'ValueError'`, for messages and `error.name` checks. */
   override name = 'ValueError';
 }

@@ -3,10 +3,15 @@ import type { DifferentiableOpSpec } from '../ops/op.js';
 
 /** One recorded op application: what the reverse sweep needs to call its vjp. */
 export interface TapeEntry {
+  /** The op that ran. */
   readonly spec: DifferentiableOpSpec<unknown>;
+  /** Its inputs. */
   readonly inputs: readonly Tensor[];
+  /** Its outputs (always tensors created by the op). */
   readonly outputs: readonly Tensor[];
+  /** Its non-tensor arguments. */
   readonly attrs: unknown;
+  /** What its forward saved for the backward rule, if anything. */
   readonly saved: unknown;
 }
 

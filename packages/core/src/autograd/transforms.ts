@@ -69,14 +69,14 @@ function differentiate<A extends unknown[]>(
  * grads.w.shape; // [2, 1]
  * ```
  */
-export function valueAndGrad<A extends unknown[], K extends ArgNums = 0>(
+export function valueAndGrad<A extends unknown[], const K extends ArgNums = 0>(
   f: (...args: A) => Tensor,
   options: GradOptions<K> = {},
-): (...args: A) => [Tensor, GradsOf<A, K>] {
+): (...args: A) => [Tensor, GradsOf<A, NoInfer<K>>] {
   const argnums = options.argnums ?? 0;
   return (...args: A) => {
     const { result, grads } = differentiate('valueAndGrad', f, args, argnums, (r) => r as Tensor);
-    return [result as Tensor, grads as GradsOf<A, K>];
+    return [result as Tensor, grads as GradsOf<A, NoInfer<K>>];
   };
 }
 
@@ -84,15 +84,15 @@ export function valueAndGrad<A extends unknown[], K extends ArgNums = 0>(
  * Like {@link valueAndGrad} for a function that returns `[loss, aux]`: the auxiliary
  * value (predictions, hidden states, metrics) comes back untouched beside the gradients.
  */
-export function valueAndGradWithAux<A extends unknown[], Aux, K extends ArgNums = 0>(
+export function valueAndGradWithAux<A extends unknown[], Aux, const K extends ArgNums = 0>(
   f: (...args: A) => readonly [Tensor, Aux],
   options: GradOptions<K> = {},
-): (...args: A) => [[Tensor, Aux], GradsOf<A, K>] {
+): (...args: A) => [[Tensor, Aux], GradsOf<A, NoInfer<K>>] {
   const argnums = options.argnums ?? 0;
   return (...args: A) => {
     const { result, grads } = differentiate('valueAndGradWithAux', f, args, argnums, (r) => (r as readonly [Tensor, Aux])[0]);
     const [value, aux] = result as readonly [Tensor, Aux];
-    return [[value, aux], grads as GradsOf<A, K>];
+    return [[value, aux], grads as GradsOf<A, NoInfer<K>>];
   };
 }
 
@@ -109,7 +109,7 @@ export function valueAndGradWithAux<A extends unknown[], Aux, K extends ArgNums 
  * d2f(tensor([0.5])); // −2 tanh(0.5) (1 − tanh²(0.5))
  * ```
  */
-export function grad<A extends unknown[], K extends ArgNums = 0>(f: (...args: A) => Tensor, options: GradOptions<K> = {}): (...args: A) => GradsOf<A, K> {
+export function grad<A extends unknown[], const K extends ArgNums = 0>(f: (...args: A) => Tensor, options: GradOptions<K> = {}): (...args: A) => GradsOf<A, NoInfer<K>> {
   const vg = valueAndGrad(f, options);
   return (...args: A) => vg(...args)[1];
 }

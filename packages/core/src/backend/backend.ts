@@ -23,18 +23,29 @@ export type ReduceKind = 'sum' | 'max' | 'min';
  * {@link setBackend}; ops, layers and user code do not change.
  */
 export interface Backend {
+  /** A short identifier, e.g. `'js'`. */
   readonly name: string;
+  /** `kind` applied element-wise; `p0`/`p1` are the bounds of `clamp`/`inRange`. */
   unary(kind: UnaryKind, x: Tensor, p0?: number, p1?: number): Tensor;
+  /** `kind` applied element-wise with NumPy broadcasting to `outShape`. */
   binary(kind: BinaryKind, a: Tensor, b: Tensor, outShape: Shape): Tensor;
+  /** `cond ≠ 0 ? a : b`, all three broadcast to `outShape`. */
   where(cond: Tensor, a: Tensor, b: Tensor, outShape: Shape): Tensor;
+  /** Sum, max or min over `axes` (sorted, unique, non-empty). */
   reduce(kind: ReduceKind, x: Tensor, axes: readonly number[], keepdims: boolean): Tensor;
+  /** Index (int32) of the first largest/smallest element along `axis`. */
   argReduce(kind: 'argmax' | 'argmin', x: Tensor, axis: number): Tensor;
   /** `op(a) · op(b)` over the last two axes, batch axes broadcast; `op` transposes when the flag is set. */
   matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean, outShape: Shape): Tensor;
+  /** Reorders axes: output axis `i` is input axis `perm[i]`. */
   permute(x: Tensor, perm: readonly number[]): Tensor;
+  /** Repeats `x` along broadcast axes to `shape`. */
   broadcastTo(x: Tensor, shape: Shape): Tensor;
+  /** The block at `starts` of `sizes`. */
   slice(x: Tensor, starts: readonly number[], sizes: readonly number[]): Tensor;
+  /** Zero padding: `before[i]`/`after[i]` zeros around axis `i`. */
   pad(x: Tensor, before: readonly number[], after: readonly number[]): Tensor;
+  /** Joins tensors along `axis` (other axes equal, same dtype). */
   concat(xs: readonly Tensor[], axis: number): Tensor;
   /** NumPy `take`: out shape `x.shape[:axis] + indices.shape + x.shape[axis+1:]`. */
   gather(x: Tensor, indices: Tensor, axis: number): Tensor;
@@ -44,7 +55,10 @@ export interface Backend {
   takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor;
   /** The adjoint of {@link Backend.takeAlongAxis}: adds `values` into zeros of `shape`. */
   putAlongAxis(values: Tensor, indices: Tensor, axis: number, shape: Shape): Tensor;
+  /** Softmax along `axis`, max-shifted so it never overflows. */
   softmax(x: Tensor, axis: number): Tensor;
+  /** Log-softmax along `axis`, max-shifted so it never overflows. */
   logSoftmax(x: Tensor, axis: number): Tensor;
+  /** Converts to `dtype` (float → int32 truncates toward zero). */
   cast(x: Tensor, dtype: DType): Tensor;
 }

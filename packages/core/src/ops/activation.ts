@@ -6,12 +6,19 @@ import { defineUnary, defineUnaryMask, runUnary } from './unary.js';
 // Backward rules use the saved output where it is cheaper and exact (tanh, sigmoid),
 // and are themselves differentiable, so second derivatives come out right.
 
+/** The registered op behind {@link tanh}. */
 export const tanhOp = defineUnary('tanh', (g, _x, y) => mul(g, sub(1, mul(y, y))));
+/** The registered op behind {@link sigmoid}. */
 export const sigmoidOp = defineUnary('sigmoid', (g, _x, y) => mul(g, mul(y, sub(1, y))));
+/** The registered op behind {@link relu}. */
 export const reluOp = defineUnary('relu', (g, x) => mul(g, runUnary(positiveOp, x)));
+/** The registered op behind {@link softplus}. */
 export const softplusOp = defineUnary('softplus', (g, x) => mul(g, sigmoid(x)));
+/** The registered op behind {@link clamp}. */
 export const clampOp = defineUnary('clamp', (g, x, _y, bounds) => mul(g, runUnary(inRangeOp, x, bounds)));
+/** The 0/1 mask `x > 0` behind the backward rule of {@link relu} (not differentiable). */
 export const positiveOp = defineUnaryMask('positive');
+/** The 0/1 mask `min <= x <= max` behind the backward rule of {@link clamp} (not differentiable). */
 export const inRangeOp = defineUnaryMask('inRange');
 
 /** Hyperbolic tangent. */

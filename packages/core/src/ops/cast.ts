@@ -4,6 +4,7 @@ import { isFloat } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { defineOp } from './op.js';
 
+/** The registered op behind {@link cast}. */
 export const castOp = defineOp<{ dtype: DType }>({
   name: 'cast',
   forward: ([x], { dtype }) => backend().cast(x, dtype),

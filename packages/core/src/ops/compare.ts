@@ -18,11 +18,17 @@ function defineCompare(kind: BinaryKind): Op<void> {
   });
 }
 
+/** The registered op behind {@link equal} (not differentiable). */
 export const equalOp = defineCompare('equal');
+/** The registered op behind {@link notEqual} (not differentiable). */
 export const notEqualOp = defineCompare('notEqual');
+/** The registered op behind {@link less} (not differentiable). */
 export const lessOp = defineCompare('less');
+/** The registered op behind {@link lessEqual} (not differentiable). */
 export const lessEqualOp = defineCompare('lessEqual');
+/** The registered op behind {@link greater} (not differentiable). */
 export const greaterOp = defineCompare('greater');
+/** The registered op behind {@link greaterEqual} (not differentiable). */
 export const greaterEqualOp = defineCompare('greaterEqual');
 
 function run(op: Op<void>, a: TensorLike, b: TensorLike): Tensor {

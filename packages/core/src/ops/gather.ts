@@ -18,12 +18,14 @@ export function checkIndices(op: string, indices: Tensor, size: number): void {
 // gather and scatterAdd are each other's adjoint, and so are takeAlongAxis and
 // putAlongAxis: every rule is an op of the pair, so all orders of derivatives work.
 
+/** The registered op behind {@link gather}. */
 export const gatherOp = defineOp<{ axis: number }>({
   name: 'gather',
   forward: ([x, indices], { axis }) => backend().gather(x, indices, axis),
   vjp: ([g], { inputs: [x, indices], attrs: { axis } }) => [scatterAdd(g, indices, axis, x.shape[axis]), null],
 });
 
+/** The registered op behind {@link scatterAdd}. */
 export const scatterAddOp = defineOp<{ axis: number; size: number }>({
   name: 'scatterAdd',
   forward: ([updates, indices], { axis, size }) => backend().scatterAdd(updates, indices, axis, size),
@@ -62,12 +64,14 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, size:
   return scatterAddOp.run([updates, indices], { axis, size })[0];
 }
 
+/** The registered op behind {@link takeAlongAxis}. */
 export const takeAlongAxisOp = defineOp<{ axis: number }>({
   name: 'takeAlongAxis',
   forward: ([x, indices], { axis }) => backend().takeAlongAxis(x, indices, axis),
   vjp: ([g], { inputs: [x, indices], attrs: { axis } }) => [putAlongAxis(g, indices, axis, x.shape), null],
 });
 
+/** The registered op behind {@link putAlongAxis}. */
 export const putAlongAxisOp = defineOp<{ axis: number; shape: number[] }>({
   name: 'putAlongAxis',
   forward: ([values, indices], { axis, shape }) => backend().putAlongAxis(values, indices, axis, shape),

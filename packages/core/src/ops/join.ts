@@ -7,6 +7,7 @@ import { defineOp } from './op.js';
 import { asTensors } from './operand.js';
 import { reshape, unsqueeze } from './shape.js';
 
+/** The registered op behind {@link slice}. */
 export const sliceOp = defineOp<{ starts: number[]; sizes: number[] }>({
   name: 'slice',
   forward: ([x], { starts, sizes }) => backend().slice(x, starts, sizes),
@@ -50,6 +51,7 @@ export function index(x: Tensor, axis: number, i: number): Tensor {
   return reshape(sliceAxis(x, a, at, at + 1), x.shape.filter((_, k) => k !== a));
 }
 
+/** The registered op behind {@link pad}. */
 export const padOp = defineOp<{ before: number[]; after: number[] }>({
   name: 'pad',
   forward: ([x], { before, after }) => backend().pad(x, before, after),
@@ -65,6 +67,7 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[])
   return padOp.run([x], { before: paddings.map((p) => p[0]), after: paddings.map((p) => p[1]) })[0];
 }
 
+/** The registered op behind {@link concat}. */
 export const concatOp = defineOp<{ axis: number }>({
   name: 'concat',
   forward: (xs, { axis }) => backend().concat(xs, axis),

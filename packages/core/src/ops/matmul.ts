@@ -7,7 +7,9 @@ import { asTensors, requireFloat } from './operand.js';
 
 /** Whether each operand enters the product transposed (over its last two axes). */
 export interface MatmulOptions {
+  /** Use the transpose of `a`'s last two axes (no copy is made). */
   transA?: boolean;
+  /** Use the transpose of `b`'s last two axes, e.g. `x Wᵀ` with PyTorch-layout weights. */
   transB?: boolean;
 }
 
@@ -18,6 +20,7 @@ interface MatmulAttrs {
 
 // With C = op(A)·op(B), each gradient is again one product with transpose flags, so
 // the backward pass never materialises a transposed copy.
+/** The registered op behind {@link matmul}. */
 export const matmulOp = defineOp<MatmulAttrs>({
   name: 'matmul',
   forward: ([a, b], { transA, transB }) => backend().matmul(a, b, transA, transB, matmulShape(a, b, transA, transB)),

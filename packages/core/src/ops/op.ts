@@ -27,7 +27,9 @@ export interface OpContext<A> {
 
 /** A forward that saves data for its backward rule returns its outputs with the saved value. */
 export interface ForwardResult {
+  /** The op's outputs. */
   outputs: Tensor[];
+  /** Anything the backward rule wants (see {@link OpContext.saved}). */
   saved: unknown;
 }
 
@@ -48,11 +50,13 @@ interface OpSpecBase<A> {
  * have a broadcast shape larger than its input — the tape sums it back in one place.
  */
 export interface DifferentiableOpSpec<A> extends OpSpecBase<A> {
+  /** The backward rule: cotangents of the outputs → cotangents of the inputs (`null` for none). */
   vjp(cotangents: readonly Tensor[], ctx: OpContext<A>): readonly (Tensor | null)[];
 }
 
 /** An op that no gradient flows through (comparisons, casts to integers, argmax…). */
 export interface NonDifferentiableOpSpec<A> extends OpSpecBase<A> {
+  /** Marks the op as having no backward rule; it is never recorded. */
   readonly differentiable: false;
 }
 
@@ -61,6 +65,7 @@ export type OpSpec<A> = DifferentiableOpSpec<A> | NonDifferentiableOpSpec<A>;
 
 /** A registered op: its spec plus a function that runs it and records it on active tapes. */
 export interface Op<A> {
+  /** The definition passed to {@link defineOp}. */
   readonly spec: OpSpec<A>;
   /** Runs the op and returns all its outputs. */
   run(inputs: readonly Tensor[], attrs: A): Tensor[];

@@ -23,6 +23,7 @@ function expandBack(g: Tensor, x: Tensor, { axes }: ReduceAttrs): Tensor {
   return broadcastTo(reshape(g, reducedShape(x.shape, axes, true)), x.shape);
 }
 
+/** The registered op behind {@link sum}. */
 export const sumOp = defineOp<ReduceAttrs>({
   name: 'sum',
   forward: ([x], { axes, keepdims }) => backend().reduce('sum', x, axes, keepdims),
@@ -37,12 +38,14 @@ function extremumVjp(g: Tensor, x: Tensor, y: Tensor, attrs: ReduceAttrs): Tenso
   return div(mul(expandBack(g, x, attrs), mask), count);
 }
 
+/** The registered op behind {@link max}. */
 export const maxOp = defineOp<ReduceAttrs>({
   name: 'max',
   forward: ([x], { axes, keepdims }) => backend().reduce('max', x, axes, keepdims),
   vjp: ([g], { inputs: [x], outputs: [y], attrs }) => [extremumVjp(g, x, y, attrs)],
 });
 
+/** The registered op behind {@link min}. */
 export const minOp = defineOp<ReduceAttrs>({
   name: 'min',
   forward: ([x], { axes, keepdims }) => backend().reduce('min', x, axes, keepdims),
@@ -87,7 +90,9 @@ export function logsumexp(x: Tensor, axes?: Axes, keepdims = false): Tensor {
   return keepdims ? out : reshape(out, reducedShape(x.shape, resolved, false));
 }
 
+/** The registered op behind {@link argmax} (not differentiable). */
 export const argmaxOp = defineOp<{ axis: number }>({ name: 'argmax', differentiable: false, forward: ([x], { axis }) => backend().argReduce('argmax', x, axis) });
+/** The registered op behind {@link argmin} (not differentiable). */
 export const argminOp = defineOp<{ axis: number }>({ name: 'argmin', differentiable: false, forward: ([x], { axis }) => backend().argReduce('argmin', x, axis) });
 
 /** Index (int32) of the largest element along `axis`; the first on ties. */

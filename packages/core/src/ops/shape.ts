@@ -38,6 +38,7 @@ function resolveShape(x: Tensor, shape: Shape): number[] {
   return out;
 }
 
+/** The registered op behind {@link permute}. */
 export const permuteOp = defineOp<{ perm: number[] }>({
   name: 'permute',
   forward: ([x], { perm }) => backend().permute(x, perm),
@@ -67,6 +68,7 @@ export function transpose(x: Tensor, axis1 = -2, axis2 = -1): Tensor {
   return permute(x, perm);
 }
 
+/** The registered op behind {@link broadcastTo}. */
 export const broadcastToOp = defineOp<{ shape: number[] }>({
   name: 'broadcastTo',
   forward: ([x], { shape }) => backend().broadcastTo(x, shape),

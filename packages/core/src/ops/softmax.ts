@@ -7,12 +7,14 @@ import { defineOp } from './op.js';
 import { requireFloat } from './operand.js';
 import { sum } from './reduce.js';
 
+/** The registered op behind {@link softmax}. */
 export const softmaxOp = defineOp<{ axis: number }>({
   name: 'softmax',
   forward: ([x], { axis }) => backend().softmax(x, axis),
   vjp: ([g], { outputs: [y], attrs: { axis } }) => [mul(y, sub(g, sum(mul(g, y), axis, true)))],
 });
 
+/** The registered op behind {@link logSoftmax}. */
 export const logSoftmaxOp = defineOp<{ axis: number }>({
   name: 'logSoftmax',
   forward: ([x], { axis }) => backend().logSoftmax(x, axis),

@@ -7,7 +7,9 @@ import { requireFloat } from './operand.js';
 
 /** Bounds passed to a parameterised unary kernel (clamp). */
 export interface UnaryBounds {
+  /** Lower bound (clamp, inRange); unused by other kinds. */
   p0: number;
+  /** Upper bound (clamp, inRange); unused by other kinds. */
   p1: number;
 }
 

@@ -3,8 +3,11 @@ export type DType = 'float32' | 'float64' | 'int32';
 
 /** The typed array that stores a tensor of each dtype. */
 export interface DTypeArrays {
+  /** Single precision: the default for parameters and activations. */
   float32: Float32Array;
+  /** Double precision: gradient checks, reference computations. */
   float64: Float64Array;
+  /** Indices, token ids, targets; no gradient flows through them. */
   int32: Int32Array;
 }
 

@@ -7,16 +7,23 @@ import type { Tensor } from '../tensor/tensor.js';
 
 /** Limits for generated shapes. */
 export interface ShapeConstraints {
+  /** Fewest axes (default 0: scalars included). */
   minRank?: number;
+  /** Most axes (default 3). */
   maxRank?: number;
+  /** Smallest dimension (default 1). */
   minDim?: number;
+  /** Largest dimension (default 4). */
   maxDim?: number;
 }
 
 /** Limits for generated values. */
 export interface ValueConstraints {
+  /** Smallest value (default -2). */
   min?: number;
+  /** Largest value (default 2). */
   max?: number;
+  /** dtype of the tensor (default float64). */
   dtype?: DType;
   /** Keep values at least this far from zero (for log, div, abs, relu kinks…). */
   awayFromZero?: number;

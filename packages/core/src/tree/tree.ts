@@ -7,8 +7,17 @@ import { Tensor } from '../tensor/tensor.js';
  */
 export type Tree<L = Tensor> = L | readonly Tree<L>[] | { readonly [key: string]: Tree<L> };
 
-/** Replaces every leaf of a tree of tensors with a value of another type, keeping the structure. */
-export type MapLeaves<T, L> = T extends Tensor
+/**
+ * Replaces every leaf of a tree of tensors with a value of another type, keeping the
+ * structure. The general {@link Tree} type maps to `Tree<L>`.
+ */
+export type MapLeaves<T, L> = [T] extends [Tree]
+  ? [Tree] extends [T]
+    ? Tree<L>
+    : MapStructure<T, L>
+  : MapStructure<T, L>;
+
+type MapStructure<T, L> = T extends Tensor
   ? L
   : T extends readonly unknown[]
     ? { [K in keyof T]: MapLeaves<T[K], L> }
@@ -18,7 +27,9 @@ export type MapLeaves<T, L> = T extends Tensor
 
 /** A leaf of a flattened tree with its dotted path, e.g. `layers.0.weight_ih`. */
 export interface PathLeaf<L = Tensor> {
+  /** Dotted path from the root: object keys and array indices joined by `.` (`''` for a bare tensor). */
   path: string;
+  /** The tensor (or mapped value) at that path. */
   leaf: L;
 }
 
