@@ -409,6 +409,8 @@ describe('layout kernels', () => {
         const starts = blocks.map(([s]) => s);
         const sizes = blocks.map(([, n]) => n);
         const s = slice(x, starts, sizes);
+        // a size of -1 runs to the end of the axis
+        expect(slice(x, starts, sizes.map(() => -1)).shape).toEqual(shape.map((d, i) => d - starts[i]));
         expect(s.shape).toEqual(sizes);
         expectClose(s, [...indices(sizes)].map((idx) => x.data[ravel(idx.map((v, i) => v + starts[i]), shape)]), { rtol: 0, atol: 0 });
 
@@ -575,6 +577,8 @@ describe('softmax kernels', () => {
     expectClose(logsumexp(x, 1), [1000, 1000 + Math.LN2, -1000 + Math.log(3)], { rtol: 1e-15, atol: 0 });
     // float32 too: no overflow to NaN.
     expect(softmax(tensor([1000, -1000])).toFlatArray()).toEqual([1, 0]);
+    // A fully masked row: log Σ exp(−∞) = −∞, and −∞ entries beside finite ones are ignored.
+    expect(logsumexp(tensor([[-Infinity, -Infinity], [-Infinity, 0]]), 1).toFlatArray()).toEqual([-Infinity, 0]);
   });
 
   it('softmax is invariant to shifting a row by ±1000', () => {

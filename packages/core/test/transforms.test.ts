@@ -204,7 +204,8 @@ describe('record: gradients with respect to intermediates (per-step hidden state
   it('needs a seed for a non-scalar value and checks its shape', () => {
     const rec = record(run);
     expect(() => rec.gradient(rec.value.hs[0], W)).toThrow(/pass a seed cotangent/);
-    expect(() => rec.gradient(rec.value.hs[0], W, ones([3], 'float64'))).toThrow(/seed shape \[3\] differs from value shape \[1,3\]/);
+    expect(() => rec.gradient(rec.value.hs[0], W, ones([3], 'float64'))).toThrow('record.gradient: seed float64 [3] differs from value float64 [1,3]');
+    expect(() => rec.gradient(rec.value.hs[0], W, ones([1, 3]))).toThrow(/seed float32 \[1,3\] differs/);
   });
 
   it('can differentiate a gradient computed during the recording', () => {

@@ -57,8 +57,8 @@ export function record<T>(fn: () => T, options: RecordOptions = {}): Recording<T
       if (seed === undefined && of.size !== 1) {
         throw new GradientError(`record.gradient: the value has shape ${formatShape(of.shape)}; pass a seed cotangent for a non-scalar`);
       }
-      if (seed !== undefined && !shapesEqual(seed.shape, of.shape)) {
-        throw new GradientError(`record.gradient: seed shape ${formatShape(seed.shape)} differs from value shape ${formatShape(of.shape)}`);
+      if (seed !== undefined && (!shapesEqual(seed.shape, of.shape) || seed.dtype !== of.dtype)) {
+        throw new GradientError(`record.gradient: seed ${seed.dtype} ${formatShape(seed.shape)} differs from value ${of.dtype} ${formatShape(of.shape)}`);
       }
       const targets = leaves(wrt);
       const cts = backward(tape, [of], [seed ?? onesLike(of)], targets);

@@ -4,11 +4,12 @@ import { reducedShape } from '../backend/js/reduce.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, div, mul, sub } from './arithmetic.js';
-import { exp, log } from './math.js';
+import { abs, exp, log } from './math.js';
 import { defineOp } from './op.js';
-import { equal } from './compare.js';
+import { equal, less } from './compare.js';
 import { broadcastTo, reshape } from './shape.js';
-import { stopGradient } from '../autograd/stop-gradient.js';
+import { noGrad } from '../autograd/tape.js';
+import { where } from './where.js';
 
 /** Axes to reduce over: one axis, several, or all when omitted. */
 export type Axes = number | readonly number[] | undefined;
@@ -84,8 +85,12 @@ export function mean(x: Tensor, axes?: Axes, keepdims = false): Tensor {
 /** `log Σ exp(x)` over `axes`, computed as `m + log Σ exp(x − m)` with `m` the maximum, so it never overflows. */
 export function logsumexp(x: Tensor, axes?: Axes, keepdims = false): Tensor {
   const resolved = normalizeAxes('logsumexp', axes, x.shape);
-  // The shift is a constant for differentiation: the exact gradient is softmax(x).
-  const m = stopGradient(max(x, resolved, true));
+  // The shift is a constant for differentiation (the exact gradient is softmax(x)), so it
+  // is computed off the tape. A row of -∞ (fully masked) shifts by 0 and gives -∞, not NaN.
+  const m = noGrad(() => {
+    const top = max(x, resolved, true);
+    return where(less(abs(top), Infinity), top, 0);
+  });
   const out = add(log(sum(exp(sub(x, m)), resolved, true)), m);
   return keepdims ? out : reshape(out, reducedShape(x.shape, resolved, false));
 }
