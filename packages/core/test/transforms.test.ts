@@ -255,6 +255,19 @@ describe('noGrad, stopGradient, isRecording', () => {
     expectClose(grad((v: Tensor) => sum(stopGradient(mul(v, v))))(x), [0, 0]);
   });
 
+  it('a long-lived tape that records rarely still tracks everything it recorded', () => {
+    const x = f64([0.5]);
+    const tape = new Tape();
+    tape.watch(x);
+    const y = withTape(tape, () => {
+      const a = mul(x, 2);
+      for (let i = 0; i < 200_000; i++) zeros([0]); // ids advance far beyond the first output
+      return mul(sin(a), 3);
+    });
+    expect(tape.tracks(y)).toBe(true);
+    expectClose(backward(tape, [y], [f64([1])], [x])[0], [6 * Math.cos(1)], { rtol: 1e-14 });
+  });
+
   it('a Tape used directly with withTape and backward', () => {
     const x = f64([0.5]);
     const tape = new Tape();

@@ -74,7 +74,9 @@ export class Tape {
   private mark(id: number): void {
     if (this.base < 0) this.base = id;
     const k = id - this.base;
-    if (k < 0) {
+    // Ids below the base, or so far above it that the byte map would be mostly empty (a
+    // long-lived tape recording rarely), go to the Set instead.
+    if (k < 0 || (k >= this.marks.length && k > 16 * (this.entries.length + 4096))) {
       this.older.add(id);
       return;
     }
