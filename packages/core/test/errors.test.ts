@@ -148,7 +148,7 @@ describe('transforms used wrongly', () => {
 
   it('grad of a function that returns something else, or an integer tensor', () => {
     expectError(() => grad(((x: Tensor) => [sum(x)]) as unknown as (x: Tensor) => Tensor)(ones([2])), GradientError, 'must return a tensor');
-    expectError(() => grad((x: Tensor) => sum(ones([1], 'int32')) as Tensor)(ones([2])), GradientError, 'int32');
+    expectError(() => grad((_x: Tensor) => sum(ones([1], 'int32')) as Tensor)(ones([2])), GradientError, 'int32');
   });
 
   it('argnums out of range', () => {

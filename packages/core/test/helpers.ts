@@ -2,7 +2,7 @@
 // multi-indices (deliberately nothing like the kernels' strided loops) and closeness
 // assertions that report the worst element.
 import { expect } from 'vitest';
-import { Rng, type Tensor } from '../src/index.js';
+import type { Rng, Tensor } from '../src/index.js';
 
 /** Row-major strides, computed independently of the library. */
 export function strides(shape: readonly number[]): number[] {

@@ -3,7 +3,7 @@ import type { DType } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { isFloat } from '../tensor/dtype.js';
 import { scalar } from '../tensor/create.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /** An op argument: a tensor, or a plain number that takes the other operand's dtype. */
 export type TensorLike = Tensor | number;
