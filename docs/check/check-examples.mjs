@@ -87,7 +87,9 @@ function codeBlocks(text) {
 function linkDir(target, link) {
   fs.mkdirSync(path.dirname(link), { recursive: true });
   fs.rmSync(link, { recursive: true, force: true });
-  fs.symlinkSync(path.relative(path.dirname(link), target), link, process.platform === 'win32' ? 'junction' : 'dir');
+  // Windows junctions need an absolute target; elsewhere a relative link survives moving the checkout.
+  if (process.platform === 'win32') fs.symlinkSync(target, link, 'junction');
+  else fs.symlinkSync(path.relative(path.dirname(link), target), link, 'dir');
 }
 
 /** Where the packages' own dependency `name` is installed (the first package that has it). */
@@ -241,8 +243,8 @@ function main() {
       return 1;
     }
   }
-  generate(blocks);
   try {
+    generate(blocks);
     const global = typeCheck(blocks);
     for (const message of global) console.error(`error: ${message}`);
     if (flag('run')) runBlocks(selected.filter((b) => b.errors.length === 0), blocks);
