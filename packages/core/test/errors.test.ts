@@ -8,6 +8,7 @@ import {
   TapestryError,
   ValueError,
   add,
+  arange,
   broadcastTo,
   clamp,
   concat,
@@ -108,9 +109,12 @@ describe('shape errors name the op and the shapes', () => {
     expectError(() => putAlongAxis(ones([2, 2]), tensor([[0], [1]], { dtype: 'int32' }), 1, [2, 3]), ShapeError, 'putAlongAxis: values [2,2] and indices [2,1] differ');
   });
 
-  it('creation', () => {
+  it('creation and target shapes', () => {
     expectError(() => tensor([1, 2, 3], { shape: [2, 2] }), ShapeError, 'tensor: shape [2,2] needs 4 elements, got 3');
     expectError(() => zeros([-1]), ShapeError, 'zeros', '[-1]');
+    expectError(() => broadcastTo(ones([1]), [-1]), ShapeError, 'broadcastTo: invalid shape [-1]');
+    expectError(() => putAlongAxis(ones([1]), ints([0]), 0, [-1]), ShapeError, 'putAlongAxis: invalid shape [-1]');
+    expectError(() => arange(0, Infinity), ValueError, 'arange: start and stop must be finite');
   });
 });
 

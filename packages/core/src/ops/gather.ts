@@ -1,7 +1,7 @@
 import { backend } from '../backend/current.js';
 import { ShapeError } from '../errors.js';
 import type { Shape } from '../tensor/shape.js';
-import { formatShape, normalizeAxis, shapesEqual } from '../tensor/shape.js';
+import { checkShape, formatShape, normalizeAxis, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { defineOp } from './op.js';
 import { requireInt } from './operand.js';
@@ -97,6 +97,7 @@ export function takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor 
 
 /** Adds `values` at `indices` along `axis` into zeros of `shape` (the adjoint of {@link takeAlongAxis}). */
 export function putAlongAxis(values: Tensor, indices: Tensor, axis: number, shape: Shape): Tensor {
+  checkShape('putAlongAxis', shape);
   const a = normalizeAxis('putAlongAxis', axis, shape);
   checkAlong('putAlongAxis', shape, indices, a);
   if (!shapesEqual(values.shape, indices.shape)) {

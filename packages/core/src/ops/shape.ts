@@ -1,7 +1,7 @@
 import { backend } from '../backend/current.js';
 import { ShapeError } from '../errors.js';
 import type { Shape } from '../tensor/shape.js';
-import { broadcastShapes, formatShape, normalizeAxis, shapesEqual, sizeOf } from '../tensor/shape.js';
+import { broadcastShapes, checkShape, formatShape, normalizeAxis, shapesEqual, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { defineOp } from './op.js';
 
@@ -78,6 +78,7 @@ export const broadcastToOp = defineOp<{ shape: number[] }>({
 
 /** Repeats `x` along size-1 or missing leading axes to `shape` (NumPy rules). */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+  checkShape('broadcastTo', shape);
   const target = broadcastShapes('broadcastTo', x.shape, shape);
   if (!shapesEqual(target, shape)) {
     throw new ShapeError(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);

@@ -125,6 +125,7 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = de
     start = 0;
   }
   if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be finite and non-zero, got ${step}`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new ValueError(`arange: start and stop must be finite, got ${start} and ${stop}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const out = allocate(dtype, n);
   for (let i = 0; i < n; i++) out[i] = start + i * step;
