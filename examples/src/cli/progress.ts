@@ -80,9 +80,9 @@ function ttyBar(stream: NodeJS.WriteStream, label: string, total: number, unit: 
   const m: Meter = { step: 0, items: 0, loss: undefined, start: performance.now() };
   let lastDraw = 0;
   const draw = (): void => {
-    const width = 24;
+    const width = 16;
     const filled = Math.round((width * m.step) / Math.max(total, 1));
-    const line = `${label.padEnd(22)} [${'█'.repeat(filled)}${'·'.repeat(width - filled)}] ${status(m, total, unit)}`;
+    const line = `${label.padEnd(20)} [${'█'.repeat(filled)}${'·'.repeat(width - filled)}] ${status(m, total, unit)}`;
     stream.write(`\r\x1b[2K${line.slice(0, (stream.columns ?? 120) - 1)}`);
   };
   return {
