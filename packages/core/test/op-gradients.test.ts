@@ -206,6 +206,11 @@ const cases: Record<string, fc.Arbitrary<Case>> = {
   concat: shapes1
     .chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 }), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 3 })))
     .chain(([s, axis, lens]) => fc.tuple(...lens.map((len) => vals(s.map((d, i) => (i === axis ? len : d))))).map((xs): Case => ({ f: (...ts) => concat(ts, axis), inputs: xs }))),
+  // The multi-output split op: every part enters the loss with its own weight, so a
+  // mix-up between parts (or a missing part's cotangent) would show.
+  split: shapes1
+    .chain((s) => fc.tuple(vals(s), fc.integer({ min: 0, max: s.length - 1 })))
+    .map(([x, axis]): Case => ({ f: (v) => stack(unstack(v, axis).map((p, i) => mul(p, i + 1)), axis), inputs: [x] })),
   gather: gatherCase,
   scatterAdd: scatterCase,
   takeAlongAxis: takeAlongCase,

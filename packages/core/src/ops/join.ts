@@ -71,14 +71,26 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[])
 export const concatOp = defineOp<{ axis: number }>({
   name: 'concat',
   forward: (xs, { axis }) => backend().concat(xs, axis),
-  vjp: ([g], { inputs, attrs: { axis } }) => {
+  vjp: ([g], { inputs, attrs: { axis } }) => splitOp.run([g], { axis, sizes: inputs.map((x) => x.shape[axis]) }),
+});
+
+/**
+ * One op with one output per part, so splitting a sequence into its T steps is a single
+ * tape entry whose backward rule is a single concat — not T slices whose gradients
+ * would each be padded back to the full size.
+ */
+export const splitOp = defineOp<{ axis: number; sizes: number[] }>({
+  name: 'split',
+  forward: ([x], { axis, sizes }) => {
     let at = 0;
-    return inputs.map((x) => {
-      const piece = sliceAxis(g, axis, at, at + x.shape[axis]);
-      at += x.shape[axis];
-      return piece;
+    return sizes.map((size) => {
+      const starts = x.shape.map((_, i) => (i === axis ? at : 0));
+      const shape = x.shape.map((d, i) => (i === axis ? size : d));
+      at += size;
+      return backend().slice(x, starts, shape);
     });
   },
+  vjp: (cotangents, { attrs: { axis } }) => [concat(cotangents, axis)],
 });
 
 /** Joins tensors along an existing axis; all other dimensions must agree. */
@@ -124,16 +136,12 @@ export function split(x: Tensor, sections: number | readonly number[], axis = 0)
       throw new ShapeError(`split: sizes [${sizes.join(',')}] are not non-negative integers adding up to ${n} (axis ${a} of ${formatShape(x.shape)})`);
     }
   }
-  let at = 0;
-  return sizes.map((size) => {
-    const part = sliceAxis(x, a, at, at + size);
-    at += size;
-    return part;
-  });
+  return splitOp.run([x], { axis: a, sizes });
 }
 
 /** Splits `x` into its slices along `axis`, removing that axis (the inverse of {@link stack}). */
 export function unstack(x: Tensor, axis = 0): Tensor[] {
   const a = normalizeAxis('unstack', axis, x.shape);
-  return Array.from({ length: x.shape[a] }, (_, i) => index(x, a, i));
+  const shape = x.shape.filter((_, k) => k !== a);
+  return split(x, x.shape[a], a).map((part) => reshape(part, shape));
 }
