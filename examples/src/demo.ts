@@ -92,7 +92,7 @@ async function runTask(task: DemoTask, c: DemoConfigs, progress: Progress): Prom
       return {
         section: await charLmSection(r),
         summary: [
-          ['char LM', `LSTM ${r.config.layers}×${r.config.hidden} val loss / perplexity`, `${fmt(last?.loss ?? NaN)} / ${fmt(last?.perplexity ?? NaN)}`],
+          ['char LM', `${r.config.cell.toUpperCase()} ${r.config.layers}×${r.config.hidden} val loss / perplexity`, `${fmt(last?.loss ?? NaN)} / ${fmt(last?.perplexity ?? NaN)}`],
           ['char LM', `${r.ngram.order}-gram Kneser–Ney val perplexity`, fmt(r.ngram.perplexity)],
         ],
       };
@@ -101,7 +101,7 @@ async function runTask(task: DemoTask, c: DemoConfigs, progress: Progress): Prom
       const r = await surnames.run(c.surnames, progress);
       return {
         section: await surnamesSection(r),
-        summary: [['surnames', 'bi-GRU test accuracy (balanced; majority baseline)', `${fmt(r.accuracy, 3)} (${fmt(r.balancedAccuracy, 3)}; ${fmt(r.majorityBaseline, 3)})`]],
+        summary: [['surnames', `bi-${r.config.cell.toUpperCase()} test accuracy (balanced; majority baseline)`, `${fmt(r.accuracy, 3)} (${fmt(r.balancedAccuracy, 3)}; ${fmt(r.majorityBaseline, 3)})`]],
       };
     }
     case 'custom-cell': {

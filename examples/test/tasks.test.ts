@@ -73,6 +73,13 @@ describe('tasks on tiny configurations', () => {
     expect(countCharts(renderHtml({ title: 't', meta: [], sections: [await charLmSection(r)] }))).toEqual(expectedCharts.charlm);
   });
 
+  it('char LM: other cells plug in (a GRU carries h only, through training and beam search)', async () => {
+    const config = { ...charlm.charLmDefaults, cell: 'gru' as const, text: data.text, hidden: 8, embed: 4, batch: 4, seqLen: 8, steps: 4, evals: 1, evalChars: 200, sampleLength: 5, prompt: 'RO' };
+    const r = await charlm.run(config, quiet);
+    expect(allFinite(r.trainLosses)).toBe(true);
+    expect(r.samples.every((s) => s.text.length === 7)).toBe(true);
+  });
+
   it('surnames: trains over padded buckets and reports a confusion matrix over the test names', async () => {
     const r = await surnames.run({ ...surnames.surnamesDefaults, data: data.names, hidden: 8, embed: 4, batch: 4, epochs: 3 }, quiet);
     expect(r.languages).toEqual(['Dutch', 'Greek', 'Japanese']);

@@ -3,6 +3,7 @@
 import { flag } from '../cli/flags.js';
 import { start } from '../cli/main.js';
 import { charLmSummary } from '../cli/summaries.js';
+import { cellKinds } from '../models/recurrent.js';
 import { charLmSection } from '../report/sections.js';
 import { charLmDefaults as d, run } from '../tasks/charlm.js';
 
@@ -11,7 +12,7 @@ start({
   description: 'Character language model: a stacked LSTM on tiny Shakespeare vs a Kneser-Ney n-gram, with greedy, sampled and beam-search text.',
   flags: {
     text: flag.path('train on this UTF-8 text file instead of tiny Shakespeare', { mustExist: true }),
-    cell: flag.choice(['lstm'] as const, 'lstm', 'recurrent cell'),
+    cell: flag.choice(cellKinds, d.cell, 'recurrent cell'),
     hidden: flag.int(d.hidden, 'hidden units per layer', { min: 1 }),
     layers: flag.int(d.layers, 'stacked LSTM layers', { min: 1 }),
     embed: flag.int(d.embed, 'character embedding size', { min: 1 }),
@@ -29,7 +30,7 @@ start({
     beam: flag.int(d.beam, 'beam width', { min: 1 }),
     seed: flag.int(d.seed, 'random seed', { min: 0 }),
   },
-  config: ({ cell: _cell, ...f }) => f,
+  config: (f) => f,
   run,
   summary: charLmSummary,
   section: charLmSection,

@@ -44,7 +44,7 @@ export function charLmSummary(r: CharLmResult): string[] {
     ...textTable(
       ['model', 'val loss', 'val perplexity'],
       [
-        [`LSTM ${r.config.layers}x${r.config.hidden}`, last?.loss ?? NaN, last?.perplexity ?? NaN],
+        [`${r.config.cell.toUpperCase()} ${r.config.layers}x${r.config.hidden}`, last?.loss ?? NaN, last?.perplexity ?? NaN],
         [`${r.ngram.order}-gram KN`, Math.log(r.ngram.perplexity), r.ngram.perplexity],
       ],
     ),

@@ -142,7 +142,7 @@ export async function charLmSection(r: CharLmResult): Promise<Section> {
     ...r.evals.map((e) => ({ step: e.step, loss: e.loss, split: 'validation' })),
   ];
   const pplRows: Row[] = [
-    ...r.evals.map((e) => ({ step: e.step, perplexity: e.perplexity, model: `LSTM ${c.layers}×${c.hidden}` })),
+    ...r.evals.map((e) => ({ step: e.step, perplexity: e.perplexity, model: `${c.cell.toUpperCase()} ${c.layers}×${c.hidden}` })),
     ...r.evals.map((e) => ({ step: e.step, perplexity: r.ngram.perplexity, model: `${r.ngram.order}-gram Kneser–Ney` })),
   ];
   const last = r.evals[r.evals.length - 1];
@@ -151,7 +151,7 @@ export async function charLmSection(r: CharLmResult): Promise<Section> {
     title: '4. Character language model (tiny Shakespeare)',
     blocks: [
       text(
-        `Embedding ${c.embed} → ${c.layers}-layer LSTM (${c.hidden} units) → dense over ${r.vocabSize} characters. Truncated BPTT: ` +
+        `Embedding ${c.embed} → ${c.layers}-layer ${c.cell.toUpperCase()} (${c.hidden} units) → dense over ${r.vocabSize} characters. Truncated BPTT: ` +
           `${c.batch} rows × ${c.seqLen} steps per batch, ${r.trainLosses.length} steps (${fmt(r.tokensPerSecond, 3)} tokens/s), ` +
           `Adam with cosine decay from ${c.lr}, gradients clipped to norm 5. Validation: the first ${c.evalChars} characters after the 90% training split.`,
       ),
@@ -159,7 +159,7 @@ export async function charLmSection(r: CharLmResult): Promise<Section> {
         kind: 'table',
         head: ['model', 'validation loss (nats/char)', 'perplexity'],
         rows: [
-          [`LSTM ${c.layers}×${c.hidden} (step ${last?.step ?? 0})`, last?.loss ?? NaN, last?.perplexity ?? NaN],
+          [`${c.cell.toUpperCase()} ${c.layers}×${c.hidden} (step ${last?.step ?? 0})`, last?.loss ?? NaN, last?.perplexity ?? NaN],
           [`${r.ngram.order}-gram interpolated Kneser–Ney`, Math.log(r.ngram.perplexity), r.ngram.perplexity],
         ],
       },
@@ -184,7 +184,7 @@ export async function surnamesSection(r: SurnamesResult): Promise<Section> {
     title: '5. Sequence classification: surname → language',
     blocks: [
       text(
-        `A bidirectional GRU (${c.hidden} units each way, embedding ${c.embed}) over padded, length-bucketed batches of ${c.batch}; the final ` +
+        `A bidirectional ${c.cell.toUpperCase()} (${c.hidden} units each way, embedding ${c.embed}) over padded, length-bucketed batches of ${c.batch}; the final ` +
           `forward and backward states feed a dense layer over ${r.languages.length} languages. ${c.epochs} epoch(s), ` +
           `${r.trainSize} training names; accuracy on ${r.testSize} test names (stratified split).`,
       ),

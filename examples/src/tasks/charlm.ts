@@ -13,7 +13,7 @@ import { crossEntropy, embedding, linear, type EmbeddingParams, type LinearParam
 import { adam, chain, clipByGlobalNorm, cosineDecay } from '@tapestry/optim';
 import { Vocab, getOrThrow, lmStream, loadTinyShakespeare } from '@tapestry/data';
 import type { Progress } from '../cli/progress.js';
-import { recurrentModule } from '../models/recurrent.js';
+import { recurrentModule, type CellKind } from '../models/recurrent.js';
 import { beamSearch, greedy, sample, type StepModel } from '../text/decoding.js';
 import { ngramPerplexity, trainNgram } from '../text/ngram.js';
 import { train } from '../train/loop.js';
@@ -22,6 +22,8 @@ import { train } from '../train/loop.js';
 export interface CharLmConfig {
   /** A UTF-8 text file to train on instead of tiny Shakespeare. */
   readonly text?: string;
+  /** The recurrent cell; the tutorial's model is an LSTM. */
+  readonly cell: CellKind;
   readonly hidden: number;
   readonly layers: number;
   readonly embed: number;
@@ -44,6 +46,7 @@ export interface CharLmConfig {
 
 /** The defaults `pnpm demo` uses. */
 export const charLmDefaults: CharLmConfig = {
+  cell: 'lstm',
   hidden: 64,
   layers: 2,
   embed: 16,
@@ -89,10 +92,10 @@ interface Params {
   readonly head: LinearParams;
 }
 
-/** The LSTM state carried between batches: [layers, B, H] each. */
+/** The recurrent state carried between batches: h (and the LSTM's c), [layers, B, H] each. */
 interface Carry {
   readonly h: Tensor;
-  readonly c: Tensor;
+  readonly c?: Tensor;
 }
 
 /** Reads the corpus and splits it: the first 90% for training, the rest for validation. */
@@ -105,20 +108,20 @@ function loadCorpus(path: string | undefined) {
 
 /** Builds the model: parameters, and a forward pass from token ids to next-token logits. */
 function makeModel(c: CharLmConfig, vocabSize: number) {
-  const lstm = recurrentModule('lstm', { inputSize: c.embed, hiddenSize: c.hidden, numLayers: c.layers });
+  const rnn = recurrentModule(c.cell, { inputSize: c.embed, hiddenSize: c.hidden, numLayers: c.layers });
   const rng = new Rng(c.seed);
   const params: Params = {
     embed: embedding.init(rng, vocabSize, c.embed),
-    rnn: lstm.init(rng),
+    rnn: rnn.init(rng),
     head: linear.init(rng, c.hidden, vocabSize),
   };
   const forward = (p: Params, tokens: Tensor, carry: Carry): { logits: Tensor; carry: Carry } => {
-    const out = lstm.apply(p.rnn, embedding.apply(p.embed, tokens), { h0: carry.h, c0: carry.c });
-    return { logits: linear.apply(p.head, out.output), carry: { h: out.h_n, c: out.c_n as Tensor } };
+    const out = rnn.apply(p.rnn, embedding.apply(p.embed, tokens), { h0: carry.h, c0: carry.c });
+    return { logits: linear.apply(p.head, out.output), carry: { h: out.h_n, c: out.c_n } };
   };
   const zeroCarry = (batch: number): Carry => {
     const z = tensor(new Float32Array(c.layers * batch * c.hidden), { shape: [c.layers, batch, c.hidden] });
-    return { h: z, c: z };
+    return c.cell === 'lstm' ? { h: z, c: z } : { h: z };
   };
   return { params, forward, zeroCarry };
 }
@@ -152,7 +155,7 @@ async function trainLm(c: CharLmConfig, model: Model, trainIds: Int32Array, vali
   const evals: EvalPoint[] = [];
   const every = Math.max(1, Math.floor(c.steps / Math.max(c.evals, 1)));
   const run = await train({
-    label: `charlm lstm ${c.layers}×${c.hidden}`,
+    label: `charlm ${c.cell} ${c.layers}×${c.hidden}`,
     params: model.params,
     optimizer: chain(clipByGlobalNorm(5), adam({ lr: cosineDecay({ init: c.lr, decaySteps: c.steps, end: c.lr / 10 }) })),
     steps: c.steps,
@@ -191,7 +194,7 @@ function stepModel(model: Model, params: Params, vocabSize: number): StepModel<C
       }),
     select: (state, rows) => {
       const idx = tensor(Int32Array.from(rows), { shape: [rows.length] });
-      return noGrad(() => ({ h: gather(state.h, idx, 1), c: gather(state.c, idx, 1) }));
+      return noGrad(() => ({ h: gather(state.h, idx, 1), c: state.c === undefined ? undefined : gather(state.c, idx, 1) }));
     },
   };
 }

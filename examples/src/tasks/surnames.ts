@@ -12,13 +12,15 @@ import { crossEntropy, embedding, linear, type EmbeddingParams, type LinearParam
 import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
 import { Vocab, bucketBatches, getOrThrow, labelledBatch, loadSurnames, splitDataset, type LabelledBatch, type LabelledSequence } from '@tapestry/data';
 import type { Progress } from '../cli/progress.js';
-import { recurrentModule } from '../models/recurrent.js';
+import { recurrentModule, type CellKind } from '../models/recurrent.js';
 import { train } from '../train/loop.js';
 
 /** Settings of the classifier. */
 export interface SurnamesConfig {
   /** A folder of `<Language>.txt` files instead of the bundled set. */
   readonly data?: string;
+  /** The cell read in both directions; the tutorial's is a GRU. */
+  readonly cell: CellKind;
   readonly hidden: number;
   readonly embed: number;
   readonly batch: number;
@@ -28,7 +30,7 @@ export interface SurnamesConfig {
 }
 
 /** The defaults `pnpm demo` uses. */
-export const surnamesDefaults: SurnamesConfig = { hidden: 32, embed: 16, batch: 64, epochs: 1, lr: 1e-2, seed: 0 };
+export const surnamesDefaults: SurnamesConfig = { cell: 'gru', hidden: 32, embed: 16, batch: 64, epochs: 1, lr: 1e-2, seed: 0 };
 
 /** Test accuracy of one language. */
 export interface ClassAccuracy {
@@ -71,11 +73,11 @@ function loadData(dir: string | undefined, seed: number) {
 
 /** Builds the classifier: parameters and logits for a padded batch. */
 function makeModel(c: SurnamesConfig, vocabSize: number, classes: number) {
-  const gru = recurrentModule('gru', { inputSize: c.embed, hiddenSize: c.hidden, bidirectional: true });
+  const birnn = recurrentModule(c.cell, { inputSize: c.embed, hiddenSize: c.hidden, bidirectional: true });
   const rng = new Rng(c.seed + 1);
-  const params: Params = { embed: embedding.init(rng, vocabSize, c.embed, { paddingIdx: 0 }), rnn: gru.init(rng), head: linear.init(rng, 2 * c.hidden, classes) };
+  const params: Params = { embed: embedding.init(rng, vocabSize, c.embed, { paddingIdx: 0 }), rnn: birnn.init(rng), head: linear.init(rng, 2 * c.hidden, classes) };
   const logits = (p: Params, batch: LabelledBatch): Tensor => {
-    const { h_n } = gru.apply(p.rnn, embedding.apply(p.embed, batch.tokens, { paddingIdx: 0 }), { lengths: batch.lengths });
+    const { h_n } = birnn.apply(p.rnn, embedding.apply(p.embed, batch.tokens, { paddingIdx: 0 }), { lengths: batch.lengths });
     // h_n is [2, B, H]: the forward state after each name's last character, and the
     // backward state after its first. Together they summarise the whole name.
     return linear.apply(p.head, concat([index(h_n, 0, 0), index(h_n, 0, 1)], 1));
@@ -112,7 +114,7 @@ export async function run(config: SurnamesConfig, progress: Progress): Promise<S
   const model = makeModel(config, vocab.size, languages.length);
   const batches = epochBatches(trainSet, config);
   const trained = await train({
-    label: `surnames bi-gru ${config.hidden}`,
+    label: `surnames bi-${config.cell} ${config.hidden}`,
     params: model.params,
     optimizer: chain(clipByGlobalNorm(5), adam({ lr: config.lr })),
     steps: batches.length,
