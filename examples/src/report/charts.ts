@@ -56,7 +56,7 @@ export function lineChart(o: LineChartOptions): Promise<string> {
       field: o.x,
       type: 'quantitative',
       title: o.xTitle ?? o.x,
-      scale: o.logX ? { type: 'log' } : { zero: false },
+      scale: o.logX ? { type: 'log', nice: false } : { zero: false },
       axis: o.integerX ? { format: 'd', tickMinStep: 1 } : {},
     },
     y: { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: o.logY ? { type: 'log' } : { zero: false } },
@@ -164,12 +164,12 @@ export interface ScatterChartOptions {
 /** Points of `y` against `x`, coloured, shaped and sized by fields. */
 export function scatterChart(o: ScatterChartOptions): Promise<string> {
   const encoding: Record<string, unknown> = {
-    x: { field: o.x, type: 'quantitative', title: o.xTitle ?? o.x, scale: o.logX ? { type: 'log' } : { zero: false } },
+    x: { field: o.x, type: 'quantitative', title: o.xTitle ?? o.x, scale: o.logX ? { type: 'log', nice: false } : { zero: false } },
     y: { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: o.logY ? { type: 'log' } : { zero: false } },
   };
   if (o.color !== undefined) encoding.color = { field: o.color, type: 'nominal', title: o.color };
   if (o.shape !== undefined) encoding.shape = { field: o.shape, type: 'nominal', title: o.shape };
-  if (o.size !== undefined) encoding.size = { field: o.size, type: 'ordinal', title: o.size };
+  if (o.size !== undefined) encoding.size = { field: o.size, type: 'ordinal', title: o.size, scale: { range: [40, 320] } };
   return renderSvg({
     ...base,
     title: o.title,
