@@ -65,12 +65,23 @@ export interface StackOptions {
   dropout?: number;
 }
 
+/** The parameter tree of a sequence layer. */
+export type ParamsOf<L> = L extends SequenceLayer<infer P, infer _C> ? P : never;
+/** The carry of a sequence layer. */
+export type CarryOf<L> = L extends SequenceLayer<infer _P, infer C> ? C : never;
+
 /**
  * Stacks sequence layers: layer k + 1 reads the full output of layer k. Parameters and
- * carries are arrays with one entry per layer. Dropout between layers is applied only
- * in training mode.
+ * carries are tuples with one entry per layer, typed per layer, so different layers mix
+ * freely (`stack([bidirectional(lstm), recurrent(gru)])`). Dropout between layers is
+ * applied only in training mode.
  */
-export function stack<P, C>(layers: readonly SequenceLayer<P, C>[], options: StackOptions = {}): SequenceLayer<P[], C[]> {
+export function stack<const L extends readonly SequenceLayer<unknown, unknown>[]>(
+  layers: L,
+  options: StackOptions = {},
+): SequenceLayer<{ -readonly [K in keyof L]: ParamsOf<L[K]> }, { -readonly [K in keyof L]: CarryOf<L[K]> }> {
+  type P = { -readonly [K in keyof L]: ParamsOf<L[K]> };
+  type C = { -readonly [K in keyof L]: CarryOf<L[K]> };
   const p = options.dropout ?? 0;
   if (!(p >= 0 && p < 1)) throw new ValueError(`stack: dropout must be in [0, 1), got ${p}`);
   if (layers.length === 0) throw new ValueError('stack: needs at least one layer');
@@ -84,19 +95,20 @@ export function stack<P, C>(layers: readonly SequenceLayer<P, C>[], options: Sta
         const params = layer.init(rngs[k], size, dtype);
         size = layer.outputSize;
         return params;
-      });
+      }) as P;
     },
-    initCarry: (batch, dtype) => layers.map((l) => l.initCarry(batch, dtype)),
-    apply: (params, xs, opts: SequenceOptions<C[]> = {}) => {
-      if (params.length !== layers.length) throw new ShapeError(`stack: ${params.length} parameter trees for ${layers.length} layers`);
-      const carries: C[] = [];
+    initCarry: (batch, dtype) => layers.map((l) => l.initCarry(batch, dtype)) as C,
+    apply: (params, xs, opts: SequenceOptions<C> = {}) => {
+      const ps = params as readonly unknown[];
+      if (ps.length !== layers.length) throw new ShapeError(`stack: ${ps.length} parameter trees for ${layers.length} layers`);
+      const carries: unknown[] = [];
       let h = xs;
       layers.forEach((layer, k) => {
-        const out = layer.apply(params[k], h, { carry: opts.carry?.[k], lengths: opts.lengths });
+        const out = layer.apply(ps[k], h, { carry: (opts.carry as readonly unknown[] | undefined)?.[k], lengths: opts.lengths });
         carries.push(out.carry);
         h = k < layers.length - 1 && opts.train && p > 0 ? dropoutBetween(out.outputs, p, opts.rng) : out.outputs;
       });
-      return { outputs: h, carry: carries };
+      return { outputs: h, carry: carries as C };
     },
   };
 }
