@@ -350,3 +350,15 @@ describe('nested derivatives and Hessian-vector products', () => {
     expectClose(hessianVectorProduct((u) => mean(sub(u, 1)), x, f64([1, 1, 1])), [0, 0, 0]);
   });
 });
+
+describe('record.gradient on a value computed outside the recording', () => {
+  it('throws instead of returning zeros', async () => {
+    const { record, sum, tanh, tensor } = await import('../src/index.js');
+    const x = tensor([0.3, -0.2], { dtype: 'float64' });
+    const rec = record(() => tanh(x), { watch: x });
+    const outside = sum(rec.value);
+    expect(() => rec.gradient(outside, x)).toThrow(/not computed inside the recording/);
+    const inside = record(() => sum(tanh(x)), { watch: x });
+    expect(inside.gradient(inside.value, x).data[0]).toBeCloseTo(1 - Math.tanh(0.3) ** 2, 15);
+  });
+});

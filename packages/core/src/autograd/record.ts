@@ -60,6 +60,11 @@ export function record<T>(fn: () => T, options: RecordOptions = {}): Recording<T
       if (seed !== undefined && (!shapesEqual(seed.shape, of.shape) || seed.dtype !== of.dtype)) {
         throw new GradientError(`record.gradient: seed ${seed.dtype} ${formatShape(seed.shape)} differs from value ${of.dtype} ${formatShape(of.shape)}`);
       }
+      if (!tape.tracksGradient(of)) {
+        // A value computed after `record` returned is not on the tape: its gradient would
+        // silently be zero everywhere, so say so instead.
+        throw new GradientError('record.gradient: the value was not computed inside the recording (compute the loss inside the record callback)');
+      }
       const targets = leaves(wrt);
       const cts = backward(tape, [of], [seed ?? onesLike(of)], targets);
       let k = 0;
