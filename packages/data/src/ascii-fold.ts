@@ -15,6 +15,7 @@ const nonAscii = /[^\u0000-\u007f]/gu;
  *
  * @example
  * ```ts
+ * import { foldToAscii } from '@tapestry/data';
  * foldToAscii('Béringer'); // 'Beringer'
  * ```
  */

@@ -34,9 +34,13 @@ export interface BucketOptions<T> {
  * @example
  * ```ts
  * import { Rng } from '@tapestry/core';
- * import { bucketBatches, labelledBatch } from '@tapestry/data';
+ * import { Vocab, bucketBatches, labelledBatch } from '@tapestry/data';
+ * const names = [{ text: 'Abe', label: 0 }, { text: 'Bartholomew', label: 1 }, { text: 'Bo', label: 0 }, { text: 'Clementine', label: 1 }];
+ * const vocab = Vocab.build(names.map((n) => n.text));
+ * const encoded = names.map((n) => ({ tokens: vocab.encode(n.text), label: n.label }));
  * const rng = new Rng(0);
- * for (const group of bucketBatches(encoded, { batchSize: 32, rng, lengthOf: (e) => e.tokens.length })) {
+ * for (const group of bucketBatches(encoded, { batchSize: 2, rng, lengthOf: (e) => e.tokens.length })) {
+ *   // the two short names share a batch, the two long ones the other
  *   const { tokens, lengths, mask, targets } = labelledBatch(group);
  * }
  * ```

@@ -44,6 +44,7 @@ export function splitLines(text: string): string[] {
  *
  * @example
  * ```ts
+ * import { parseLineFile } from '@tapestry/data';
  * parseLineFile('Abe\nBo\n', 'names/Czech.txt'); // Right(['Abe', 'Bo'])
  * parseLineFile('Abe\n\nBo', 'names/Czech.txt'); // Left('names/Czech.txt:2: empty line ...')
  * ```

@@ -50,11 +50,15 @@ export interface LmStream extends Iterable<LmBatch> {
  *
  * @example
  * ```ts
- * import { lmStream } from '@tapestry/data';
- * const stream = lmStream(vocab.encode(text), { batchSize: 32, seqLen: 64 });
- * let carry = cell.initCarry(32);
+ * import { Vocab, lmStream } from '@tapestry/data';
+ * const text = 'to be or not to be, that is the question';
+ * const vocab = Vocab.build(text);
+ * const stream = lmStream(vocab.encode(text), { batchSize: 4, seqLen: 4 });
+ * stream.rowLength; // 9 = ⌊(40 − 1) / 4⌋
+ * stream.numBatches; // 3: steps 4 + 4 + 1
  * for (const { inputs, targets } of stream) {
- *   // ... loss over inputs/targets, starting from carry; keep the final carry (gradient stopped)
+ *   // inputs, targets: [4, 4] (the last [4, 1]). Run the model from the previous batch's
+ *   // final carry (gradient stopped); keep this batch's final carry for the next.
  * }
  * ```
  */

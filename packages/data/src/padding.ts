@@ -95,6 +95,7 @@ export function padBatch(sequences: readonly Sequence[], options: PadOptions = {
  *
  * @example
  * ```ts
+ * import { labelledBatch } from '@tapestry/data';
  * const batch = labelledBatch([{ tokens: [5, 6], label: 2 }, { tokens: [7], label: 0 }]);
  * batch.targets.toArray(); // [2, 0]
  * ```
@@ -115,6 +116,7 @@ export function labelledBatch(examples: readonly LabelledSequence[], options: Pa
  *
  * @example
  * ```ts
+ * import { padBatch, unpadBatch } from '@tapestry/data';
  * unpadBatch(padBatch([[5, 6, 7], [8]])); // [Int32Array [5, 6, 7], Int32Array [8]]
  * ```
  */

@@ -49,7 +49,9 @@ export function splitIndices(n: number, rng: Rng, fractions: SplitFractions = de
  * ```ts
  * import { Rng } from '@tapestry/core';
  * import { splitDataset } from '@tapestry/data';
+ * const examples = Array.from({ length: 100 }, (_, i) => ({ text: `example ${i}`, label: i % 4 }));
  * const { train, validation, test } = splitDataset(examples, new Rng(0), { stratify: (e) => e.label });
+ * train.length; // 80: 20 of each label
  * ```
  */
 export function splitDataset<T>(items: readonly T[], rng: Rng, options: SplitOptions<T> = {}): Splits<T> {

@@ -19,6 +19,7 @@ export interface Tokenizer {
  *
  * @example
  * ```ts
+ * import { charTokenizer } from '@tapestry/data';
  * charTokenizer.tokenize('Émile'); // ['É', 'm', 'i', 'l', 'e']
  * ```
  */
@@ -35,6 +36,7 @@ export const charTokenizer: Tokenizer = {
  *
  * @example
  * ```ts
+ * import { wordTokenizer } from '@tapestry/data';
  * wordTokenizer.tokenize('To be,  or NOT'); // ['to', 'be,', 'or', 'not']
  * ```
  */
@@ -46,11 +48,15 @@ export const wordTokenizer: Tokenizer = {
 
 /**
  * The hook for a user's own tokenizer: gives a function pair a name so that a vocabulary
- * built with it can be saved and loaded again (pass it to `Vocab.fromJSON`'s `tokenizers`).
+ * built with it can be saved and loaded again (pass it in the `tokenizers` option of
+ * {@link parseVocab}, {@link vocabFromJSON} or {@link loadVocab}).
  *
  * @example
  * ```ts
+ * import { Vocab, defineTokenizer, parseVocab } from '@tapestry/data';
  * const commaSeparated = defineTokenizer('csv', (s) => s.split(','), (t) => t.join(','));
+ * const vocab = Vocab.build('a,b,a', { tokenizer: commaSeparated });
+ * parseVocab(JSON.stringify(vocab), { tokenizers: [commaSeparated] }); // Right(Vocab)
  * ```
  */
 export function defineTokenizer(

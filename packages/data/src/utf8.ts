@@ -12,6 +12,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  *
  * @example
  * ```ts
+ * import { decodeUtf8 } from '@tapestry/data';
  * decodeUtf8(new Uint8Array([0x68, 0xc3, 0xa9]), 'a.txt'); // Right('hé')
  * decodeUtf8(new Uint8Array([0x68, 0xff]), 'a.txt');       // Left(DataError 'a.txt:1:2: ...')
  * ```

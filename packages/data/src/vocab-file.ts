@@ -27,7 +27,7 @@ export function loadVocab(path: PathLike, options: Omit<VocabReadOptions, 'file'
  * @example
  * ```ts
  * import { Vocab, loadVocab, saveVocab } from '@tapestry/data';
- * saveVocab('vocab.json', Vocab.build(text));
+ * saveVocab('vocab.json', Vocab.build('to be or not to be'));
  * const vocab = loadVocab('vocab.json'); // Right(Vocab)
  * ```
  */
