@@ -195,7 +195,7 @@ function parseNumber(key: string, f: IntFlag | FloatFlag, raw: string): Either<s
 
 /** The usage text: the synopsis, then one line per flag with its default. */
 export function usage(program: string, description: string, specs: FlagSpecs): string {
-  const rows = Object.entries(specs).map(([name, f]) => [`--${kebab(name)}${valueHint(f)}`, `${f.help}${defaultHint(f)}`]);
+  const rows = Object.entries(specs).map(([name, f]) => [`--${kebab(name)}${valueHint(f)}`, `${f.help}${choicesHint(f)}${defaultHint(f)}`]);
   rows.push(['--help', 'show this help and exit']);
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   return [`usage: ${program} [flags]`, '', description, '', 'flags:', ...rows.map(([l, r]) => `  ${l.padEnd(width)}${r}`)].join('\n');
@@ -208,7 +208,7 @@ function valueHint(f: Flag): string {
     case 'choice':
       return ` <${f.choices.join('|')}>`;
     case 'choices':
-      return ` <${f.choices.join(',')}>`;
+      return ' <a,b,...>';
     case 'ints':
       return ' <n,n,...>';
     case 'path':
@@ -222,6 +222,10 @@ function valueHint(f: Flag): string {
   }
 }
 
+function choicesHint(f: Flag): string {
+  return f.kind === 'choices' ? `; any of ${f.choices.join(', ')}` : '';
+}
+
 function defaultHint(f: Flag): string {
   switch (f.kind) {
     case 'bool':
@@ -230,7 +234,7 @@ function defaultHint(f: Flag): string {
       return f.default === undefined ? '' : ` (default ${f.default})`;
     case 'choices':
     case 'ints':
-      return ` (default ${f.default.join(',')})`;
+      return f.default.length === 0 ? '' : ` (default ${f.default.join(',')})`;
     case 'text':
       return ` (default ${JSON.stringify(f.default)})`;
     default:
