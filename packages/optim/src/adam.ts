@@ -55,10 +55,13 @@ interface AdamCoefficients {
  *
  * @example
  * ```ts
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
  * import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
  * const opt = chain(clipByGlobalNorm(5), adam({ lr: 2e-3 }));
  * let state = opt.init(params);
- * [params, state] = opt.step(grads, state, params);
+ * [params, state] = opt.step(grad(loss)(params), state, params);
  * ```
  */
 export function adam(options: AdamOptions = {}): Optimizer<AdamState> {

@@ -9,10 +9,13 @@ import type { Optimizer } from './optimizer.js';
  *
  * @example
  * ```ts
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
  * import { adamw } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
  * const opt = adamw({ lr: 1e-3, weightDecay: 0.1 });
  * let state = opt.init(params);
- * [params, state] = opt.step(grads, state, params);
+ * [params, state] = opt.step(grad(loss)(params), state, params);
  * ```
  */
 export function adamw(options: AdamOptions = {}): Optimizer<AdamState> {

@@ -8,12 +8,11 @@ import { allocLike, floatData, pairLeaves } from './leaves.js';
  *
  * @example
  * ```ts
- * import { adam, applyUpdates } from '@tapestry/optim';
- * const tx = adam({ lr: 1e-3 });
- * let state = tx.init(params);
- * const { updates, state: next } = tx.update(grads, state, params);
- * params = applyUpdates(params, updates);
- * state = next;
+ * import { tensor } from '@tapestry/core';
+ * import { applyUpdates } from '@tapestry/optim';
+ * const params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const updates = { w: tensor([-0.5, 0.5]), b: tensor([0.25]) };
+ * applyUpdates(params, updates); // { w: [0.5, 2.5], b: [0.75] }
  * ```
  */
 export function applyUpdates<P>(params: P, updates: P): P {

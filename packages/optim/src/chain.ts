@@ -18,11 +18,14 @@ export type NamedChainState<T extends Readonly<Record<string, GradientTransforma
  *
  * @example
  * ```ts
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
  * import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
  * const opt = chain(clipByGlobalNorm(5), adam({ lr: 2e-3 }));
  * let state = opt.init(params);
- * [params, state] = opt.step(grads, state, params);
- * state[0].lastNorm; // the gradient norm before clipping
+ * [params, state] = opt.step(grad(loss)(params), state, params);
+ * state[0].lastNorm; // 9.9: the gradient norm before clipping
  * ```
  */
 export function chain<T extends readonly GradientTransformation<unknown>[]>(...transformations: T): Optimizer<ChainState<T>> {
@@ -37,11 +40,14 @@ export function chain<T extends readonly GradientTransformation<unknown>[]>(...t
  *
  * @example
  * ```ts
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
  * import { adam, clipByGlobalNorm, namedChain } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
  * const opt = namedChain({ clip: clipByGlobalNorm(5), adam: adam({ lr: 2e-3 }) });
  * let state = opt.init(params);
- * [params, state] = opt.step(grads, state, params);
- * state.clip.lastNorm;
+ * [params, state] = opt.step(grad(loss)(params), state, params);
+ * state.clip.lastNorm; // 9.9
  * ```
  */
 export function namedChain<T extends Readonly<Record<string, GradientTransformation<unknown>>>>(

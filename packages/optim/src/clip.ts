@@ -27,8 +27,9 @@ export interface ClipByGlobalNormOptions {
  *
  * @example
  * ```ts
+ * import { tensor } from '@tapestry/core';
  * import { globalNorm } from '@tapestry/optim';
- * console.log('gradient norm', globalNorm(grads));
+ * globalNorm({ w: tensor([[3, 4]]), b: [tensor([12])] }); // 13 = √(9 + 16 + 144)
  * ```
  */
 export function globalNorm(tree: unknown): number {
@@ -62,11 +63,14 @@ function sumOfSquares(d: ArrayLike<number>): number {
  *
  * @example
  * ```ts
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
  * import { adam, chain, clipByGlobalNorm, lastGradNorm } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
  * const opt = chain(clipByGlobalNorm(5), adam({ lr: 2e-3 }));
  * let state = opt.init(params);
- * [params, state] = opt.step(grads, state, params);
- * history.push(lastGradNorm(state));
+ * [params, state] = opt.step(grad(loss)(params), state, params);
+ * lastGradNorm(state); // 9.9 = √98, the norm of the gradients before clipping
  * ```
  */
 export function clipByGlobalNorm(maxNorm: Hyper, options: ClipByGlobalNormOptions = {}): GradientTransformation<ClipByGlobalNormState> {
@@ -146,8 +150,15 @@ function clamped(t: Tensor, limit: number): Tensor {
  *
  * @example
  * ```ts
- * [params, state] = opt.step(grads, state, params);
- * norms.push(lastGradNorm(state));
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
+ * import { adam, applyIfFinite, chain, clipByGlobalNorm, lastGradNorm } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
+ * const opt = applyIfFinite(chain(clipByGlobalNorm(5), adam({ lr: 1e-3 })));
+ * let state = opt.init(params);
+ * lastGradNorm(state); // NaN: no update yet
+ * [params, state] = opt.step(grad(loss)(params), state, params);
+ * lastGradNorm(state); // 9.9, found inside applyIfFinite and chain
  * ```
  */
 export function lastGradNorm(state: unknown): number | undefined {

@@ -52,7 +52,7 @@ type Json = Record<string, unknown>;
  * ```ts
  * import { readFileSync } from 'node:fs';
  * import { runOptimizerCase } from '@tapestry/optim/golden';
- * const results = runOptimizerCase(JSON.parse(readFileSync('optim_adam.json', 'utf8')));
+ * const results = runOptimizerCase(JSON.parse(readFileSync('golden/fixtures/optim_adam.json', 'utf8')));
  * for (const r of results) console.log(r.ok ? 'ok  ' : 'FAIL', r.name, r.detail);
  * ```
  */

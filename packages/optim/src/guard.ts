@@ -25,10 +25,13 @@ export interface ApplyIfFiniteState<S> {
  *
  * @example
  * ```ts
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
  * import { adam, applyIfFinite, chain, clipByGlobalNorm } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
  * const opt = applyIfFinite(chain(clipByGlobalNorm(5), adam({ lr: 1e-3 })));
  * let state = opt.init(params);
- * [params, state] = opt.step(grads, state, params);
+ * [params, state] = opt.step(grad(loss)(params), state, params);
  * if (!state.lastFinite) console.warn(`skipped ${state.skipped} updates so far`);
  * ```
  */

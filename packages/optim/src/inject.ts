@@ -34,10 +34,13 @@ function isHyperLike(v: unknown): v is HyperLike | readonly HyperLike[] {
  *
  * @example
  * ```ts
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
  * import { adam, injectHyperparams, setHyperparams } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
  * const opt = injectHyperparams(adam)({ lr: 1e-3 });
  * let state = opt.init(params);
- * [params, state] = opt.step(grads, state, params);
+ * [params, state] = opt.step(grad(loss)(params), state, params);
  * state = setHyperparams(state, { lr: 1e-4 }); // from the next step on
  * ```
  */
@@ -79,10 +82,12 @@ export function injectHyperparams<O extends object, S>(
  *
  * @example
  * ```ts
+ * import { tensor } from '@tapestry/core';
  * import { adam, chain, clipByGlobalNorm, injectHyperparams, setHyperparams } from '@tapestry/optim';
  * const opt = chain(clipByGlobalNorm(5), injectHyperparams(adam)({ lr: 1e-3 }));
- * let state = opt.init(params);
+ * let state = opt.init({ w: tensor([1, 2]) });
  * state = setHyperparams(state, { lr: 5e-4 });
+ * state[1].hyperparams.lr; // 5e-4
  * ```
  */
 export function setHyperparams<T>(state: T, values: HyperValues): T {

@@ -8,10 +8,13 @@ import type { GradientTransformation, UpdateResult } from './transformation.js';
  *
  * @example
  * ```ts
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
  * import { adam } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
  * const opt = adam({ lr: 1e-3 });
  * let state = opt.init(params);
- * [params, state] = opt.step(grads, state, params);
+ * [params, state] = opt.step(grad(loss)(params), state, params);
  * ```
  */
 export interface Optimizer<S> extends GradientTransformation<S> {
@@ -24,9 +27,18 @@ export interface Optimizer<S> extends GradientTransformation<S> {
  *
  * @example
  * ```ts
- * import { asOptimizer } from '@tapestry/optim';
- * const opt = asOptimizer(myTransformation);
- * [params, state] = opt.step(grads, state, params);
+ * import { add, grad, mapTree, mul, sign, square, sum, tensor } from '@tapestry/core';
+ * import { asOptimizer, type EmptyState, type GradientTransformation } from '@tapestry/optim';
+ * // Sign descent: every update is −0.01 · sign(g).
+ * const signDescent: GradientTransformation<EmptyState> = {
+ *   init: () => ({}),
+ *   update: (updates, state) => ({ updates: mapTree(updates, (g) => mul(sign(g), -0.01)) as typeof updates, state }),
+ * };
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
+ * const opt = asOptimizer(signDescent);
+ * let state = opt.init(params);
+ * [params, state] = opt.step(grad(loss)(params), state, params);
  * ```
  */
 export function asOptimizer<S>(tx: GradientTransformation<S>): Optimizer<S> {

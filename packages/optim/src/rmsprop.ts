@@ -55,10 +55,13 @@ interface RmspropCoefficients {
  *
  * @example
  * ```ts
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
  * import { rmsprop } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
  * const opt = rmsprop({ lr: 1e-3, momentum: 0.9, centered: true });
  * let state = opt.init(params);
- * [params, state] = opt.step(grads, state, params);
+ * [params, state] = opt.step(grad(loss)(params), state, params);
  * ```
  */
 export function rmsprop(options: RmspropOptions = {}): Optimizer<RmspropState> {

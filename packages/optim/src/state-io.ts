@@ -28,9 +28,16 @@ export interface FlatState {
  *
  * @example
  * ```ts
- * import { flattenState } from '@tapestry/optim';
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
+ * import { adam, flattenState } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
+ * const opt = adam({ lr: 1e-3 });
+ * let state = opt.init(params);
+ * [params, state] = opt.step(grad(loss)(params), state, params);
  * const { tensors, meta } = flattenState(state);
- * writeCheckpoint({ params, optimizer: tensors }, JSON.stringify(meta));
+ * Object.keys(tensors); // ['mu.w', 'mu.b', 'nu.w', 'nu.b']
+ * const metaJson = JSON.stringify(meta); // save it and the tensors with the parameters
  * ```
  */
 export function flattenState(state: unknown): FlatState {
@@ -63,8 +70,18 @@ export function flattenState(state: unknown): FlatState {
  *
  * @example
  * ```ts
- * import { restoreState } from '@tapestry/optim';
- * const state = restoreState(opt.init(params), { tensors, meta: JSON.parse(metaJson) });
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
+ * import { adam, flattenState, restoreState } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
+ * const opt = adam({ lr: 1e-3 });
+ * let state = opt.init(params);
+ * [params, state] = opt.step(grad(loss)(params), state, params);
+ * const { tensors, meta } = flattenState(state);
+ * const metaJson = JSON.stringify(meta);
+ * // … later, with the saved tensors and metadata:
+ * state = restoreState(opt.init(params), { tensors, meta: JSON.parse(metaJson) });
+ * [params, state] = opt.step(grad(loss)(params), state, params);
  * ```
  */
 export function restoreState<S>(template: S, saved: FlatState): S {
@@ -98,9 +115,15 @@ export function restoreState<S>(template: S, saved: FlatState): S {
  *
  * @example
  * ```ts
- * import { cloneState } from '@tapestry/optim';
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
+ * import { adam, cloneState } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
+ * const opt = adam({ lr: 1e-3 });
+ * let state = opt.init(params);
  * const backup = cloneState(state);
- * [params, state] = opt.step(grads, state, params);
+ * [params, state] = opt.step(grad(loss)(params), state, params);
+ * // `state` was consumed by the step; `backup` can still take one from the start
  * ```
  */
 export function cloneState<S>(state: S): S {

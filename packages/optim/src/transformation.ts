@@ -32,10 +32,13 @@ export interface UpdateResult<P, S> {
  *
  * @example
  * ```ts
+ * import { add, grad, square, sum, tensor } from '@tapestry/core';
  * import { chain, clipByGlobalNorm, adam, applyUpdates } from '@tapestry/optim';
+ * let params = { w: tensor([1, 2]), b: tensor([0.5]) };
+ * const loss = (p: typeof params) => sum(square(add(p.w, p.b)));
  * const tx = chain(clipByGlobalNorm(5), adam({ lr: 2e-3 }));
  * let state = tx.init(params);
- * const { updates, state: next } = tx.update(grads, state, params);
+ * const { updates, state: next } = tx.update(grad(loss)(params), state, params);
  * params = applyUpdates(params, updates);
  * state = next;
  * ```
