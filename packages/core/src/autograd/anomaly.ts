@@ -13,8 +13,12 @@ let enabled = false;
  *
  * @example
  * ```ts
- * import { detectAnomaly, log, tensor } from '@tapestry/core';
- * detectAnomaly(() => log(tensor([-1]))); // throws: log produced NaN …
+ * import { AnomalyError, detectAnomaly, log, tensor } from '@tapestry/core';
+ * try {
+ *   detectAnomaly(() => log(tensor([-1])));
+ * } catch (e) {
+ *   e instanceof AnomalyError; // true: "log produced NaN at flat index 0 of its output [1] …"
+ * }
  * ```
  */
 export function detectAnomaly<T>(fn: () => T): T {

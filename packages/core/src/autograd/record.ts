@@ -36,9 +36,9 @@ export interface Recording<T> {
  *
  * @example
  * ```ts
- * import { record, tanh, mul, sum, tensor } from '@tapestry/core';
+ * import { record, tanh, mul, sum, tensor, type Tensor } from '@tapestry/core';
  * const x = tensor([0.1, 0.2]);
- * const hs: ReturnType<typeof tanh>[] = [];
+ * const hs: Tensor[] = [];
  * const rec = record(() => {
  *   let h = x;
  *   for (let t = 0; t < 3; t++) hs.push((h = tanh(mul(h, 2))));

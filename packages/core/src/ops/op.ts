@@ -93,7 +93,7 @@ export function isDifferentiable<A>(spec: OpSpec<A>): spec is DifferentiableOpSp
  *
  * @example
  * ```ts
- * import { defineOp, mul, sub, fromStorage, tensor, grad, sum, type Tensor } from '@tapestry/core';
+ * import { defineOp, mul, fromStorage, tensor, grad, sum, type Tensor } from '@tapestry/core';
  * // cube(x) = x³ with its own kernel and backward rule 3x²·g
  * const cubeOp = defineOp<void>({
  *   name: 'cube',
