@@ -67,7 +67,7 @@ function caseName(fixture: unknown): string {
  * ```ts
  * import { readFileSync } from 'node:fs';
  * import { runLossCase } from '@tapestry/layers/golden';
- * const verdict = runLossCase(JSON.parse(readFileSync('loss_mse.json', 'utf8')));
+ * const verdict = runLossCase(JSON.parse(readFileSync('golden/fixtures/loss_mse.json', 'utf8')));
  * console.log(`${verdict.ok ? 'PASS' : 'FAIL'} ${verdict.name}: ${verdict.detail}`);
  * ```
  */

@@ -15,7 +15,7 @@ import type { DType, Rng, Tensor } from '@tapestry/core';
  *
  * @example
  * ```ts
- * import { add, matmul, tanh, zeros, type Rng, type Tensor } from '@tapestry/core';
+ * import { add, matmul, mul, tanh, zeros, type Rng, type Tensor } from '@tapestry/core';
  * import type { Cell } from '@tapestry/layers';
  * type P = { wx: Tensor; wh: Tensor };
  * // IndRNN-like cell: h' = tanh(x Wxᵀ + h ⊙ wh)
@@ -27,8 +27,10 @@ import type { DType, Rng, Tensor } from '@tapestry/core';
  *     wh: rng.uniform([hidden], { low: 0, high: 1, dtype }),
  *   }),
  *   initCarry: (batch: number, dtype = 'float32') => zeros([batch, hidden], dtype),
- *   step: (p, h, x) => {
- *     const next = tanh(add(matmul(x, p.wx, { transB: true }), add(h, h)));
+ *   // x Wxᵀ for all steps at once: [B, T, F] → [B, T, hidden]
+ *   project: (p, xs) => matmul(xs, p.wx, { transB: true }),
+ *   step: (p, h, xw) => {
+ *     const next = tanh(add(xw, mul(h, p.wh)));
  *     return [next, next];
  *   },
  * });
