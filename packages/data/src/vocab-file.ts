@@ -26,9 +26,12 @@ export function loadVocab(path: PathLike, options: Omit<VocabReadOptions, 'file'
  *
  * @example
  * ```ts
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
  * import { Vocab, loadVocab, saveVocab } from '@tapestry/data';
- * saveVocab('vocab.json', Vocab.build('to be or not to be'));
- * const vocab = loadVocab('vocab.json'); // Right(Vocab)
+ * const file = join(tmpdir(), 'vocab.json');
+ * saveVocab(file, Vocab.build('to be or not to be')); // Right(undefined)
+ * const vocab = loadVocab(file); // Right(Vocab)
  * ```
  */
 export function saveVocab(path: PathLike, vocab: Vocab): Either<DataError, void> {
