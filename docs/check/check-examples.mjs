@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Type-checks every ```ts block of the guides and READMEs against the built packages,
-// so that documentation cannot drift from the API.
+// Type-checks every ```ts block of the guides and READMEs, and of the TSDoc `@example`
+// tags in the packages' sources, against the built packages, so that documentation cannot
+// drift from the API.
 //
 //   node docs/check/check-examples.mjs            type-check every block
 //   node docs/check/check-examples.mjs --run      …then run each block with node
@@ -10,17 +11,22 @@
 //   --keep                                        leave docs/check/.generated/ in place
 //   --list                                        print the blocks found and exit
 //
-// Sources: docs/**/*.md (not docs/api), packages/*/README.md and the root README.md.
+// Sources: docs/**/*.md (not docs/api), packages/*/README.md and the root README.md; and
+// the ```ts blocks inside `@example` tags of the doc comments of packages/*/src/**/*.ts
+// (not tests), reported at the source file's line and column. An `@example` with no
+// fenced block at all is an error: TypeDoc would show its text as unchecked code. The
+// `@example` blocks run with `--run` too (all of them together take about half a minute),
+// from the repository root like the Markdown blocks, so they must not write files there.
 // Each block becomes one ES module in docs/check/.generated/, whose node_modules links
 // `@tapestry/*` to packages/* (so the packages' `exports` maps and dist/*.d.ts are used,
 // exactly as an installed user sees them) and fp-ts to the copy the packages depend on.
 // The modules are checked together in one TypeScript program (strict, NodeNext). An
 // explicit `any` in a block is an error too. Failures are printed as `file:line:col:
-// message` at the Markdown line. Needs the packages built first (`pnpm build`).
+// message` at the Markdown (or source) line. Needs the packages built first (`pnpm build`).
 //
 // Blocks that must not be compiled use another fence language: ```sh, ```text, ```json.
 // A block may be given a file name, ```ts title="mgu.ts"; later blocks of the same
-// Markdown file can then import it as a reader would (`import { mguCell } from './mgu.js'`).
+// Markdown (or source) file can then import it as a reader would (`import { mguCell } from './mgu.js'`).
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -58,29 +64,124 @@ function sources() {
 }
 
 /**
- * The fenced code blocks of a Markdown text: `{ lang, line, indent, code }`, where `line`
- * is the 1-based line of the opening fence. Follows CommonMark: a fence of ≥ 3 backticks
- * or tildes, closed by the same character at least as many times.
+ * The fenced code blocks of a Markdown text given as lines `{ text, line, col }` (`line`: the
+ * 1-based line in the source file, `col`: the 0-based column where `text` starts there).
+ * Returns `{ lang, title, line, at, end, code, lineMap }`: `line` is the source line of the
+ * opening fence, `at`/`end` the indices of the fence lines, and `lineMap[n]` the source
+ * `{ line, col }` of line n of `code`. Follows CommonMark: a fence of ≥ 3 backticks or
+ * tildes, closed by the same character at least as many times.
  */
-function codeBlocks(text) {
-  const lines = text.split(/\r?\n/);
+function codeBlocks(lines) {
   const blocks = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = /^( {0,3})(`{3,}|~{3,})\s*([^\s`]*)(.*)$/.exec(lines[i]);
+    const open = /^( {0,3})(`{3,}|~{3,})\s*([^\s`]*)(.*)$/.exec(lines[i].text);
     if (!open) continue;
     const [, indent, fence, lang, info] = open;
     const title = /\btitle=(?:"([^"]+)"|(\S+))/.exec(info);
     const body = [];
+    const lineMap = [];
     let j = i + 1;
     for (; j < lines.length; j++) {
-      const close = /^ {0,3}(`{3,}|~{3,})\s*$/.exec(lines[j]);
+      const { text, line, col } = lines[j];
+      const close = /^ {0,3}(`{3,}|~{3,})\s*$/.exec(text);
       if (close && close[1][0] === fence[0] && close[1].length >= fence.length) break;
-      body.push(lines[j].startsWith(indent) ? lines[j].slice(indent.length) : lines[j].trimStart());
+      const stripped = text.startsWith(indent) ? text.slice(indent.length) : text.trimStart();
+      body.push(stripped);
+      lineMap.push({ line, col: col + text.length - stripped.length });
     }
-    blocks.push({ lang: lang.toLowerCase(), title: title ? title[1] ?? title[2] : undefined, line: i + 1, indent: indent.length, code: body.join('\n') });
+    // The line after the code (where the checker appends `export {}`) maps to the closing fence.
+    lineMap.push(j < lines.length ? { line: lines[j].line, col: lines[j].col } : { line: lines[i].line, col: lines[i].col });
+    blocks.push({ lang: lang.toLowerCase(), title: title ? title[1] ?? title[2] : undefined, line: lines[i].line, at: i, end: j, code: body.join('\n'), lineMap });
     i = j;
   }
   return blocks;
+}
+
+/** The lines of a Markdown text, for {@link codeBlocks}. */
+function markdownLines(text) {
+  return text.split(/\r?\n/).map((line, i) => ({ text: line, line: i + 1, col: 0 }));
+}
+
+/** TypeScript sources of the packages (`packages/<name>/src`), relative to the root, in a stable order; tests excluded. */
+function tsdocSources() {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name.startsWith('.') || ['node_modules', 'test', 'tests', '__tests__'].includes(entry.name)) continue;
+        walk(full);
+      } else if (/\.(ts|mts|cts|tsx)$/.test(entry.name) && !/\.d\.[mc]?ts$/.test(entry.name) && !/\.(test|spec)\.[mc]?tsx?$/.test(entry.name)) {
+        found.push(path.relative(root, full).split(path.sep).join('/'));
+      }
+    }
+  };
+  const packagesDir = path.join(root, 'packages');
+  for (const name of fs.readdirSync(packagesDir).sort()) {
+    const src = path.join(packagesDir, name, 'src');
+    if (fs.existsSync(src)) walk(src);
+  }
+  return found;
+}
+
+/**
+ * The ```ts blocks inside the `@example` tags of the doc comments of a TypeScript source, in
+ * the shape {@link codeBlocks} returns, plus `problems`: `@example` tags without any fenced
+ * block (TypeDoc would show their text as code that nothing checks).
+ */
+function tsdocBlocks(text, fileName) {
+  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false);
+  // Doc comments are leading comments of some node (the end-of-file token included).
+  const comments = new Map();
+  const visit = (node) => {
+    for (const range of ts.getLeadingCommentRanges(text, node.pos) ?? []) {
+      if (range.kind === ts.SyntaxKind.MultiLineCommentTrivia && text.startsWith('/**', range.pos) && !text.startsWith('/**/', range.pos)) comments.set(range.pos, range.end);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  visit(sourceFile.endOfFileToken);
+  const blocks = [];
+  const problems = [];
+  for (const [pos, end] of [...comments].sort((a, b) => a[0] - b[0])) {
+    // The comment's lines without the opening and closing delimiters and the leading ` * `, each with its source position.
+    const start = sourceFile.getLineAndCharacterOfPosition(pos);
+    const lines = text
+      .slice(pos + 3, end - 2)
+      .split(/\r?\n/)
+      .map((raw, n) => {
+        const col = n === 0 ? start.character + 3 : 0;
+        const prefix = n === 0 ? /^ ?/.exec(raw)[0] : /^\s*(?:\* ?)?/.exec(raw)[0];
+        return { text: raw.slice(prefix.length), line: start.line + 1 + n, col: col + prefix.length };
+      });
+    const fenced = codeBlocks(lines);
+    // The block tag each line belongs to: a line starting with `@tag`, outside code fences.
+    const tagAt = [];
+    let tag;
+    let examples = [];
+    for (let n = 0, f = 0; n < lines.length; n++) {
+      if (f < fenced.length && n === fenced[f].at) {
+        for (; n <= fenced[f].end && n < lines.length; n++) tagAt[n] = tag;
+        n--;
+        f++;
+        continue;
+      }
+      const m = /^@(\w+)/.exec(lines[n].text);
+      if (m !== null) {
+        tag = m[1];
+        if (tag === 'example') examples.push({ line: lines[n].line, blocks: 0 });
+      }
+      tagAt[n] = tag;
+    }
+    for (const block of fenced) {
+      if (tagAt[block.at] !== 'example') continue;
+      const example = examples.findLast((e) => e.line <= block.line);
+      if (example !== undefined) example.blocks++;
+      if (CHECKED_LANGS.has(block.lang)) blocks.push(block);
+    }
+    for (const e of examples) if (e.blocks === 0) problems.push({ line: e.line, message: '@example without a fenced code block: nothing checks it (fence it with ```ts, or ```text if it is not code)' });
+  }
+  return { blocks, problems };
 }
 
 /** Makes `link` point at `target` (a directory), replacing whatever was there. */
@@ -120,7 +221,7 @@ function generate(blocks) {
   }
   const used = new Set();
   for (const block of blocks) {
-    // One directory per Markdown file, so titled blocks are siblings of the blocks that import them.
+    // One directory per Markdown or source file, so titled blocks are siblings of the blocks that import them.
     const dir = path.join(outDir, block.source.replace(/\.md$/, '').replace(/[^A-Za-z0-9]+/g, '-'));
     const name = block.title !== undefined ? block.title.replace(/\.(ts|mts)$/, '') + '.ts' : `L${block.line}.ts`;
     block.file = path.join(dir, name);
@@ -172,8 +273,9 @@ function typeCheck(blocks) {
   const global = [];
   const report = (block, sourceFile, start, message) => {
     const { line, character } = sourceFile.getLineAndCharacterOfPosition(start);
-    // Generated line n (0-based: line) is Markdown line fence + 1 + n.
-    block.errors.push(`${block.source}:${block.line + 1 + line}:${block.indent + character + 1}: ${message}`);
+    // Generated line n (0-based) is line n of the block's code; lineMap knows where that is in the source.
+    const at = block.lineMap[Math.min(line, block.lineMap.length - 1)];
+    block.errors.push(`${block.source}:${at.line}:${at.col + character + 1}: ${message}`);
   };
   for (const b of blocks) b.errors ??= [];
   for (const d of [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()]) global.push(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
@@ -217,24 +319,40 @@ function runBlocks(blocks, all) {
   }
 }
 
+/** `47 in 10 Markdown files, 96 @example blocks in 70 source files`, for the blocks present. */
+function summary(blocks) {
+  const part = (kind, what, where) => {
+    const of = blocks.filter((b) => b.kind === kind);
+    return of.length === 0 ? [] : [`${of.length} ${what} in ${new Set(of.map((b) => b.source)).size} ${where}`];
+  };
+  return [...part('markdown', '```ts blocks', 'Markdown files'), ...part('tsdoc', '@example blocks', 'source files')].join(', ');
+}
+
 function main() {
   const all = [];
   for (const source of sources()) {
     const text = fs.readFileSync(path.join(root, source), 'utf8');
-    for (const block of codeBlocks(text)) if (CHECKED_LANGS.has(block.lang)) all.push({ ...block, source });
+    for (const block of codeBlocks(markdownLines(text))) if (CHECKED_LANGS.has(block.lang)) all.push({ ...block, source, kind: 'markdown' });
   }
+  for (const source of tsdocSources()) {
+    const { blocks, problems } = tsdocBlocks(fs.readFileSync(path.join(root, source), 'utf8'), source);
+    for (const block of blocks) all.push({ ...block, source, kind: 'tsdoc' });
+    // A tag without code is reported as a failed (empty) block at the tag's line.
+    for (const { line, message } of problems) all.push({ lang: 'ts', line, code: '', lineMap: [{ line, col: 0 }], source, kind: 'tsdoc', errors: [`${source}:${line}: ${message}`] });
+  }
+  all.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'markdown' ? -1 : 1) || (a.source === b.source ? a.line - b.line : 0));
   // --filter selects blocks by `file:line`; every block of their files is still checked,
   // since a selected block may import a titled one.
   const selected = all.filter((b) => filter === undefined || `${b.source}:${b.line}`.includes(filter));
   const files = new Set(selected.map((b) => b.source));
   const blocks = all.filter((b) => files.has(b.source));
   if (flag('list')) {
-    for (const b of blocks) console.log(`${b.source}:${b.line}${b.title ? ` (${b.title})` : ''}`);
-    console.log(`${blocks.length} blocks`);
+    for (const b of blocks) console.log(`${b.source}:${b.line}${b.kind === 'tsdoc' ? ' @example' : ''}${b.title ? ` (${b.title})` : ''}`);
+    console.log(`${blocks.length} blocks (${summary(blocks)})`);
     return 0;
   }
   if (blocks.length === 0) {
-    console.error('check-examples: no ```ts blocks found');
+    console.error('check-examples: no ```ts blocks found' + (filter === undefined ? '' : ` matching '${filter}'`));
     return 1;
   }
   for (const pkg of ['core', 'layers', 'optim', 'data']) {
@@ -250,8 +368,7 @@ function main() {
     if (flag('run')) runBlocks(selected.filter((b) => b.errors.length === 0), blocks);
     const failed = blocks.filter((b) => b.errors.length > 0);
     for (const b of failed) for (const e of b.errors) console.error(e);
-    const sourcesSeen = new Set(blocks.map((b) => b.source)).size;
-    console.log(`${blocks.length - failed.length} passed, ${failed.length} failed (\`\`\`ts blocks in ${sourcesSeen} files${flag('run') ? ', type-checked and run' : ''})`);
+    console.log(`${blocks.length - failed.length} passed, ${failed.length} failed (${summary(blocks)}${flag('run') ? ', type-checked and run' : ''})`);
     return failed.length > 0 || global.length > 0 ? 1 : 0;
   } finally {
     if (!flag('keep')) fs.rmSync(outDir, { recursive: true, force: true });
