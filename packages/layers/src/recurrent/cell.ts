@@ -46,10 +46,10 @@ export interface Cell<P, C> {
   /** The initial carry (zeros) for a batch of `batch` sequences. */
   initCarry(batch: number, dtype?: DType): C;
   /**
-   * Optional time-parallel part: maps the whole input `xs` [B, T, F] to what `step`
-   * receives at each step ([B, T, G]); without it `step` receives `xs[:, t]`.
+   * Optional time-parallel part: maps the whole input `xs` `[B, T, F]` to what `step`
+   * receives at each step (`[B, T, G]`); without it `step` receives `xs[:, t]`.
    */
   project?(params: P, xs: Tensor): Tensor;
-  /** One time step: the new carry and the output for this step ([B, outputSize]). */
+  /** One time step: the new carry and the output for this step (`[B, outputSize]`). */
   step(params: P, carry: C, x: Tensor): [C, Tensor];
 }

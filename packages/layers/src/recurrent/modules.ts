@@ -20,7 +20,7 @@ export interface RecurrentModuleOptions {
 /** Parameters by PyTorch name: `weight_ih_l0`, `bias_hh_l1_reverse`, … */
 export type StateDict = Record<string, Tensor>;
 
-/** Initial states and run options; `h0`/`c0` are [numLayers·numDirections, B, H] as in PyTorch. */
+/** Initial states and run options; `h0`/`c0` are `[numLayers·numDirections, B, H]` as in PyTorch. */
 export interface RecurrentRunOptions {
   h0?: Tensor;
   c0?: Tensor;
@@ -29,7 +29,7 @@ export interface RecurrentRunOptions {
   rng?: Rng;
 }
 
-/** Output of a module: `output` [B, T, D·H] (top layer) and final states [L·D, B, H]. */
+/** Output of a module: `output` `[B, T, D·H]` (top layer) and final states `[L·D, B, H]`. */
 export interface RecurrentOutput {
   output: Tensor;
   h_n: Tensor;

@@ -8,7 +8,7 @@ export interface ScanOptions<C> {
   /** Run from the last valid step down to step 0. */
   reverse?: boolean;
   /**
-   * Valid length of each sequence (int32 [B] tensor or numbers). Steps `t >= lengths[b]`
+   * Valid length of each sequence (int32 `[B]` tensor or numbers). Steps `t >= lengths[b]`
    * are padding: they leave the carry unchanged, output zeros, and their inputs get
    * an exactly-zero gradient. The reverse direction starts at each sequence's last
    * valid step.
@@ -20,7 +20,7 @@ export interface ScanOptions<C> {
 
 /** The result of {@link scan}. */
 export interface ScanResult<C> {
-  /** Outputs of every step, [B, T, outputSize], in time order (also when `reverse`). */
+  /** Outputs of every step, `[B, T, outputSize]`, in time order (also when `reverse`). */
   outputs: Tensor;
   /** The carry after the last processed step of each sequence. */
   carry: C;
@@ -29,7 +29,7 @@ export interface ScanResult<C> {
 }
 
 /**
- * Unrolls `cell` over the time axis of `xs` [B, T, F]: the one loop over time in
+ * Unrolls `cell` over the time axis of `xs` `[B, T, F]`: the one loop over time in
  * Tapestry. Works for any cell, built-in or user-written; gradients come from the
  * tape with no extra code.
  *

@@ -12,14 +12,14 @@ export interface SequenceOptions<C> {
   rng?: Rng;
 }
 
-/** Output of a {@link SequenceLayer}: per-step outputs [B, T, outputSize] and final carry. */
+/** Output of a {@link SequenceLayer}: per-step outputs `[B, T, outputSize]` and final carry. */
 export interface SequenceOutput<C> {
   outputs: Tensor;
   carry: C;
 }
 
 /**
- * Anything that maps a batch of sequences [B, T, F] to [B, T, outputSize] with a
+ * Anything that maps a batch of sequences `[B, T, F]` to `[B, T, outputSize]` with a
  * carry: one cell unrolled by {@link recurrent}, a {@link bidirectional} pair, or a
  * {@link stack} of layers. Combinators take and return this, so they compose freely.
  */

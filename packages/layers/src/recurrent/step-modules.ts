@@ -6,7 +6,7 @@ import { initGateParams, type GateParams } from './cells/pytorch-params.js';
 import { rnnCell } from './cells/rnn.js';
 
 /**
- * One step of any cell on a single input `x` [B, F]: applies the cell's `project`
+ * One step of any cell on a single input `x` `[B, F]`: applies the cell's `project`
  * (if any) to the one step, then `step`. This is what sampling loops call.
  */
 export function cellStep<P, C>(cell: Cell<P, C>, params: P, carry: C, x: Tensor): [C, Tensor] {
@@ -25,7 +25,7 @@ export interface StepModuleOptions {
 /** A PyTorch-layout single-step module: parameters `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`. */
 export interface StepModule<C> {
   init(rng: Rng, dtype?: DType): GateParams;
-  /** One step from carry (zeros when omitted) on `x` [B, inputSize]. */
+  /** One step from carry (zeros when omitted) on `x` `[B, inputSize]`. */
   apply(params: GateParams, x: Tensor, carry?: C): C;
 }
 
@@ -46,17 +46,17 @@ function stepModule<C>(kind: string, options: StepModuleOptions, gates: number, 
   };
 }
 
-/** `torch.nn.RNNCell`: carry `h` [B, H]. */
+/** `torch.nn.RNNCell`: carry `h` `[B, H]`. */
 export function RNNCell(options: StepModuleOptions & { nonlinearity?: 'tanh' | 'relu' }): StepModule<Tensor> {
   return stepModule('RNNCell', options, 1, rnnCell({ hiddenSize: options.hiddenSize, nonlinearity: options.nonlinearity }));
 }
 
-/** `torch.nn.LSTMCell`: carry `{ h, c }`, each [B, H]. */
+/** `torch.nn.LSTMCell`: carry `{ h, c }`, each `[B, H]`. */
 export function LSTMCell(options: StepModuleOptions): StepModule<LstmCarry> {
   return stepModule('LSTMCell', options, 4, lstmCell({ hiddenSize: options.hiddenSize }));
 }
 
-/** `torch.nn.GRUCell`: carry `h` [B, H]. */
+/** `torch.nn.GRUCell`: carry `h` `[B, H]`. */
 export function GRUCell(options: StepModuleOptions): StepModule<Tensor> {
   return stepModule('GRUCell', options, 3, gruCell({ hiddenSize: options.hiddenSize }));
 }

@@ -4,7 +4,7 @@ import { lstmGates, lstmGatesComposed } from '../fused/lstm-gates.js';
 import type { GateParams } from './pytorch-params.js';
 import { initGateParams, projectInputs, recurrentProduct } from './pytorch-params.js';
 
-/** The LSTM's carry: hidden state and cell state, each [B, H]. */
+/** The LSTM's carry: hidden state and cell state, each `[B, H]`. */
 export interface LstmCarry {
   h: Tensor;
   c: Tensor;

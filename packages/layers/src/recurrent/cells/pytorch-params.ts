@@ -5,13 +5,13 @@ import { add, matmul, reshape, type DType, type Rng, type Tensor } from '@tapest
  * stacked along the first axis, applied as `x Wᵀ`, with two bias vectors.
  */
 export interface GateParams {
-  /** [G·H, inputSize] */
+  /** `[G·H, inputSize]` */
   weight_ih: Tensor;
-  /** [G·H, H] */
+  /** `[G·H, H]` */
   weight_hh: Tensor;
-  /** [G·H] */
+  /** `[G·H]` */
   bias_ih: Tensor;
-  /** [G·H] */
+  /** `[G·H]` */
   bias_hh: Tensor;
 }
 

@@ -12,7 +12,7 @@ export interface RnnCellOptions {
 
 /**
  * The Elman RNN cell, `h' = act(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)`, with PyTorch's
- * parameter layout. Its carry is `h` [B, H]; its output is `h'`.
+ * parameter layout. Its carry is `h` `[B, H]`; its output is `h'`.
  */
 export function rnnCell({ hiddenSize, nonlinearity = 'tanh' }: RnnCellOptions): Cell<GateParams, Tensor> {
   const act = nonlinearity === 'relu' ? relu : tanh;

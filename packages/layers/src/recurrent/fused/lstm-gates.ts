@@ -2,8 +2,8 @@ import { add, allocate, defineOp, fromStorage, isRecording, mul, sigmoid, sliceA
 
 /**
  * The LSTM's element-wise math as one op. Input: the pre-activation gates
- * `a = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh` [B, 4H] (blocks i, f, g, o, PyTorch's order) and
- * the cell state c [B, H]. Outputs: h' and c'.
+ * `a = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh` `[B, 4H]` (blocks i, f, g, o, PyTorch's order) and
+ * the cell state `c` `[B, H]`. Outputs: `h'` and `c'`.
  *
  * Forward and backward are single loops that save the activations; when an outer
  * tape is recording (a gradient of a gradient), the backward rule instead

@@ -4,11 +4,11 @@ import { layerNorm, type LayerNormParams } from '../../../nn/layer-norm.js';
 
 /** Parameters of {@link layerNormLstmCell}: weights, one bias, and three layer norms. */
 export interface LayerNormLstmParams {
-  /** [4H, F] */
+  /** `[4H, F]` */
   weight_ih: Tensor;
-  /** [4H, H] */
+  /** `[4H, H]` */
   weight_hh: Tensor;
-  /** [4H] */
+  /** `[4H]` */
   bias: Tensor;
   /** Normalises the input product (over all 4H gate pre-activations). */
   ln_ih: LayerNormParams;

@@ -3,17 +3,17 @@ import type { Cell } from '../../cell.js';
 
 /** Parameters of {@link peepholeLstmCell}: input/recurrent weights, one bias, and three peephole vectors. */
 export interface PeepholeParams {
-  /** [4H, F] */
+  /** `[4H, F]` */
   weight_ih: Tensor;
-  /** [4H, H] */
+  /** `[4H, H]` */
   weight_hh: Tensor;
-  /** [4H] */
+  /** `[4H]` */
   bias: Tensor;
-  /** [H] */
+  /** `[H]` */
   peep_i: Tensor;
-  /** [H] */
+  /** `[H]` */
   peep_f: Tensor;
-  /** [H] */
+  /** `[H]` */
   peep_o: Tensor;
 }
 
