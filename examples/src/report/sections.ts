@@ -59,9 +59,9 @@ export async function sineSection(r: SineResult): Promise<Section> {
     title: '1. Sine-wave prediction',
     blocks: [
       text(
-        `x = sin t at 100 points of [0, 4π], windows of 10 steps, target = the next value at every step. ` +
+        `x = sin t at 100 points of [0, 4π], windows of ${c.window} steps, target = the next value at every step. ` +
           `Each model: ${c.layers} layer(s) of ${c.hidden} units and a dense output, trained full-batch with Adam (lr ${c.lr}) for ${c.epochs} epochs ` +
-          `on the first ${90 - c.heldOut} windows; the last ${c.heldOut} are held out. The bidirectional LSTM reads each window both ways, so it ` +
+          `on the first ${100 - c.window - c.heldOut} windows; the last ${c.heldOut} are held out. The bidirectional LSTM reads each window both ways, so it ` +
           `sees x[t+1] — the very value it must predict — through its backward direction: its low loss is a leak, not skill.`,
       ),
       { kind: 'table', head: ['model', 'final train MSE', 'held-out MSE', 'ms / epoch'], rows: r.runs.map((x) => [x.model, x.finalLoss, x.heldOutLoss, x.msPerEpoch]) },

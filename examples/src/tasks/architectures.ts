@@ -47,7 +47,7 @@ export async function run(config: ArchitecturesConfig, progress: Progress): Prom
     for (const layers of config.layers) {
       for (const hidden of config.hidden) {
         if (progress.shouldStop()) return { config, runs };
-        const r = await trainSineModel(cell, { hidden, layers, epochs: config.epochs, lr: config.lr, heldOut: 10, seed: config.seed }, progress);
+        const r = await trainSineModel(cell, { hidden, layers, epochs: config.epochs, lr: config.lr, window: 10, heldOut: 10, seed: config.seed }, progress);
         if (r.interrupted) return { config, runs };
         runs.push({ cell, layers, hidden, finalLoss: r.finalLoss, heldOutLoss: r.heldOutLoss, msPerEpoch: r.msPerEpoch, losses: r.losses });
       }

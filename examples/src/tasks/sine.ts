@@ -28,13 +28,15 @@ export interface SineConfig {
   readonly layers: number;
   readonly epochs: number;
   readonly lr: number;
+  /** Steps per window (the sequence length; the tutorial's is 10). */
+  readonly window: number;
   /** Windows at the end of the series kept out of training. */
   readonly heldOut: number;
   readonly seed: number;
 }
 
 /** The defaults `pnpm demo` uses. */
-export const sineDefaults: SineConfig = { models: sineModels, hidden: 16, layers: 1, epochs: 150, lr: 1e-2, heldOut: 10, seed: 0 };
+export const sineDefaults: SineConfig = { models: sineModels, hidden: 16, layers: 1, epochs: 150, lr: 1e-2, window: 10, heldOut: 10, seed: 0 };
 
 /** One model's outcome. */
 export interface SineRun {
@@ -73,8 +75,9 @@ function moduleFor(model: SineModel, hidden: number, layers: number) {
 
 /** Trains one model on the training windows and evaluates it on the held-out ones. */
 export async function trainSineModel(model: SineModel, c: Omit<SineConfig, 'models'>, progress: Progress): Promise<SineRun> {
-  const data = sineWindows(); // inputs, targets: [90, 10, 1]
+  const data = sineWindows({ windowLength: c.window }); // inputs, targets: [90, 10, 1] for windows of 10
   const n = data.inputs.shape[0] - c.heldOut;
+  if (n < 1) throw new RangeError(`holding out ${c.heldOut} of ${data.inputs.shape[0]} windows leaves none to train on`);
   const [X, Y] = [sliceAxis(data.inputs, 0, 0, n), sliceAxis(data.targets, 0, 0, n)];
   const [Xtest, Ytest] = [sliceAxis(data.inputs, 0, n), sliceAxis(data.targets, 0, n)];
 
@@ -111,7 +114,7 @@ export async function trainSineModel(model: SineModel, c: Omit<SineConfig, 'mode
 
 /** Runs the sine task for every model in the config. */
 export async function run(config: SineConfig, progress: Progress): Promise<SineResult> {
-  const data = sineWindows();
+  const data = sineWindows({ windowLength: config.window });
   const runs: SineRun[] = [];
   for (const model of config.models) {
     if (progress.shouldStop()) break;
