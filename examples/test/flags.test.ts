@@ -54,6 +54,7 @@ describe('example programs on bad input', () => {
     ['charlm', ['--text', 'no/such/file.txt'], "charlm: --text: no such file 'no/such/file.txt'"],
     ['surnames', ['--epochs', 'two'], "surnames: --epochs must be an integer; got 'two'"],
     ['custom-cell', ['--steps', '0'], 'custom-cell: --steps must be ≥ 1; got 0'],
+    ['sine', ['--window', '85', '--held-out', '20'], 'sine: --window 85 with --held-out 20 leaves no windows to train on'],
   ])('%s %j exits 2 with one line and the usage, no stack trace', (name, args, first) => {
     const r = runBin(name, args);
     expect(r.status).toBe(2);

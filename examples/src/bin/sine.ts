@@ -20,6 +20,7 @@ start({
     seed: flag.int(d.seed, 'random seed', { min: 0 }),
   },
   config: (f) => ({ models: f.cell, hidden: f.hidden, layers: f.layers, epochs: f.epochs, lr: f.lr, window: f.window, heldOut: f.heldOut, seed: f.seed }),
+  check: (c) => (c.window + c.heldOut >= 100 ? `--window ${c.window} with --held-out ${c.heldOut} leaves no windows to train on` : undefined),
   run,
   summary: sineSummary,
   section: sineSection,

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseOrExit, type FlagSpecs, type Parsed } from './flags.js';
+import { parseOrExit, usage, type FlagSpecs, type Parsed } from './flags.js';
 import { consoleProgress, installInterruptHandler, type Progress } from './progress.js';
 import { renderHtml, type Section } from '../report/html.js';
 
@@ -17,6 +17,8 @@ export interface Program<S extends FlagSpecs, C, R> {
   readonly flags: S;
   /** From parsed flags to the task's config (flags already validated). */
   readonly config: (flags: Parsed<S>) => C;
+  /** A problem with the combination of flags (one line), if any: treated like a bad flag. */
+  readonly check?: (config: C) => string | undefined;
   readonly run: (config: C, progress: Progress) => Promise<R>;
   /** Lines for stdout: the numbers a reader wants to see. */
   readonly summary: (result: R) => string[];
@@ -27,8 +29,14 @@ export interface Program<S extends FlagSpecs, C, R> {
 export async function main<S extends FlagSpecs, C, R>(p: Program<S, C, R>, argv = process.argv.slice(2)): Promise<number> {
   const specs = { ...p.flags, out: { kind: 'path', help: 'HTML page to write', default: `report/${p.name}.html` } } as const;
   const flags = parseOrExit(p.name, p.description, specs, argv, `node examples/dist/bin/${p.name}.js`);
+  const config = p.config(flags as Parsed<S>);
+  const problem = p.check?.(config);
+  if (problem !== undefined) {
+    process.stderr.write(`${p.name}: ${problem}\n\n${usage(`node examples/dist/bin/${p.name}.js`, p.description, specs)}\n`);
+    return 2;
+  }
   const stopRequested = installInterruptHandler();
-  const result = await p.run(p.config(flags as Parsed<S>), consoleProgress({ stopRequested }));
+  const result = await p.run(config, consoleProgress({ stopRequested }));
   for (const line of p.summary(result)) process.stdout.write(`${line}\n`);
   const out = resolve(flags.out ?? `report/${p.name}.html`);
   mkdirSync(dirname(out), { recursive: true });
