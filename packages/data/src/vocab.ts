@@ -51,7 +51,19 @@ export interface VocabJSON {
   /** Token strings by id, special tokens included. */
   tokens: string[];
   /** Special token strings by role; each is also in `tokens`. */
-  specials: { [K in SpecialName]?: string };
+  specials: SpecialTokenStrings;
+}
+
+/** The special tokens of a vocabulary file, by role (each optional). */
+export interface SpecialTokenStrings {
+  /** Padding. */
+  pad?: string;
+  /** Out-of-vocabulary tokens. */
+  unk?: string;
+  /** Beginning of a sequence. */
+  bos?: string;
+  /** End of a sequence. */
+  eos?: string;
 }
 
 /**

@@ -17,7 +17,8 @@ export type MapLeaves<T, L> = [T] extends [Tree]
     : MapStructure<T, L>
   : MapStructure<T, L>;
 
-type MapStructure<T, L> = T extends Tensor
+/** The structural part of {@link MapLeaves}: tensors become `L`, arrays and objects are mapped entry by entry. */
+export type MapStructure<T, L> = T extends Tensor
   ? L
   : T extends readonly unknown[]
     ? { [K in keyof T]: MapLeaves<T[K], L> }
