@@ -17,8 +17,9 @@
 // fenced block at all is an error: TypeDoc would show its text as unchecked code. The
 // `@example` blocks run with `--run` too (all of them together take about half a minute),
 // from the repository root like the Markdown blocks, so they must not write files there.
-// Each block becomes one ES module in docs/check/.generated/, whose node_modules links
-// `@tapestry/*` to packages/* (so the packages' `exports` maps and dist/*.d.ts are used,
+// Each block becomes one ES module in a directory of the run, docs/check/.generated-<id>/
+// (deleted at the end; with --keep it is docs/check/.generated/ and stays), whose
+// node_modules links `@tapestry/*` to packages/* (so the packages' `exports` maps and dist/*.d.ts are used,
 // exactly as an installed user sees them) and fp-ts to the copy the packages depend on.
 // The modules are checked together in one TypeScript program (strict, NodeNext). An
 // explicit `any` in a block is an error too. Failures are printed as `file:line:col:
@@ -35,8 +36,10 @@ import ts from 'typescript';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const outDir = path.join(here, '.generated');
 const args = process.argv.slice(2);
+// With --keep, the modules go to .generated/ (replacing a previous run's); otherwise to a
+// directory of this run's own, so that two runs in one checkout cannot delete each other's files.
+const outDir = args.includes('--keep') ? path.join(here, '.generated') : path.join(here, `.generated-${process.pid}-${Date.now().toString(36)}`);
 const flag = (name) => args.includes(`--${name}`);
 const filter = args.find((a) => a.startsWith('--filter='))?.slice('--filter='.length);
 const CHECKED_LANGS = new Set(['ts', 'typescript']);
@@ -203,7 +206,7 @@ function packageDependency(name) {
   return fs.existsSync(top) ? fs.realpathSync(top) : undefined;
 }
 
-/** Lays out docs/check/.generated: package.json, node_modules links, one module per block. */
+/** Lays out the output directory: package.json, node_modules links, one module per block. */
 function generate(blocks) {
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
