@@ -15,7 +15,7 @@
 // the ```ts blocks inside `@example` tags of the doc comments of packages/*/src/**/*.ts
 // (not tests), reported at the source file's line and column. An `@example` with no
 // fenced block at all is an error: TypeDoc would show its text as unchecked code. The
-// `@example` blocks run with `--run` too (all of them together take about half a minute),
+// `@example` blocks run with `--run` too (all of them together take about 20 s),
 // from the repository root like the Markdown blocks, so they must not write files there.
 // Each block becomes one ES module in a directory of the run, docs/check/.generated-<id>/
 // (deleted at the end; with --keep it is docs/check/.generated/ and stays), whose
