@@ -1,10 +1,61 @@
+import { tensor, valueAndGrad, type DType, type Tensor } from '@tapestry/core';
+import { crossEntropy } from '@tapestry/layers';
+import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
+import { uniformInts } from '../data/random.js';
+import { ADAM, CHARLM, SEEDS } from '../data/sizes.js';
+import { charlmPlan } from '../plans.js';
+import { median, timeIterations } from '../timing.js';
 import type { WorkloadRun } from '../types.js';
+import { buildCharModel, type CharParams } from './char-model.js';
+import { expectClose, tapestryResult } from './result.js';
 
 /**
- * W2 `charlm`: Embedding → 2-layer LSTM/GRU (256) → Linear, cross-entropy, clip 5, Adam.
- * Slot for Tapestry's implementation: use the shared data (../data), sizes,
- * iteration plans (../plans.ts) and `timeIterations` exactly as ../tfjs/charlm.ts does.
+ * W2 `charlm`: training throughput of the character model — embedding, 2-layer LSTM
+ * (or GRU), linear head, cross-entropy over every position, global-norm clipping at 5,
+ * Adam. One fixed random batch, as for every implementation.
  */
-export const run: WorkloadRun = async () => {
-  throw new Error('not implemented yet');
+function trainer(kind: 'lstm' | 'gru', dtype: DType): () => number {
+  const { batch, seqLen, vocab } = CHARLM;
+  const model = buildCharModel(kind, dtype);
+  const tokens = tensor(uniformInts(batch * seqLen, vocab, SEEDS.tokens), { shape: [batch, seqLen] });
+  const targets = tensor(uniformInts(batch * seqLen, vocab, SEEDS.targets), { shape: [batch, seqLen] });
+  const loss = (p: CharParams): Tensor => crossEntropy(model.logits(p, tokens), targets);
+  const step = valueAndGrad(loss);
+  const opt = chain(clipByGlobalNorm(CHARLM.clipNorm), adam({ lr: CHARLM.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.epsilon }));
+  let params = model.params;
+  let state = opt.init(params);
+  return () => {
+    const [value, grads] = step(params);
+    [params, state] = opt.step(grads, state, params);
+    return value.item();
+  };
+}
+
+function kindOf(variant: string): 'lstm' | 'gru' {
+  if (variant === 'lstm' || variant === 'gru') return variant;
+  throw new Error(`W2: unknown variant ${variant}`);
+}
+
+export const run: WorkloadRun = async (variant, opts) => {
+  const kind = kindOf(variant);
+  const tokensPerStep = CHARLM.batch * CHARLM.seqLen;
+  const train = trainer(kind, 'float32');
+  let lastLoss = NaN;
+  let steps = 0;
+  const timing = await timeIterations(
+    () => {
+      lastLoss = train();
+      steps++;
+    },
+    charlmPlan(opts.quick, tokensPerStep),
+    opts.budgetSeconds,
+  );
+  const figure = (tokensPerStep * 1000) / median(timing.samplesMs);
+  // The float64 twin replays the same steps; over ≤23 clipped Adam steps float32
+  // rounding moves the loss by ~1e-6 relative, so 1e-4 is a safe bound.
+  const twin = trainer(kind, 'float64');
+  let twinLoss = NaN;
+  for (let i = 0; i < steps; i++) twinLoss = twin();
+  const check = expectClose('final loss vs float64 twin', lastLoss, twinLoss, 1e-4);
+  return tapestryResult({ figure, unit: 'tokens/s', higherIsBetter: true, finalLoss: lastLoss }, timing, check);
 };

@@ -1,10 +1,72 @@
+import { Rng, tensor, valueAndGrad, type DType, type Tensor } from '@tapestry/core';
+import { GRU, LSTM, RNN, linear, mseLoss, type LinearParams, type RecurrentModule, type StateDict } from '@tapestry/layers';
+import { adam } from '@tapestry/optim';
+import { SINE, sineData } from '../data/sine.js';
+import { ADAM, SEEDS, SINE_TRAIN } from '../data/sizes.js';
+import { sinePlan } from '../plans.js';
+import { median, timeIterations } from '../timing.js';
 import type { WorkloadRun } from '../types.js';
+import { expectClose, tapestryResult } from './result.js';
 
-/**
- * W1 `sine`: recurrent layer (hidden 16) + Linear per step, MSE, Adam, 200 full-batch epochs.
- * Slot for Tapestry's implementation: use the shared data (../data), sizes,
- * iteration plans (../plans.ts) and `timeIterations` exactly as ../tfjs/sine.ts does.
- */
-export const run: WorkloadRun = async () => {
-  throw new Error('not implemented yet');
+/** W1 `sine`: recurrent layer (hidden 16) → Linear at every step, MSE, Adam, full batch. */
+
+interface Model {
+  rnn: StateDict;
+  fc: LinearParams;
+}
+
+function recurrentModule(variant: string): RecurrentModule {
+  const options = { inputSize: 1, hiddenSize: SINE_TRAIN.hidden };
+  switch (variant) {
+    case 'rnn':
+      return RNN(options);
+    case 'lstm':
+      return LSTM(options);
+    case 'gru':
+      return GRU(options);
+    case 'bilstm':
+      return LSTM({ ...options, bidirectional: true });
+  }
+  throw new Error(`W1: unknown variant ${variant}`);
+}
+
+/** One training run in `dtype`; `epoch` does one full-batch Adam step and returns the loss. */
+function trainer(variant: string, dtype: DType): () => number {
+  const module = recurrentModule(variant);
+  const rng = new Rng(SEEDS.init);
+  const width = SINE_TRAIN.hidden * (module.options.bidirectional ? 2 : 1);
+  let params: Model = { rnn: module.init(rng, dtype), fc: linear.init(rng, width, 1, { dtype }) };
+  const data = sineData();
+  const x = tensor(data.x, { shape: [...data.shape], dtype });
+  const y = tensor(data.y, { shape: [...data.shape], dtype });
+  const loss = (p: Model): Tensor => mseLoss(linear.apply(p.fc, module.apply(p.rnn, x).output), y);
+  const step = valueAndGrad(loss);
+  const opt = adam({ lr: SINE_TRAIN.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.epsilon });
+  let state = opt.init(params);
+  return () => {
+    const [value, grads] = step(params);
+    [params, state] = opt.step(grads, state, params);
+    return value.item();
+  };
+}
+
+export const run: WorkloadRun = async (variant, opts) => {
+  const epoch = trainer(variant, 'float32');
+  let lastLoss = NaN;
+  let epochs = 0;
+  const timing = await timeIterations(
+    () => {
+      lastLoss = epoch();
+      epochs++;
+    },
+    sinePlan(opts.quick),
+    opts.budgetSeconds,
+  );
+  // The float64 twin runs the same number of epochs from the same initial values.
+  const twin = trainer(variant, 'float64');
+  let twinLoss = NaN;
+  for (let i = 0; i < epochs; i++) twinLoss = twin();
+  // float32 rounding over ≤200 Adam steps moves the loss by ~1e-5 relative; 1e-3 leaves margin.
+  const check = expectClose('final loss vs float64 twin', lastLoss, twinLoss, 1e-3);
+  return tapestryResult({ figure: median(timing.samplesMs), unit: 'ms/epoch', higherIsBetter: false, finalLoss: lastLoss }, timing, check);
 };

@@ -362,3 +362,28 @@ describe('record.gradient on a value computed outside the recording', () => {
     expect(inside.gradient(inside.value, x).data[0]).toBeCloseTo(1 - Math.tanh(0.3) ** 2, 15);
   });
 });
+
+describe('cotangent accumulation', () => {
+  it('sums many uses of one tensor without disturbing cotangents that pass through', async () => {
+    const { add, mul, record, sum, tensor } = await import('../src/index.js');
+    const W = tensor([1, 2, 3], { dtype: 'float64' });
+    const [a, b, c] = [tensor([0.5, 1, 2], { dtype: 'float64' }), tensor([-1, 3, 0.25], { dtype: 'float64' }), tensor([4, -2, 1], { dtype: 'float64' })];
+    const rec = record(
+      () => {
+        const y = add(W, 0); // add's rule hands the incoming cotangent through unchanged
+        let loss = sum(mul(W, c));
+        for (let k = 0; k < 4; k++) loss = add(loss, add(sum(mul(y, a)), sum(mul(y, b))));
+        return { y, loss };
+      },
+      { watch: W },
+    );
+    const [dy, dW] = rec.gradient(rec.value.loss, [rec.value.y, W]);
+    // dL/dy = 4(a + b); dL/dW = dL/dy + c.
+    expect(Array.from(dy.data)).toEqual([-2, 16, 9]);
+    expect(Array.from(dW.data)).toEqual([2, 14, 10]);
+    // A second sweep over the same tape gives the same numbers (nothing was consumed in place).
+    const [dy2, dW2] = rec.gradient(rec.value.loss, [rec.value.y, W]);
+    expect(Array.from(dy2.data)).toEqual([-2, 16, 9]);
+    expect(Array.from(dW2.data)).toEqual([2, 14, 10]);
+  });
+});

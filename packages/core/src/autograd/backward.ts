@@ -7,7 +7,7 @@ import { zerosLike } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { anomalyDetectionEnabled, checkFinite, setBackwardContext } from './anomaly.js';
-import type { Tape } from './tape.js';
+import { isRecording, type Tape } from './tape.js';
 
 /**
  * Sums a cotangent of a broadcast shape back to the shape of the input it belongs to.
@@ -42,13 +42,27 @@ export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly T
   const cotangents = new Map<number, Tensor>();
   const keep = new Set<number>();
   for (const t of wrt) keep.add(t.id);
+  // A tensor used at many steps (a recurrent weight) collects one cotangent per use.
+  // The first sum is a fresh tensor that only this slot holds, so later terms are added
+  // into it in place — T allocations of a weight-sized buffer become one. Only while no
+  // outer tape records: there every addition must be an op, for higher derivatives.
+  const ownedBySlot = new Set<number>();
+  let inPlace = false;
   const accumulate = (t: Tensor, g: Tensor): void => {
     const prev = cotangents.get(t.id);
-    cotangents.set(t.id, prev === undefined ? g : add(prev, g));
+    if (prev === undefined) {
+      cotangents.set(t.id, g);
+    } else if (inPlace && ownedBySlot.has(t.id) && prev.dtype === g.dtype) {
+      addInto(prev, g);
+    } else {
+      cotangents.set(t.id, add(prev, g));
+      if (inPlace) ownedBySlot.add(t.id);
+    }
   };
   for (let i = 0; i < roots.length; i++) accumulate(roots[i], seeds[i]);
   const wasPaused = tape.paused;
   tape.paused = true;
+  inPlace = !isRecording();
   try {
     for (let e = tape.entries.length - 1; e >= 0; e--) {
       const entry = tape.entries[e];
@@ -87,4 +101,10 @@ export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly T
     tape.paused = wasPaused;
   }
   return wrt.map((t) => cotangents.get(t.id) ?? zerosLike(t));
+}
+
+/** `acc += g` element-wise; `acc` is a sum this sweep created and nothing else holds yet. */
+function addInto(acc: Tensor, g: Tensor): void {
+  const a = acc.data, b = g.data;
+  for (let i = 0; i < a.length; i++) a[i] += b[i];
 }

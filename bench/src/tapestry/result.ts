@@ -1,0 +1,24 @@
+import { peakRssMiB } from '../memory.js';
+import type { Timing } from '../timing.js';
+import type { WorkloadResult } from '../types.js';
+
+type Headline = Pick<WorkloadResult, 'figure' | 'unit' | 'higherIsBetter'> & Partial<Pick<WorkloadResult, 'finalLoss' | 'series'>>;
+
+/** Tapestry computes on one thread (plain TypeScript kernels). */
+export const TAPESTRY_THREADS = 1;
+
+/** Assembles a result; `check` is the self-check's verdict, appended to the note. */
+export function tapestryResult(headline: Headline, timing: Timing, check: string): WorkloadResult {
+  const note = [timing.note, check].filter((s) => s !== undefined && s !== '').join('; ');
+  return { ...headline, samplesMs: timing.samplesMs, threads: TAPESTRY_THREADS, peakRssMiB: peakRssMiB(), ...(note === '' ? {} : { note }) };
+}
+
+/**
+ * Throws unless `a` and `b` agree to `rtol`. A self-check that fails fails the run:
+ * speed must never come from skipping work.
+ */
+export function expectClose(what: string, a: number, b: number, rtol: number): string {
+  const rel = Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
+  if (!(rel <= rtol)) throw new Error(`self-check failed: ${what}: ${a} vs ${b} (relative ${rel.toExponential(2)} > ${rtol})`);
+  return `checked: ${what} (rel. diff ${rel.toExponential(1)})`;
+}
