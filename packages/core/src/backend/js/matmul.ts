@@ -69,11 +69,38 @@ export function gemm(A: Operand, B: Operand, c: TypedArray, cOff: number, M: num
 function gemmDirect(A: Operand, B: Operand, c: TypedArray, cOff: number, M: number, N: number, K: number): void {
   const a = A.data, b = B.data;
   const ars = A.rowStride, acs = A.colStride, brs = B.rowStride, bcs = B.colStride;
-  const bcs2 = 2 * bcs, bcs3 = 3 * bcs;
+  const bcs2 = 2 * bcs, bcs3 = 3 * bcs, bcs4 = 4 * bcs, bcs5 = 5 * bcs, bcs6 = 6 * bcs, bcs7 = 7 * bcs;
   for (let i = 0; i < M; i++) {
     const ai = A.offset + i * ars;
     const ci = cOff + i * N;
     let j = 0;
+    if (bcs !== 1) {
+      // Columns of B are contiguous rows of the stored matrix (x·Wᵀ, the usual layer
+      // layout): eight independent dot products keep more additions in flight.
+      for (; j + 8 <= N; j += 8) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        let p = B.offset + j * bcs;
+        for (let k = 0; k < K; k++, p += brs) {
+          const x = a[ai + k * acs];
+          s0 += x * b[p];
+          s1 += x * b[p + bcs];
+          s2 += x * b[p + bcs2];
+          s3 += x * b[p + bcs3];
+          s4 += x * b[p + bcs4];
+          s5 += x * b[p + bcs5];
+          s6 += x * b[p + bcs6];
+          s7 += x * b[p + bcs7];
+        }
+        c[ci + j] = s0;
+        c[ci + j + 1] = s1;
+        c[ci + j + 2] = s2;
+        c[ci + j + 3] = s3;
+        c[ci + j + 4] = s4;
+        c[ci + j + 5] = s5;
+        c[ci + j + 6] = s6;
+        c[ci + j + 7] = s7;
+      }
+    }
     for (; j + 4 <= N; j += 4) {
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       let p = B.offset + j * bcs;
