@@ -2,8 +2,9 @@ import { formatFigure, formatRatio, formatSmall, markdownTable } from './format.
 import { IMPL_LABELS } from './implementations.js';
 import type { Machine } from './machine.js';
 import type { RunRecord } from './protocol.js';
-import type { ImplId, WorkloadResult } from './types.js';
-import { allCases, type Case, caseLabel } from './workloads.js';
+import { median } from './timing.js';
+import { IMPL_IDS, type ImplId, type WorkloadResult } from './types.js';
+import { allCases, type Case, caseLabel, workloadSpec } from './workloads.js';
 
 /** Everything one `pnpm bench` invocation measured; results/latest.json holds it. */
 export interface Report {
@@ -30,11 +31,14 @@ function casesRun(report: Report): Case[] {
   return allCases().filter((c) => report.impls.some((impl) => find(report, c, impl) !== undefined));
 }
 
-function figureCell(report: Report, record: RunRecord | undefined): string {
-  const result = resultOf(record);
+/** The figure, marked q (quick) and † (cut); a unit other than the workload's is shown. */
+function figureCell(report: Report, c: Case, impl: ImplId): string {
+  if (!report.impls.includes(impl)) return 'not run';
+  const result = resultOf(find(report, c, impl));
   if (result === undefined) return '—';
+  const wrongUnit = result.unit === workloadSpec(c.workload).unit ? '' : ` ${result.unit} (!)`;
   const marks = `${report.quick ? ' q' : ''}${result.note === undefined ? '' : ' †'}`;
-  return `${formatFigure(result.figure)}${marks}`;
+  return `${formatFigure(result.figure)}${wrongUnit}${marks}`;
 }
 
 /** Tapestry's speed relative to tfjs: > 1 means Tapestry is faster, for times and throughputs alike. */
@@ -45,23 +49,17 @@ function speedup(tapestry: WorkloadResult | undefined, tfjs: WorkloadResult | un
   return formatRatio(ratio);
 }
 
-function unitOf(report: Report, c: Case): string {
-  for (const impl of report.impls) {
-    const result = resultOf(find(report, c, impl));
-    if (result !== undefined) return result.unit;
-  }
-  return '';
-}
-
-/** The headline table: one row per workload variant, one column per implementation, then ratios. */
+/**
+ * The headline table: one row per workload variant, a column per implementation
+ * (always all of them, so the table keeps its shape under --impl), then ratios.
+ */
 export function headlineTable(report: Report): string {
-  const ratioImpls = report.impls.includes('tapestry') ? TFJS.filter((i) => report.impls.includes(i)) : [];
-  const header = ['workload', 'unit', ...report.impls.map((i) => IMPL_LABELS[i]), ...ratioImpls.map((i) => `Tapestry vs ${i}`)];
+  const header = ['workload', 'unit', ...IMPL_IDS.map((i) => IMPL_LABELS[i]), ...TFJS.map((i) => `Tapestry vs ${i}`)];
   const rows = casesRun(report).map((c) => [
     caseLabel(c),
-    unitOf(report, c),
-    ...report.impls.map((impl) => figureCell(report, find(report, c, impl))),
-    ...ratioImpls.map((impl) => speedup(resultOf(find(report, c, 'tapestry')), resultOf(find(report, c, impl)))),
+    workloadSpec(c.workload).unit,
+    ...IMPL_IDS.map((impl) => figureCell(report, c, impl)),
+    ...TFJS.map((impl) => speedup(resultOf(find(report, c, 'tapestry')), resultOf(find(report, c, impl)))),
   ]);
   return markdownTable(header, rows);
 }
@@ -121,12 +119,23 @@ function threadsLine(report: Report): string {
     .join(', ');
 }
 
+/** Median CPU/wall over the runs: how much of a core the measured code actually got. */
+function contentionLine(report: Report): string {
+  const measured = report.records.filter((r) => r.outcome.status === 'ok');
+  const shares = measured.flatMap((r) => (r.cpuShare === undefined ? [] : [r.cpuShare]));
+  if (shares.length === 0) return 'no run measured';
+  const pct = Math.round(100 * median(shares));
+  const verdict = pct < 90 ? ' — other processes competed for the cores; figures are pessimistic' : '';
+  return `median ${pct} % CPU/wall during runs${verdict}`;
+}
+
 function machineSection(report: Report): string {
   const m = report.machine;
   return [
     `- CPU: ${m.cpu}, ${m.logicalCores} logical cores (load average ${m.loadAverage.toFixed(2)} at start)`,
     `- Node ${m.node}; TensorFlow.js ${m.tfjs} (cpu and wasm backends; tfjs-node cannot be installed here)`,
     `- Threads used: ${threadsLine(report)}`,
+    `- Contention: ${contentionLine(report)}`,
     `- Date: ${m.date}`,
     `- Mode: ${report.quick ? 'QUICK smoke run — fewer iterations, not for comparison' : 'full'}; ` +
       `budget ${report.budgetSeconds} s per run` +
@@ -139,7 +148,8 @@ const LEGEND = [
   'iterations after warm-up (W4: tokens/s over the 500 steps; W5: median of samples).',
   '"Tapestry vs X" is Tapestry\'s speed relative to X — throughput ratio, or inverse time',
   'ratio — so **> 1 means Tapestry is faster**. `—`: not measured (reasons below);',
-  '`†`: iterations cut to fit the time budget (see details); `q`: quick run.',
+  '`not run`: left out with --impl; `†`: iterations cut to fit the time budget (see',
+  'details); `q`: quick run.',
 ].join('\n');
 
 /** The whole of RESULTS.md. */

@@ -5,11 +5,11 @@ import type { ChildReport, Job, Outcome, RunRecord } from './protocol.js';
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
 /**
- * Seconds a child may live: its budget plus an allowance for start-up and
- * model construction (at most 10 s; less for a small --quick budget).
+ * Seconds a child may live: its budget plus an allowance for start-up, model
+ * construction and a loaded machine (3–10 s, scaled with the budget).
  */
 function lifetimeSeconds(budgetSeconds: number): number {
-  return budgetSeconds + Math.min(10, budgetSeconds);
+  return budgetSeconds + Math.min(10, Math.max(3, budgetSeconds));
 }
 
 /** Keeps the last characters of a child's output, for failure reasons. */

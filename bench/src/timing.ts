@@ -93,10 +93,13 @@ function cutNote(plan: IterationPlan, warmed: number, timed: number, budgetSecon
  * How many back-to-back calls of `fn` take at least `targetMs` — so that a
  * fast operation (a 64×64 matmul) is timed in batches rather than as timer
  * noise. Doubles the count until it does, like Python's timeit.autorange,
- * after one untimed call (the cold call can alone exceed the target).
+ * after calling `fn` untimed for `targetMs`: cold calls (JIT, allocation)
+ * are many times slower and would make the count far too small.
  */
 export function calibrateReps(fn: () => void, targetMs: number): number {
-  fn();
+  const warmStart = performance.now();
+  do fn();
+  while (performance.now() - warmStart < targetMs);
   let reps = 1;
   for (;;) {
     const t0 = performance.now();

@@ -30,7 +30,7 @@ export interface RunOptions {
 export interface WorkloadResult {
   /** The headline figure (ms per epoch, tokens per second, GFLOP/s, ...). */
   readonly figure: number;
-  /** Unit of `figure`, e.g. `ms/epoch`; must be the same for every implementation. */
+  /** Unit of `figure`: the workload's unit in workloads.ts (e.g. `ms/epoch`). */
   readonly unit: string;
   /** True for throughput-like figures (tokens/s, GFLOP/s), false for times. */
   readonly higherIsBetter: boolean;

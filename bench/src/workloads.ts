@@ -6,6 +6,8 @@ export interface WorkloadSpec {
   /** Short name from WORKLOADS.md (`sine`, `charlm`, ...). */
   readonly name: string;
   readonly variants: readonly string[];
+  /** Unit of the headline figure; every implementation must report in it. */
+  readonly unit: string;
 }
 
 /** One table row: a workload variant. */
@@ -15,11 +17,11 @@ export interface Case {
 }
 
 export const WORKLOADS: readonly WorkloadSpec[] = [
-  { id: 'W1', name: 'sine', variants: ['rnn', 'lstm', 'gru', 'bilstm'] },
-  { id: 'W2', name: 'charlm', variants: ['lstm', 'gru'] },
-  { id: 'W3', name: 'longseq', variants: ['rnn', 'lstm'] },
-  { id: 'W4', name: 'generate', variants: ['lstm'] },
-  { id: 'W5', name: 'matmul', variants: ['64', '256', '1024'] },
+  { id: 'W1', name: 'sine', variants: ['rnn', 'lstm', 'gru', 'bilstm'], unit: 'ms/epoch' },
+  { id: 'W2', name: 'charlm', variants: ['lstm', 'gru'], unit: 'tokens/s' },
+  { id: 'W3', name: 'longseq', variants: ['rnn', 'lstm'], unit: 'ms/iter' },
+  { id: 'W4', name: 'generate', variants: ['lstm'], unit: 'tokens/s' },
+  { id: 'W5', name: 'matmul', variants: ['64', '256', '1024'], unit: 'GFLOP/s' },
 ];
 
 export function workloadSpec(id: WorkloadId): WorkloadSpec {
