@@ -140,7 +140,8 @@ async function main(): Promise<number> {
     progress.log(`\n== ${task} ==`);
     const t0 = performance.now();
     const outcome = await runTask(task, configs, progress);
-    outcomes.push({ ...outcome, summary: [...outcome.summary, [task, 'time', `${((performance.now() - t0) / 1000).toFixed(1)} s`]] });
+    const label = outcome.summary[0]?.[0] ?? task;
+    outcomes.push({ ...outcome, summary: [...outcome.summary, [label, 'time', `${((performance.now() - t0) / 1000).toFixed(1)} s`]] });
   }
   const seconds = (performance.now() - start) / 1000;
   const rows = [...outcomes.flatMap((o) => o.summary), ['demo', 'wall time', `${seconds.toFixed(1)} s`]];

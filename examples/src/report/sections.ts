@@ -129,7 +129,7 @@ export async function gradientFlowSection(r: GradientFlowResult): Promise<Sectio
         `Accuracy (prediction within ±0.04 of the sum; always answering 1 scores about 0.08) after ${c.lengthSteps} training steps at each length.`,
       ),
       { kind: 'table', head: ['cell', 'T', 'accuracy', 'test MSE'], rows: r.accuracy.map((a) => [a.cell, a.length, a.accuracy, a.mse]) },
-      { kind: 'chart', id: 'gradflow-accuracy', svg: await lineChart({ title: 'Adding-problem accuracy vs sequence length', rows: accRows, x: 'length', y: 'accuracy', color: 'cell', points: true, integerX: true, xTitle: 'sequence length T' }) },
+      { kind: 'chart', id: 'gradflow-accuracy', svg: await lineChart({ title: 'Adding-problem accuracy vs sequence length', rows: accRows, x: 'length', y: 'accuracy', color: 'cell', points: true, integerX: true, logX: true, xTitle: 'sequence length T (log)' }) },
     ],
   };
 }
