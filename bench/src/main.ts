@@ -12,6 +12,7 @@ import { formatFigure } from './format.js';
 import { IMPL_LABELS } from './implementations.js';
 import { describeMachine } from './machine.js';
 import type { Job, RunRecord } from './protocol.js';
+import { IMPL_IDS } from './types.js';
 import { headlineTable, missingList, type Report, resultsMarkdown } from './report.js';
 import { runInChild } from './runner.js';
 import { allCases, caseLabel, caseMatches } from './workloads.js';
@@ -35,9 +36,10 @@ function write(report: Report, fullRun: boolean): void {
   mkdirSync(`${BENCH_DIR}/results`, { recursive: true });
   writeFileSync(`${BENCH_DIR}/results/latest.json`, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(`${BENCH_DIR}/results/latest.md`, resultsMarkdown(report));
-  // Only a full-length run of every workload may replace the committed figures.
+  // Only a full-length run of every workload and implementation may replace the
+  // committed figures (a filtered run would silently drop columns and ratios).
   if (fullRun) writeFileSync(`${BENCH_DIR}/RESULTS.md`, resultsMarkdown(report));
-  const where = fullRun ? 'RESULTS.md and results/' : 'results/ (RESULTS.md is only rewritten by a full run without --only)';
+  const where = fullRun ? 'RESULTS.md and results/' : 'results/ (only a full run without --only/--impl rewrites RESULTS.md)';
   console.log(`\nWritten to ${where}.`);
 }
 
@@ -66,7 +68,7 @@ async function main(cli: CliOptions, selected: readonly Job[]): Promise<void> {
   const missing = missingList(report);
   if (missing !== '') console.log(`\n${missing}`);
   console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.`);
-  const fullRun = !cli.quick && cli.only.length === 0;
+  const fullRun = !cli.quick && cli.only.length === 0 && cli.impls.length === IMPL_IDS.length;
   write(report, fullRun);
 }
 
