@@ -21,7 +21,7 @@ export interface ArchitecturesConfig {
 }
 
 /** The defaults `pnpm demo` uses. */
-export const architecturesDefaults: ArchitecturesConfig = { cells: ['rnn', 'lstm', 'gru'], layers: [1, 2], hidden: [8, 16, 32], epochs: 40, lr: 1e-2, seed: 0 };
+export const architecturesDefaults: ArchitecturesConfig = { cells: ['rnn', 'lstm', 'gru'], layers: [1, 2], hidden: [8, 16, 32], epochs: 50, lr: 1e-2, seed: 0 };
 
 /** One configuration's outcome. */
 export interface ArchitectureRun {

@@ -52,7 +52,7 @@ export const charLmDefaults: CharLmConfig = {
   embed: 16,
   batch: 32,
   seqLen: 32,
-  steps: 200,
+  steps: 300,
   lr: 1e-2,
   evals: 5,
   evalChars: 10_000,

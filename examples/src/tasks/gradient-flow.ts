@@ -43,7 +43,7 @@ export const gradientFlowDefaults: GradientFlowConfig = {
   hidden: 16,
   length: 200,
   batch: 32,
-  steps: 20,
+  steps: 30,
   lengths: [5, 10, 20, 40],
   lengthSteps: 250,
   lr: 1e-2,

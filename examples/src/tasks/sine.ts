@@ -36,7 +36,7 @@ export interface SineConfig {
 }
 
 /** The defaults `pnpm demo` uses. */
-export const sineDefaults: SineConfig = { models: sineModels, hidden: 16, layers: 1, epochs: 150, lr: 1e-2, window: 10, heldOut: 10, seed: 0 };
+export const sineDefaults: SineConfig = { models: sineModels, hidden: 16, layers: 1, epochs: 250, lr: 1e-2, window: 10, heldOut: 10, seed: 0 };
 
 /** One model's outcome. */
 export interface SineRun {
