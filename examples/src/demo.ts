@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { flag, parseOrExit } from './cli/flags.js';
+import { invocationDir } from './cli/main.js';
 import { consoleProgress, installInterruptHandler, type Progress } from './cli/progress.js';
 import { textTable } from './cli/summaries.js';
 import { fmt, renderHtml, type Section } from './report/html.js';
@@ -147,7 +148,7 @@ async function main(): Promise<number> {
   const rows = [...outcomes.flatMap((o) => o.summary), ['demo', 'wall time', `${seconds.toFixed(1)} s`]];
   process.stdout.write(`\n${textTable(['task', 'measure', 'value'], rows).join('\n')}\n`);
 
-  const out = resolve(f.out ?? 'report/index.html');
+  const out = resolve(invocationDir(), f.out ?? 'report/index.html');
   mkdirSync(dirname(out), { recursive: true });
   const notes = skipped.length > 0 ? [`Interrupted with Ctrl-C: ${skipped.join(', ')} did not run; the task running at the time stopped early.`] : [];
   writeFileSync(

@@ -37,6 +37,11 @@ describe('parseFlags', () => {
     }
   });
 
+  it("ignores the bare '--' that `pnpm run <script> -- <flags>` passes through", () => {
+    const parsed = parseFlags(specs, ['--', '--hidden', '8']);
+    expect(isRight(parsed) && parsed.right.hidden).toBe(8);
+  });
+
   it('lists every flag with its default in the usage', () => {
     const text = usage('prog', 'does things', specs);
     for (const f of ['--cell <rnn|lstm|gru>', '--hidden <n>', '(default 16)', '--lengths <n,n,...>', '--full', '--help']) expect(text).toContain(f);

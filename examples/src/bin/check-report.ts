@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { flag, parseOrExit } from '../cli/flags.js';
+import { invocationDir } from '../cli/main.js';
 import { expectedCharts, sectionIds, type SectionId } from '../report/sections.js';
 
 const f = parseOrExit('check-report', 'Checks report/index.html in headless Chromium and saves report/screenshot.png.', {
@@ -21,9 +22,8 @@ const f = parseOrExit('check-report', 'Checks report/index.html in headless Chro
 
 /** Measures every chart in the page: does it exist, and is its <svg> drawn with content? */
 async function main(): Promise<number> {
-  // INIT_CWD: where `pnpm --filter ... run` was started (the repository root), not examples/.
-  const root = process.env.INIT_CWD ?? process.cwd();
-  const report = resolve(root, f.report ?? 'report/index.html');
+  // Relative to where `pnpm --filter ... run` was started (the repository root), not examples/.
+  const report = resolve(invocationDir(), f.report ?? 'report/index.html');
   const executablePath = f.chromium ?? '/usr/bin/chromium';
   for (const [what, path] of [['report', report], ['Chromium', executablePath]] as const) {
     if (!existsSync(path)) {

@@ -140,6 +140,7 @@ export function parseFlags<S extends FlagSpecs>(specs: S, argv: readonly string[
   const byFlag = new Map(Object.entries(specs).map(([name, f]) => [`--${kebab(name)}`, [name, f] as const]));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === '--') continue; // what `pnpm run <script> -- <flags>` passes through
     const [key, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const entry = byFlag.get(key);
     if (entry === undefined) return left(arg.startsWith('-') ? `unknown flag ${key}` : `unexpected argument '${arg}'`);

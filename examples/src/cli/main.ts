@@ -38,11 +38,19 @@ export async function main<S extends FlagSpecs, C, R>(p: Program<S, C, R>, argv 
   const stopRequested = installInterruptHandler();
   const result = await p.run(config, consoleProgress({ stopRequested }));
   for (const line of p.summary(result)) process.stdout.write(`${line}\n`);
-  const out = resolve(flags.out ?? `report/${p.name}.html`);
+  const out = resolve(invocationDir(), flags.out ?? `report/${p.name}.html`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, renderHtml({ title: `Tapestry example: ${p.name}`, meta: [`node examples/dist/bin/${p.name}.js ${argv.join(' ')}`], sections: [await p.section(result)] }));
   process.stdout.write(`wrote ${out}\n`);
   return stopRequested() ? 130 : 0;
+}
+
+/**
+ * The directory the user ran the command from: pnpm and npm scripts run inside the
+ * package but record where they were started in INIT_CWD.
+ */
+export function invocationDir(): string {
+  return process.env.INIT_CWD ?? process.cwd();
 }
 
 /** Runs `main` and exits with its code; an unexpected error prints one line and exits 1. */
