@@ -6,6 +6,7 @@ import { ADAM, SEEDS, SINE_TRAIN } from '../data/sizes.js';
 import { sinePlan } from '../plans.js';
 import { median, timeIterations } from '../timing.js';
 import type { WorkloadRun } from '../types.js';
+import { peakRssMiB } from '../memory.js';
 import { expectClose, tapestryResult } from './result.js';
 
 /** W1 `sine`: recurrent layer (hidden 16) → Linear at every step, MSE, Adam, full batch. */
@@ -63,10 +64,11 @@ export const run: WorkloadRun = async (variant, opts) => {
     opts.budgetSeconds,
   );
   // The float64 twin runs the same number of epochs from the same initial values.
+  const peak = peakRssMiB(); // before the twin allocates its own model
   const twin = trainer(variant, 'float64');
   let twinLoss = NaN;
   for (let i = 0; i < epochs; i++) twinLoss = twin();
   // float32 rounding over ≤200 Adam steps moves the loss by ~1e-5 relative; 1e-3 leaves margin.
   const check = expectClose('final loss vs float64 twin', lastLoss, twinLoss, 1e-3);
-  return tapestryResult({ figure: median(timing.samplesMs), unit: 'ms/epoch', higherIsBetter: false, finalLoss: lastLoss }, timing, check);
+  return tapestryResult({ figure: median(timing.samplesMs), unit: 'ms/epoch', higherIsBetter: false, finalLoss: lastLoss }, timing, check, peak);
 };
