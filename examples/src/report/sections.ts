@@ -10,7 +10,7 @@ import type { GradientFlowResult } from '../tasks/gradient-flow.js';
 import type { SineResult } from '../tasks/sine.js';
 import type { SurnamesResult } from '../tasks/surnames.js';
 import { barChart, heatmap, lineChart, scatterChart, type Row } from './charts.js';
-import { fmt, type Block, type Section } from './html.js';
+import type { Block, Section } from './html.js';
 
 /** The charts each section draws, by section id. */
 export const expectedCharts = {
@@ -152,7 +152,7 @@ export async function charLmSection(r: CharLmResult): Promise<Section> {
     blocks: [
       text(
         `Embedding ${c.embed} → ${c.layers}-layer ${c.cell.toUpperCase()} (${c.hidden} units) → dense over ${r.vocabSize} characters. Truncated BPTT: ` +
-          `${c.batch} rows × ${c.seqLen} steps per batch, ${r.trainLosses.length} steps (${fmt(r.tokensPerSecond, 3)} tokens/s), ` +
+          `${c.batch} rows × ${c.seqLen} steps per batch, ${r.trainLosses.length} steps (${Math.round(r.tokensPerSecond)} tokens/s), ` +
           `Adam with cosine decay from ${c.lr}, gradients clipped to norm 5. Validation: the first ${c.evalChars} characters after the 90% training split.`,
       ),
       {
