@@ -16,7 +16,6 @@ import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
 import { addingProblem } from '@tapestry/data';
 import type { Progress } from '../cli/progress.js';
 import { hiddenOf } from '../models/recurrent.js';
-import { projectPerStep } from '../models/stepwise.js';
 import { train } from '../train/loop.js';
 
 /** Parameters of the MGU: input weights of both parts stacked, and two recurrent matrices. */
@@ -145,7 +144,7 @@ export async function run(config: CustomCellConfig, progress: Progress): Promise
   const runs: CustomCellRun[] = [];
   for (const [name, cell] of cells) {
     if (progress.shouldStop()) break;
-    runs.push(await trainOnAdding(name, projectPerStep(cell), config, progress));
+    runs.push(await trainOnAdding(name, cell, config, progress));
   }
   return { config, cellName: 'mgu (minimal gated unit)', gradientCheck, runs };
 }

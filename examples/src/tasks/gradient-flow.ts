@@ -15,7 +15,6 @@ import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
 import { addingProblem, type AddingData } from '@tapestry/data';
 import type { Progress } from '../cli/progress.js';
 import { builtinCell, hiddenOf, withForgetBias, type CellKind } from '../models/recurrent.js';
-import { projectPerStep } from '../models/stepwise.js';
 import { train } from '../train/loop.js';
 
 /** Settings of the gradient-flow study. */
@@ -139,7 +138,7 @@ function trainAdding(label: string, cell: Cell<unknown, unknown>, params: Params
 
 /** Gradient norms at initialisation and after `steps` training steps at length T. */
 async function normStudy(kind: CellKind, c: GradientFlowConfig, progress: Progress): Promise<GradientNorms> {
-  const cell = projectPerStep(builtinCell(kind, c.hidden));
+  const cell = builtinCell(kind, c.hidden);
   const probe = addingProblem(new Rng(c.seed + 2), { samples: c.batch, length: c.length });
   const params = initParams(kind, cell, c);
   const initial = hiddenGradientNorms(cell, params, probe);
@@ -151,7 +150,7 @@ async function normStudy(kind: CellKind, c: GradientFlowConfig, progress: Progre
 
 /** Accuracy of a freshly trained model at one sequence length. */
 async function lengthStudy(kind: CellKind, length: number, c: GradientFlowConfig, progress: Progress): Promise<LengthAccuracy | undefined> {
-  const cell = projectPerStep(builtinCell(kind, c.hidden));
+  const cell = builtinCell(kind, c.hidden);
   const run = await trainAdding(`adding ${kind} T=${length}`, cell, initParams(kind, cell, c), c, length, c.lengthSteps, progress);
   if (run.interrupted) return undefined;
   const test = addingProblem(new Rng(c.seed + 3), { samples: 256, length });
