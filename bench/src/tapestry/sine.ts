@@ -1,7 +1,7 @@
 import { Rng, tensor, valueAndGrad, type DType, type Tensor } from '@tapestry/core';
 import { GRU, LSTM, RNN, linear, mseLoss, type LinearParams, type RecurrentModule, type StateDict } from '@tapestry/layers';
 import { adam } from '@tapestry/optim';
-import { SINE, sineData } from '../data/sine.js';
+import { sineData } from '../data/sine.js';
 import { ADAM, SEEDS, SINE_TRAIN } from '../data/sizes.js';
 import { sinePlan } from '../plans.js';
 import { median, timeIterations } from '../timing.js';
