@@ -37,7 +37,7 @@ function figureCell(report: Report, c: Case, impl: ImplId): string {
   const result = resultOf(find(report, c, impl));
   if (result === undefined) return '—';
   const wrongUnit = result.unit === workloadSpec(c.workload).unit ? '' : ` ${result.unit} (!)`;
-  const marks = `${report.quick ? ' q' : ''}${result.note === undefined ? '' : ' †'}`;
+  const marks = `${report.quick ? ' q' : ''}${/budget/.test(result.note ?? '') ? ' †' : ''}`;
   return `${formatFigure(result.figure)}${wrongUnit}${marks}`;
 }
 
