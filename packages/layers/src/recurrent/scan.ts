@@ -46,10 +46,21 @@ export interface ScanResult<C> {
  * ```
  */
 export function scan<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: ScanOptions<C> = {}): ScanResult<C> {
+  try {
+    return unroll(cell, params, xs, options);
+  } catch (e) {
+    // A shape error from inside the cell (e.g. `matmul: inner dimensions differ …` for an
+    // input of the wrong width) is re-raised with the layer's name in front.
+    if (e instanceof ShapeError && !e.message.startsWith('scan(')) throw new ShapeError(`scan(${cell.name}): ${e.message}`);
+    throw e;
+  }
+}
+
+function unroll<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: ScanOptions<C>): ScanResult<C> {
   if (xs.rank !== 3) throw new ShapeError(`scan(${cell.name}): input must be [B, T, F], got ${formatShape(xs.shape)}`);
   const [B, T] = xs.shape;
   const carry0 = options.carry ?? cell.initCarry(B, xs.dtype);
-  checkCarry(cell, carry0, B);
+  if (options.carry !== undefined) checkCarry(cell, options.carry, cell.initCarry(B, xs.dtype));
   const masks = options.lengths === undefined ? undefined : stepMasks(cell.name, options.lengths, B, T, xs.dtype);
   // One split op for all steps: its backward is one concat, O(T) instead of O(T²).
   const inputs = unstack(cell.project ? cell.project(params, xs) : xs, 1);
@@ -59,6 +70,8 @@ export function scan<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: Sca
   let carry = carry0;
   for (const t of order) {
     const [next, y] = cell.step(params, carry, inputs[t]);
+    // Checked once: a cell whose step changes the carry's structure fails here, by name.
+    if (t === order[0]) checkStepResult(cell, next, y, carry0, B);
     if (options.keepStates) states[t] = next;
     if (masks === undefined) {
       carry = next;
@@ -81,10 +94,30 @@ function mapCarry<C>(cell: Cell<unknown, C>, a: C, b: C, fn: (a: Tensor, b: Tens
   }
 }
 
-function checkCarry<C>(cell: Cell<unknown, C>, carry: C, batch: number): void {
-  for (const { path, leaf } of flatten(carry)) {
-    if (leaf.rank < 1 || leaf.shape[0] !== batch) {
-      throw new ShapeError(`scan(${cell.name}): carry${path ? ` '${path}'` : ''} has shape ${formatShape(leaf.shape)}, expected batch ${batch} first`);
+function checkStepResult<C>(cell: Cell<unknown, C>, next: C, y: Tensor, carry0: C, batch: number): void {
+  try {
+    checkCarry(cell, next, carry0);
+  } catch (e) {
+    throw new ShapeError(`scan(${cell.name}): step returned a carry unlike the one it was given — ${(e as Error).message.replace(/^scan\([^)]*\): /, '')}`);
+  }
+  if (!(y instanceof Tensor) || y.rank !== 2 || y.shape[0] !== batch || y.shape[1] !== cell.outputSize) {
+    const shape = y instanceof Tensor ? formatShape(y.shape) : typeof y;
+    throw new ShapeError(`scan(${cell.name}): step returned an output of shape ${shape}, expected [${batch},${cell.outputSize}]`);
+  }
+}
+
+/** A given initial carry must have the structure and shapes of the cell's own zero carry. */
+function checkCarry<C>(cell: Cell<unknown, C>, carry: C, expected: C): void {
+  const got = new Map(flatten(carry).map(({ path, leaf }) => [path, leaf]));
+  const want = flatten(expected);
+  const name = (path: string): string => (path === '' ? 'carry' : `carry '${path}'`);
+  if (got.size !== want.length || want.some(({ path }) => !got.has(path))) {
+    throw new ShapeError(`scan(${cell.name}): the carry has entries [${[...got.keys()].join(', ')}], expected [${want.map((w) => w.path).join(', ')}]`);
+  }
+  for (const { path, leaf } of want) {
+    const t = got.get(path) as Tensor;
+    if (formatShape(t.shape) !== formatShape(leaf.shape)) {
+      throw new ShapeError(`scan(${cell.name}): ${name(path)} has shape ${formatShape(t.shape)}, expected ${formatShape(leaf.shape)}`);
     }
   }
 }
