@@ -1,20 +1,10 @@
 import type { Implementation, WorkloadId, WorkloadRun } from '../types.js';
+import { loadWorkload } from '../workload-modules.js';
 
 /** Tapestry's side: one module per workload, each exporting `run: WorkloadRun`. */
 
-async function load(workload: WorkloadId): Promise<WorkloadRun> {
-  switch (workload) {
-    case 'W1':
-      return (await import('./sine.js')).run;
-    case 'W2':
-      return (await import('./charlm.js')).run;
-    case 'W3':
-      return (await import('./longseq.js')).run;
-    case 'W4':
-      return (await import('./generate.js')).run;
-    case 'W5':
-      return (await import('./matmul.js')).run;
-  }
+function load(workload: WorkloadId): Promise<WorkloadRun> {
+  return loadWorkload(new URL('./', import.meta.url), workload);
 }
 
 export const tapestry: Implementation = {

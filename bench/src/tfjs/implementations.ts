@@ -1,21 +1,11 @@
 import type { Implementation, WorkloadId, WorkloadRun } from '../types.js';
+import { loadWorkload } from '../workload-modules.js';
 import { type TfjsBackend, selectBackend } from './backend.js';
 
 /** The same workload code on each tfjs backend; the backend is chosen per process. */
 
-async function load(workload: WorkloadId): Promise<WorkloadRun> {
-  switch (workload) {
-    case 'W1':
-      return (await import('./sine.js')).run;
-    case 'W2':
-      return (await import('./charlm.js')).run;
-    case 'W3':
-      return (await import('./longseq.js')).run;
-    case 'W4':
-      return (await import('./generate.js')).run;
-    case 'W5':
-      return (await import('./matmul.js')).run;
-  }
+function load(workload: WorkloadId): Promise<WorkloadRun> {
+  return loadWorkload(new URL('./', import.meta.url), workload);
 }
 
 function tfjsImplementation(backend: TfjsBackend): Implementation {
