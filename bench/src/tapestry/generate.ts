@@ -1,5 +1,5 @@
 import { Rng, noGrad, reshape, softmax, tensor, type Tensor } from '@tapestry/core';
-import { cellStep, embedding, linear, lstmCell, type GateParams, type LstmCarry, type StateDict } from '@tapestry/layers';
+import { cellStep, embedding, layerGateParams, linear, lstmCell, type LstmCarry } from '@tapestry/layers';
 import { CHARLM, SEEDS } from '../data/sizes.js';
 import { peakRssMiB } from '../memory.js';
 import { generatePlan } from '../plans.js';
@@ -14,13 +14,9 @@ import { TAPESTRY_THREADS } from './result.js';
 
 const cell = lstmCell({ hiddenSize: CHARLM.hidden });
 
-function layerParams(dict: StateDict, k: number): GateParams {
-  return { weight_ih: dict[`weight_ih_l${k}`], weight_hh: dict[`weight_hh_l${k}`], bias_ih: dict[`bias_ih_l${k}`], bias_hh: dict[`bias_hh_l${k}`] };
-}
-
 /** Generates `steps` tokens from a zero carry; returns the tokens. */
 function generate(params: CharParams, steps: number, rng: Rng): number[] {
-  const layers = Array.from({ length: CHARLM.layers }, (_, k) => layerParams(params.rnn, k));
+  const layers = Array.from({ length: CHARLM.layers }, (_, k) => layerGateParams(params.rnn, k));
   let carries: LstmCarry[] = layers.map(() => cell.initCarry(1));
   let token = 0;
   const out: number[] = [];

@@ -1,5 +1,5 @@
 import { Rng, add, mean, mul, record, sqrt, sum, tensor, unstack, valueAndGrad, zeros, type Tensor } from '@tapestry/core';
-import { linear, lstmCell, rnnCell, scan, type Cell, type LinearParams, type LstmCarry } from '@tapestry/layers';
+import { hiddenState, linear, lstmCell, rnnCell, scan, type Cell, type LinearParams, type LstmCarry } from '@tapestry/layers';
 import { normals } from '../data/random.js';
 import { LONGSEQ, SEEDS } from '../data/sizes.js';
 import { longseqPlan } from '../plans.js';
@@ -15,7 +15,6 @@ import { expectClose, tapestryResult } from './result.js';
  */
 
 type Carry = Tensor | LstmCarry;
-const hiddenOf = (c: Carry): Tensor => ('h' in c ? c.h : c) as Tensor;
 
 interface Net {
   cell: Cell<unknown, Carry>;
@@ -39,10 +38,10 @@ function norms(grads: readonly Tensor[]): number[] {
 function iteration(net: Net, xs: Tensor): { loss: number; gradNorms: number[] } {
   const rec = record(() => {
     const { carry, states } = scan(net.cell, net.params.cell, xs, { keepStates: true });
-    return { states, loss: mean(linear.apply(net.params.head, hiddenOf(carry))) };
+    return { states, loss: mean(linear.apply(net.params.head, hiddenState(carry))) };
   });
   const { loss, states } = rec.value;
-  const [, perStep] = rec.gradient(loss, [net.params, states.map(hiddenOf)] as const);
+  const [, perStep] = rec.gradient(loss, [net.params, states.map(hiddenState)] as const);
   return { loss: loss.item(), gradNorms: norms(perStep) };
 }
 
@@ -61,7 +60,7 @@ function probedNorms(net: Net, xs: Tensor): number[] {
       const [next] = cell.step(net.params.cell, carry, x);
       carry = 'h' in next ? { h: add(next.h, ps[t]), c: next.c } : add(next, ps[t]);
     });
-    return mean(linear.apply(net.params.head, hiddenOf(carry)));
+    return mean(linear.apply(net.params.head, hiddenState(carry)));
   };
   return norms(valueAndGrad(loss)(probes)[1]);
 }

@@ -35,11 +35,6 @@ export function builtinCell(kind: CellKind, hiddenSize: number): Cell<unknown, u
   }
 }
 
-/** The hidden state `h` of a carry: the carry itself, or its `h` field (LSTM). */
-export function hiddenOf(carry: unknown): Tensor {
-  return (typeof carry === 'object' && carry !== null && 'h' in carry ? (carry as { h: Tensor }).h : carry) as Tensor;
-}
-
 /**
  * LSTM parameters whose forget gate starts with bias `value` (gate order i, f, g, o):
  * `bias_ih` gets `value` and `bias_hh` 0 on the forget rows, so their sum is `value`.

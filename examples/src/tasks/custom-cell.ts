@@ -10,12 +10,11 @@
  *   h' = h + f ⊙ (h̃ − h)                  move towards the candidate by f
  */
 import { Rng, add, matmul, mul, noGrad, reshape, sigmoid, sliceAxis, sub, tanh, zeros, leaves, type Tensor } from '@tapestry/core';
-import { linear, lstmCell, mseLoss, scan, type Cell, type LinearParams } from '@tapestry/layers';
+import { hiddenState, linear, lstmCell, mseLoss, scan, type Cell, type LinearParams } from '@tapestry/layers';
 import { expectCellGradients } from '@tapestry/layers/testing';
 import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
 import { addingProblem } from '@tapestry/data';
 import type { Progress } from '../cli/progress.js';
-import { hiddenOf } from '../models/recurrent.js';
 import { train } from '../train/loop.js';
 
 /** Parameters of the MGU: input weights of both parts stacked, and two recurrent matrices. */
@@ -104,7 +103,7 @@ function checkGradients(runs: number, seed: number): CustomCellResult['gradientC
 async function trainOnAdding(name: string, cell: Cell<unknown, unknown>, c: CustomCellConfig, progress: Progress): Promise<CustomCellRun> {
   const rng = new Rng(c.seed);
   const init = { cell: cell.init(rng, 2), head: linear.init(rng, c.hidden, 1) };
-  const predict = (p: { cell: unknown; head: LinearParams }, xs: Tensor): Tensor => linear.apply(p.head, hiddenOf(scan(cell, p.cell, xs).carry));
+  const predict = (p: { cell: unknown; head: LinearParams }, xs: Tensor): Tensor => linear.apply(p.head, hiddenState(scan(cell, p.cell, xs).carry));
   const dataRng = new Rng(c.seed + 1);
   const run = await train({
     label: `adding ${name} T=${c.length}`,

@@ -10,11 +10,11 @@
  * task accuracy falls with the sequence length for each cell.
  */
 import { Rng, cast, mapTree, noGrad, record, type Tensor } from '@tapestry/core';
-import { linear, mseLoss, scan, type Cell, type GateParams, type LinearParams } from '@tapestry/layers';
+import { hiddenState, linear, mseLoss, scan, type Cell, type GateParams, type LinearParams } from '@tapestry/layers';
 import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
 import { addingProblem, type AddingData } from '@tapestry/data';
 import type { Progress } from '../cli/progress.js';
-import { builtinCell, hiddenOf, withForgetBias, type CellKind } from '../models/recurrent.js';
+import { builtinCell, withForgetBias, type CellKind } from '../models/recurrent.js';
 import { train } from '../train/loop.js';
 
 /** Settings of the gradient-flow study. */
@@ -87,7 +87,7 @@ interface Params {
 /** The model: unroll the cell over the sequence, predict the sum from the final state. */
 function forward(cell: Cell<unknown, unknown>, p: Params, xs: Tensor, keepStates = false) {
   const { carry, states } = scan(cell, p.cell, xs, { keepStates });
-  return { prediction: linear.apply(p.head, hiddenOf(carry)), states };
+  return { prediction: linear.apply(p.head, hiddenState(carry)), states };
 }
 
 /**
@@ -100,7 +100,7 @@ export function hiddenGradientNorms(cell: Cell<unknown, unknown>, params: Params
   const [p, xs, ys] = [mapTree(params, (t) => cast(t, 'float64')), cast(data.inputs, 'float64'), cast(data.targets, 'float64')];
   const rec = record(() => {
     const { prediction, states } = forward(cell, p, xs, true);
-    return { loss: mseLoss(prediction, ys), hidden: states.map(hiddenOf) };
+    return { loss: mseLoss(prediction, ys), hidden: states.map(hiddenState) };
   });
   const grads = rec.gradient(rec.value.loss, rec.value.hidden);
   return grads.map(l2Norm);

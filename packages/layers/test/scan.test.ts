@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng, index, record, reshape, sum, type Tensor } from '@tapestry/core';
 import { propertyRuns } from '@tapestry/core/testing';
-import { bidirectional, cellStep, gruCell, lstmCell, rnnCell, scan, type Cell } from '../src/recurrent/index.js';
+import { bidirectional, cellStep, gruCell, hiddenState, lstmCell, rnnCell, scan, type Cell } from '../src/recurrent/index.js';
 
 const cells: Cell<unknown, unknown>[] = [rnnCell({ hiddenSize: 3 }), lstmCell({ hiddenSize: 3 }), gruCell({ hiddenSize: 2 })] as Cell<unknown, unknown>[];
 
@@ -35,7 +35,7 @@ describe('scan', () => {
             if (expected[t] === undefined) expect(Array.from(got.data).every((v) => v === 0)).toBe(true);
             else expectClose(got, index(expected[t] as Tensor, 0, 0));
           }
-          expectClose(index(hiddenOf(carry), 0, b), index(hiddenOf(c), 0, 0));
+          expectClose(index(hiddenState(carry), 0, b), index(hiddenState(c), 0, 0));
         }
       }),
       { numRuns: propertyRuns(30) },
@@ -76,8 +76,3 @@ describe('scan', () => {
     }
   });
 });
-
-/** The hidden state of a carry: the carry itself, or its `h` (LSTM). */
-function hiddenOf(carry: unknown): Tensor {
-  return (typeof carry === 'object' && carry !== null && 'h' in carry ? carry.h : carry) as Tensor;
-}

@@ -84,11 +84,16 @@ function names(k: number, reverse: boolean): Record<keyof GateParams, string> {
   return { weight_ih: `weight_ih${s}`, weight_hh: `weight_hh${s}`, bias_ih: `bias_ih${s}`, bias_hh: `bias_hh${s}` };
 }
 
-function pick(kind: string, dict: StateDict, k: number, reverse: boolean): GateParams {
-  const n = names(k, reverse);
+/**
+ * The parameters of one layer and direction of a PyTorch-layout state dict, as the
+ * cell-level tree `{ weight_ih, weight_hh, bias_ih, bias_hh }` (e.g. to step a module's
+ * layer one token at a time with `cellStep`). `owner` names the caller in errors.
+ */
+export function layerGateParams(dict: StateDict, layer: number, reverse = false, owner = 'layerGateParams'): GateParams {
+  const n = names(layer, reverse);
   const get = (name: string): Tensor => {
     const t = dict[name];
-    if (t === undefined) throw new ShapeError(`${kind}: missing parameter '${name}'`);
+    if (t === undefined) throw new ShapeError(`${owner}: missing parameter '${name}'`);
     return t;
   };
   return { weight_ih: get(n.weight_ih), weight_hh: get(n.weight_hh), bias_ih: get(n.bias_ih), bias_hh: get(n.bias_hh) };
@@ -100,7 +105,7 @@ function makeModule<C>(kind: 'rnn' | 'lstm' | 'gru', options: Required<Recurrent
   const layer = (bi ? bidirectional(cell) : recurrent(cell)) as SequenceLayer<LayerParams, C | { forward: C; backward: C }>;
   const net = stack(Array.from({ length: L }, () => layer), { dropout });
   const toTree = (dict: StateDict): LayerParams[] =>
-    Array.from({ length: L }, (_, k) => (bi ? { forward: pick(kind, dict, k, false), backward: pick(kind, dict, k, true) } : pick(kind, dict, k, false)));
+    Array.from({ length: L }, (_, k) => (bi ? { forward: layerGateParams(dict, k, false, kind), backward: layerGateParams(dict, k, true, kind) } : layerGateParams(dict, k, false, kind)));
   const carryOf = (h0: Tensor | undefined, c0: Tensor | undefined, k: number): C | { forward: C; backward: C } | undefined => {
     const f = codec.fromState(h0, c0, k * D);
     if (!bi || f === undefined) return f;
