@@ -1,8 +1,9 @@
-import { add, matmul, mean, reshape, square, sub, tensor, valueAndGrad, type Tensor } from '@tapestry/core';
-import { GRU, LSTM, RNN, type RecurrentModule, type StateDict } from '@tapestry/layers';
+import { valueAndGrad, type Tensor } from '@tapestry/core';
+import { GRU, LSTM, RNN, linear, mseLoss, type LinearParams, type RecurrentModule, type StateDict } from '@tapestry/layers';
 import { compareNumber, compareTensor, decodeRecord, decodeTensor, summarize, type CaseResult, type Comparison } from '@tapestry/layers/golden';
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { adam } from '@tapestry/optim';
+import { slidingWindows } from '@tapestry/data';
 
 /** The fields of a `training` fixture this runner reads. */
 export interface TrainingFixture {
@@ -23,7 +24,7 @@ export interface TrainingFixture {
 
 interface Model {
   rnn: StateDict;
-  fc: { weight: Tensor; bias: Tensor };
+  fc: LinearParams;
 }
 
 function recurrentModule(c: TrainingFixture['config']['recurrent']): RecurrentModule {
@@ -31,20 +32,6 @@ function recurrentModule(c: TrainingFixture['config']['recurrent']): RecurrentMo
   if (c.module === 'LSTM') return LSTM(options);
   if (c.module === 'GRU') return GRU(options);
   return RNN({ ...options, nonlinearity: c.nonlinearity });
-}
-
-/** The sine windows from the fixture's own series: X[i] = x[i:i+n], Y[i] = x[i+1:i+n+1]. */
-function windows(x: Tensor, n: number): { X: Tensor; Y: Tensor } {
-  const count = x.size - n;
-  const X = new Float64Array(count * n);
-  const Y = new Float64Array(count * n);
-  for (let i = 0; i < count; i++) {
-    for (let k = 0; k < n; k++) {
-      X[i * n + k] = x.data[i + k];
-      Y[i * n + k] = x.data[i + k + 1];
-    }
-  }
-  return { X: tensor(X, { shape: [count, n, 1] }), Y: tensor(Y, { shape: [count, n, 1] }) };
 }
 
 function split(f: TrainingFixture, record: Record<string, Tensor>): Model {
@@ -74,13 +61,9 @@ export function runTrainingCase(fixture: unknown): CaseResult {
 
 function replay(f: TrainingFixture): CaseResult {
   const module = recurrentModule(f.config.recurrent);
-  const { X, Y } = windows(orThrow(decodeTensor('inputs.x', f.inputs.x, 'float64')), f.config.window);
-  const lossOf = (m: Model): Tensor => {
-    const { output } = module.apply(m.rnn, X);
-    const [B, T, H] = output.shape;
-    const pred = add(matmul(reshape(output, [B * T, H]), m.fc.weight, { transB: true }), m.fc.bias);
-    return mean(square(sub(reshape(pred, [B, T, 1]), Y)));
-  };
+  // Windows of the fixture's own series (X[i] = x[i:i+n], Y[i] = x[i+1:i+n+1]), bit for bit.
+  const { inputs: X, targets: Y } = slidingWindows(orThrow(decodeTensor('inputs.x', f.inputs.x, 'float64')), f.config.window);
+  const lossOf = (m: Model): Tensor => mseLoss(linear.apply(m.fc, module.apply(m.rnn, X).output), Y);
   const o = f.config.optimizer;
   const opt = adam({ lr: o.lr, betas: o.betas, eps: o.eps, weightDecay: o.weight_decay, amsgrad: o.amsgrad });
   let params = split(f, orThrow(decodeRecord('params_init', f.params_init, 'float64')));
@@ -95,7 +78,9 @@ function replay(f: TrainingFixture): CaseResult {
   cmp.push(compareNumber('loss_after_last_step', lossOf(params).item(), f.loss_after_last_step));
   const final = split(f, orThrow(decodeRecord('params_final', f.params_final, 'float64')));
   for (const [name, t] of Object.entries(final.rnn)) cmp.push(compareTensor(`params_final.${f.config.recurrent.prefix}${name}`, params.rnn[name], t));
-  cmp.push(compareTensor('params_final.fc.weight', params.fc.weight, final.fc.weight));
-  cmp.push(compareTensor('params_final.fc.bias', params.fc.bias, final.fc.bias));
+  for (const key of ['weight', 'bias'] as const) {
+    const actual = params.fc[key], expected = final.fc[key];
+    cmp.push(actual && expected ? compareTensor(`params_final.fc.${key}`, actual, expected) : { ok: false, ratio: Infinity, detail: `params_final.fc.${key}: missing` });
+  }
   return summarize(f.case, cmp);
 }
