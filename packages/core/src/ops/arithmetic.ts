@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Op } from './op.js';
 import { defineOp } from './op.js';
 import type { TensorLike } from './operand.js';
-import { asTensors } from './operand.js';
+import { runBinary } from './operand.js';
 import { log } from './math.js';
 import { greater, greaterEqual, less, lessEqual } from './compare.js';
 import { where } from './where.js';
@@ -52,37 +52,34 @@ export const maximumOp = defineBinary('maximum', (g, a, b, _o, na, nb) => [na ? 
 /** Element-wise minimum; a tie sends the gradient to `a`. */
 export const minimumOp = defineBinary('minimum', (g, a, b, _o, na, nb) => [na ? where(lessEqual(a, b), g, 0) : null, nb ? where(greater(a, b), g, 0) : null]);
 
-function run(op: Op<void>, a: TensorLike, b: TensorLike): Tensor {
-  return op.run(asTensors(op.spec.name, [a, b]), undefined)[0];
-}
 
 /** `a + b` with broadcasting. */
 export function add(a: TensorLike, b: TensorLike): Tensor {
-  return run(addOp, a, b);
+  return runBinary(addOp, a, b);
 }
 /** `a - b` with broadcasting. */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
-  return run(subOp, a, b);
+  return runBinary(subOp, a, b);
 }
 /** `a * b` with broadcasting. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  return run(mulOp, a, b);
+  return runBinary(mulOp, a, b);
 }
 /** `a / b` with broadcasting. */
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  return run(divOp, a, b);
+  return runBinary(divOp, a, b);
 }
 /** `a ** b` with broadcasting. */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  return run(powOp, a, b);
+  return runBinary(powOp, a, b);
 }
 /** Element-wise maximum; on ties the gradient goes to `a`. */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  return run(maximumOp, a, b);
+  return runBinary(maximumOp, a, b);
 }
 /** Element-wise minimum; on ties the gradient goes to `a`. */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  return run(minimumOp, a, b);
+  return runBinary(minimumOp, a, b);
 }
 
 /** The op behind {@link neg}. */

@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Op } from './op.js';
 import { defineOp } from './op.js';
 import type { TensorLike } from './operand.js';
-import { asTensors } from './operand.js';
+import { runBinary } from './operand.js';
 
 // Comparisons are not differentiable; they return 1 or 0 in the inputs' dtype, so a
 // mask multiplies a float tensor directly.
@@ -31,31 +31,28 @@ export const greaterOp = defineCompare('greater');
 /** The registered op behind {@link greaterEqual} (not differentiable). */
 export const greaterEqualOp = defineCompare('greaterEqual');
 
-function run(op: Op<void>, a: TensorLike, b: TensorLike): Tensor {
-  return op.run(asTensors(op.spec.name, [a, b]), undefined)[0];
-}
 
 /** 1 where `a == b`, else 0. */
 export function equal(a: TensorLike, b: TensorLike): Tensor {
-  return run(equalOp, a, b);
+  return runBinary(equalOp, a, b);
 }
 /** 1 where `a != b`, else 0. */
 export function notEqual(a: TensorLike, b: TensorLike): Tensor {
-  return run(notEqualOp, a, b);
+  return runBinary(notEqualOp, a, b);
 }
 /** 1 where `a < b`, else 0. */
 export function less(a: TensorLike, b: TensorLike): Tensor {
-  return run(lessOp, a, b);
+  return runBinary(lessOp, a, b);
 }
 /** 1 where `a <= b`, else 0. */
 export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
-  return run(lessEqualOp, a, b);
+  return runBinary(lessEqualOp, a, b);
 }
 /** 1 where `a > b`, else 0. */
 export function greater(a: TensorLike, b: TensorLike): Tensor {
-  return run(greaterOp, a, b);
+  return runBinary(greaterOp, a, b);
 }
 /** 1 where `a >= b`, else 0. */
 export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
-  return run(greaterEqualOp, a, b);
+  return runBinary(greaterEqualOp, a, b);
 }

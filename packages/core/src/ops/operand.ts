@@ -4,6 +4,7 @@ import { formatShape } from '../tensor/shape.js';
 import { isFloat } from '../tensor/dtype.js';
 import { scalar } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Op } from './op.js';
 
 /** An op argument: a tensor, or a plain number that takes the other operand's dtype. */
 export type TensorLike = Tensor | number;
@@ -53,4 +54,9 @@ export function requireFloat(op: string, t: Tensor): void {
 /** Throws a {@link DTypeError} naming `op` unless `t` is an int32 tensor (indices, targets). */
 export function requireInt(op: string, what: string, t: Tensor): void {
   if (t.dtype !== 'int32') throw new DTypeError(`${op}: ${what} must be int32, got ${t.dtype} ${formatShape(t.shape)}`);
+}
+
+/** Runs a two-operand op on tensors or numbers (numbers take the other operand's dtype). */
+export function runBinary(op: Op<void>, a: TensorLike, b: TensorLike): Tensor {
+  return op.run(asTensors(op.spec.name, [a, b]), undefined)[0];
 }

@@ -12,13 +12,19 @@ function forEachLine(x: Tensor, axis: number, fn: (base: number, stride: number,
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) fn(o * n * inner + i, inner, n);
 }
 
+/** The largest of `n` values at `base`, `base + stride`, … (the shift both kernels subtract). */
+function lineMax(src: ArrayLike<number>, base: number, stride: number, n: number): number {
+  let max = -Infinity;
+  for (let k = 0; k < n; k++) max = Math.max(max, src[base + k * stride]);
+  return max;
+}
+
 /** `exp(x - max) / Σ exp(x - max)` along `axis`. */
 export function softmax(x: Tensor, axis: number): Tensor {
   const src = x.data;
   const out = allocate(x.dtype, x.size);
   forEachLine(x, axis, (base, stride, n) => {
-    let max = -Infinity;
-    for (let k = 0; k < n; k++) max = Math.max(max, src[base + k * stride]);
+    const max = lineMax(src, base, stride, n);
     let total = 0;
     for (let k = 0; k < n; k++) {
       const e = Math.exp(src[base + k * stride] - max);
@@ -36,8 +42,7 @@ export function logSoftmax(x: Tensor, axis: number): Tensor {
   const src = x.data;
   const out = allocate(x.dtype, x.size);
   forEachLine(x, axis, (base, stride, n) => {
-    let max = -Infinity;
-    for (let k = 0; k < n; k++) max = Math.max(max, src[base + k * stride]);
+    const max = lineMax(src, base, stride, n);
     let total = 0;
     for (let k = 0; k < n; k++) total += Math.exp(src[base + k * stride] - max);
     // (x − max) is exact for the largest entries; subtracting max + log Σ in one step
