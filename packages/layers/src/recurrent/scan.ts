@@ -1,4 +1,4 @@
-import { ShapeError, Tensor, allocate, flatten, formatShape, fromStorage, stack, unstack, where, zipTrees } from '@tapestry/core';
+import { ShapeError, Tensor, allocate, flatten, formatShape, fromStorage, mapTree, stack, unstack, where } from '@tapestry/core';
 import type { Cell } from './cell.js';
 
 /** Options of {@link scan}. */
@@ -78,20 +78,20 @@ function unroll<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: ScanOpti
       outputs[t] = y;
     } else {
       const m = masks[t];
-      carry = mapCarry(cell, next, carry, (n, old) => where(m, n, old));
+      carry = keepWhereMasked(m, next, carry);
       outputs[t] = where(m, y, 0);
     }
   }
   return { outputs: stack(outputs, 1), carry, states };
 }
 
-function mapCarry<C>(cell: Cell<unknown, C>, a: C, b: C, fn: (a: Tensor, b: Tensor) => Tensor): C {
-  if (a instanceof Tensor && b instanceof Tensor) return fn(a, b) as C;
-  try {
-    return zipTrees([a, b], ([x, y]) => fn(x, y)) as C;
-  } catch (e) {
-    throw new ShapeError(`scan(${cell.name}): the cell returned a carry whose structure differs from its input carry (${(e as Error).message})`);
-  }
+/** Padding steps keep the old carry: `mask ? next : old`, leaf by leaf. */
+function keepWhereMasked<C>(mask: Tensor, next: C, old: C): C {
+  if (next instanceof Tensor && old instanceof Tensor) return where(mask, next, old) as C;
+  // The structures match (checkStepResult compared them at the first step); pair the
+  // leaves by path, so a cell may build its carry's keys in any order.
+  const olds = new Map(flatten(old).map(({ path, leaf }) => [path, leaf]));
+  return mapTree(next, (n, path) => where(mask, n, olds.get(path) as Tensor)) as C;
 }
 
 function checkStepResult<C>(cell: Cell<unknown, C>, next: C, y: Tensor, carry0: C, batch: number): void {
