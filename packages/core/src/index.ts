@@ -14,6 +14,8 @@ export * from './tree/tree.js';
 export * from './backend/backend.js';
 export * from './backend/current.js';
 export { jsBackend } from './backend/js/js-backend.js';
+export { wasmBackend } from './backend/wasm/wasm-backend.js';
+export { wasmSimdSupported } from './backend/wasm/kernels.js';
 export * from './ops/op.js';
 export * from './ops/operand.js';
 export { add, sub, mul, div, pow, maximum, minimum, neg } from './ops/arithmetic.js';

@@ -1,9 +1,13 @@
 // Kernels (through their ops, without tapes) against naive reference implementations
 // written with explicit multi-indices.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  type Backend,
   Rng,
+  jsBackend,
+  setBackend,
+  wasmBackend,
   abs,
   add,
   argmax,
@@ -120,7 +124,17 @@ function checkMatmul(rng: Rng, batchA: number[], batchB: number[], m: number, k:
   }
 }
 
-describe('matmul kernel', () => {
+// Both backends' kernels against the same reference: the wasm-simd backend's layouts
+// (row dot products for few rows, 4×8 tiles as stored, packed panels for large
+// products, blocks of rows) each get shapes that reach them, ragged edges included.
+describe.each([jsBackend, wasmBackend])('matmul kernel ($name backend)', (kernels) => {
+  let previous: Backend;
+  beforeAll(() => {
+    previous = setBackend(kernels);
+  });
+  afterAll(() => {
+    setBackend(previous);
+  });
   const dim = fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 9 }) }, { weight: 1, arbitrary: fc.integer({ min: 10, max: 70 }) });
 
   it('matches a naive triple loop for every transpose flag, with batch broadcasting', () => {
@@ -145,6 +159,10 @@ describe('matmul kernel', () => {
     [67, 300, 45],
     [130, 70, 5],
     [3, 513, 129],
+    [16, 40, 33],
+    [17, 129, 90],
+    [130, 300, 70],
+    [40, 2100, 30],
   ];
   for (const [m, k, n] of sizes) {
     it(`matches the naive product at M=${m} K=${k} N=${n} for all flags`, () => {

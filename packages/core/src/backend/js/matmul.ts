@@ -20,18 +20,30 @@ const MC = 64;
 const NC = 2048;
 const SMALL = 12 * 12 * 12;
 
-interface Operand {
+/** One matrix inside a tensor's data: element (i, j) is at `offset + i·rowStride + j·colStride`. */
+export interface Operand {
   data: TypedArray;
   offset: number;
   rowStride: number;
   colStride: number;
 }
 
+/** Computes one product into `c` at `cOff` (which holds zeros): `C[M,N] = A[M,K] · B[K,N]`. */
+export type Gemm = (A: Operand, B: Operand, c: TypedArray, cOff: number, M: number, N: number, K: number) => void;
+
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * NC);
 
 /** Batched matrix product with broadcast batch axes; `transA`/`transB` transpose the last two axes. */
 export function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean, outShape: Shape): Tensor {
+  return batchedProduct(gemm, a, b, transA, transB, outShape);
+}
+
+/**
+ * The batched product with broadcast batch axes, one `product` call per matrix of the
+ * output; backends with another single-matrix kernel share this loop.
+ */
+export function batchedProduct(product: Gemm, a: Tensor, b: Tensor, transA: boolean, transB: boolean, outShape: Shape): Tensor {
   const rank = outShape.length;
   const M = outShape[rank - 2];
   const N = outShape[rank - 1];
@@ -50,7 +62,7 @@ export function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean, o
     }
     const A: Operand = transA ? { data: a.data, offset: aOff * M * K, rowStride: 1, colStride: M } : { data: a.data, offset: aOff * M * K, rowStride: K, colStride: 1 };
     const B: Operand = transB ? { data: b.data, offset: bOff * K * N, rowStride: 1, colStride: K } : { data: b.data, offset: bOff * K * N, rowStride: N, colStride: 1 };
-    gemm(A, B, out, batch * M * N, M, N, K);
+    product(A, B, out, batch * M * N, M, N, K);
     for (let d = index.length - 1; d >= 0; d--) {
       if (++index[d] < batchShape[d]) break;
       index[d] = 0;
