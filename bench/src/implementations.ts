@@ -3,6 +3,7 @@ import type { ImplId, Implementation } from './types.js';
 /** Column headings, known without loading any implementation. */
 export const IMPL_LABELS: Readonly<Record<ImplId, string>> = {
   tapestry: 'Tapestry',
+  'tapestry-wasm': 'Tapestry wasm-simd',
   'tfjs-cpu': 'tfjs-cpu',
   'tfjs-wasm': 'tfjs-wasm',
 };
@@ -12,6 +13,8 @@ export async function loadImplementation(id: ImplId): Promise<Implementation> {
   switch (id) {
     case 'tapestry':
       return (await import('./tapestry/implementation.js')).tapestry;
+    case 'tapestry-wasm':
+      return (await import('./tapestry/implementation.js')).tapestryWasm;
     case 'tfjs-cpu':
       return (await import('./tfjs/implementations.js')).tfjsCpu;
     case 'tfjs-wasm':

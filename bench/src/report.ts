@@ -17,6 +17,7 @@ export interface Report {
 }
 
 const TFJS: readonly ImplId[] = ['tfjs-cpu', 'tfjs-wasm'];
+const TAPESTRY: readonly ImplId[] = ['tapestry', 'tapestry-wasm'];
 
 function find(report: Report, c: Case, impl: ImplId): RunRecord | undefined {
   return report.records.find((r) => r.workload === c.workload && r.variant === c.variant && r.impl === impl);
@@ -54,12 +55,13 @@ function speedup(tapestry: WorkloadResult | undefined, tfjs: WorkloadResult | un
  * (always all of them, so the table keeps its shape under --impl), then ratios.
  */
 export function headlineTable(report: Report): string {
-  const header = ['workload', 'unit', ...IMPL_IDS.map((i) => IMPL_LABELS[i]), ...TFJS.map((i) => `Tapestry vs ${i}`)];
+  const pairs = TAPESTRY.flatMap((ours) => TFJS.map((theirs) => [ours, theirs] as const));
+  const header = ['workload', 'unit', ...IMPL_IDS.map((i) => IMPL_LABELS[i]), ...pairs.map(([o, t]) => `${IMPL_LABELS[o]} vs ${t}`)];
   const rows = casesRun(report).map((c) => [
     caseLabel(c),
     workloadSpec(c.workload).unit,
     ...IMPL_IDS.map((impl) => figureCell(report, c, impl)),
-    ...TFJS.map((impl) => speedup(resultOf(find(report, c, 'tapestry')), resultOf(find(report, c, impl)))),
+    ...pairs.map(([o, t]) => speedup(resultOf(find(report, c, o)), resultOf(find(report, c, t)))),
   ]);
   return markdownTable(header, rows);
 }

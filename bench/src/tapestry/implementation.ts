@@ -1,3 +1,4 @@
+import { setBackend, wasmBackend, wasmSimdSupported } from '@tapestry/core';
 import type { Implementation, WorkloadId, WorkloadRun } from '../types.js';
 import { loadWorkload } from '../workload-modules.js';
 
@@ -7,9 +8,19 @@ function load(workload: WorkloadId): Promise<WorkloadRun> {
   return loadWorkload(new URL('./', import.meta.url), workload);
 }
 
+/** The pure-TypeScript backend (the default). */
 export const tapestry: Implementation = {
   id: 'tapestry',
-  // Nothing to prepare yet; a backend choice (wasm, threads) would go here.
   setup: async () => {},
+  load,
+};
+
+/** The same workload code on the WebAssembly SIMD backend (float32 matrix products in SIMD kernels). */
+export const tapestryWasm: Implementation = {
+  id: 'tapestry-wasm',
+  setup: async () => {
+    if (!wasmSimdSupported()) throw new Error('WebAssembly SIMD is not supported by this engine');
+    setBackend(wasmBackend);
+  },
   load,
 };
