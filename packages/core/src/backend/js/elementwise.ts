@@ -19,7 +19,7 @@ const UNARY_EXPR: Record<UnaryKind, string> = {
   sign: 'x > 0 ? 1 : x < 0 ? -1 : 0',
   tanh: 'Math.tanh(x)',
   // Stable on both sides: never exponentiates a large positive number.
-  sigmoid: 'x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))',
+  sigmoid: '1 / (1 + Math.exp(-x))', // exact enough everywhere in double: exp(-x) = ∞ only where σ(x) < 1e-308
   relu: 'x > 0 ? x : 0',
   softplus: 'x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))',
   sin: 'Math.sin(x)',

@@ -22,9 +22,13 @@ const SMALL = 12 * 12 * 12;
 
 /** One matrix inside a tensor's data: element (i, j) is at `offset + i·rowStride + j·colStride`. */
 export interface Operand {
+  /** The tensor's storage. */
   data: TypedArray;
+  /** Index of element (0, 0). */
   offset: number;
+  /** Distance between rows. */
   rowStride: number;
+  /** Distance between columns. */
   colStride: number;
 }
 

@@ -15,12 +15,15 @@ const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 /** The exports of gemm.wat. Addresses and strides are in bytes. */
 export interface GemmKernels {
+  /** The module's linear memory, where operands and products live during a call. */
   readonly memory: WasmMemory;
+  /** `C = A · B` in 4×8 tiles; see gemm.wat for the layouts the strides describe. */
   gemm(
     a: number, rsA: number, csA: number, panelA: number,
     b: number, ldb: number, panelB: number,
     c: number, ldc: number, m: number, n: number, k: number,
   ): void;
+  /** `C = A · Bᵀ` as dot products of rows of A and rows of B. */
   gemmNT(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, k: number): void;
 }
 
