@@ -9,6 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { backendFlag, installBackend } from './cli/backend.js';
 import { flag, parseOrExit } from './cli/flags.js';
 import { invocationDir } from './cli/main.js';
 import { consoleProgress, installInterruptHandler, type Progress } from './cli/progress.js';
@@ -121,11 +122,13 @@ async function runTask(task: DemoTask, c: DemoConfigs, progress: Progress): Prom
 const flags = {
   full: flag.bool('run the long configurations (an hour or more on two cores), custom-cell included'),
   only: flag.choices(demoTasks, [], 'tasks to run (comma-separated; default: the five tutorial tasks, and custom-cell with --full)'),
+  backend: backendFlag,
   out: flag.path('where to write the report', { default: 'report/index.html' }),
 };
 
 async function main(): Promise<number> {
   const f = parseOrExit('pnpm demo', 'Runs the RNN/LSTM/GRU tutorial end to end and writes an HTML report.', flags);
+  installBackend(f.backend);
   const stopRequested = installInterruptHandler();
   const progress = consoleProgress({ stopRequested });
   const configs = f.full ? full : quick;
@@ -155,7 +158,7 @@ async function main(): Promise<number> {
     out,
     renderHtml({
       title: 'Tapestry: recurrent networks, end to end',
-      meta: [`pnpm demo${f.full ? ' --full' : ''} — ${seconds.toFixed(1)} s wall time on ${new Date().toISOString().slice(0, 10)}; every run seeded.`],
+      meta: [`pnpm demo${f.full ? ' --full' : ''} --backend ${f.backend} — ${seconds.toFixed(1)} s wall time on ${new Date().toISOString().slice(0, 10)}; every run seeded.`],
       summary: { kind: 'table', head: ['task', 'measure', 'value'], rows },
       sections: outcomes.map((o) => o.section),
       notes,

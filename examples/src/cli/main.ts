@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { backendFlag, installBackend } from './backend.js';
 import { parseOrExit, usage, type FlagSpecs, type Parsed } from './flags.js';
 import { consoleProgress, installInterruptHandler, type Progress } from './progress.js';
 import { renderHtml, type Section } from '../report/html.js';
@@ -27,8 +28,9 @@ export interface Program<S extends FlagSpecs, C, R> {
 
 /** Runs a program from `process.argv`; resolves to the exit code. */
 export async function main<S extends FlagSpecs, C, R>(p: Program<S, C, R>, argv = process.argv.slice(2)): Promise<number> {
-  const specs = { ...p.flags, out: { kind: 'path', help: 'HTML page to write', default: `report/${p.name}.html` } } as const;
+  const specs = { ...p.flags, backend: backendFlag, out: { kind: 'path', help: 'HTML page to write', default: `report/${p.name}.html` } } as const;
   const flags = parseOrExit(p.name, p.description, specs, argv, `node examples/dist/bin/${p.name}.js`);
+  installBackend(flags.backend);
   const config = p.config(flags as Parsed<S>);
   const problem = p.check?.(config);
   if (problem !== undefined) {
