@@ -1,11 +1,15 @@
 // W5 matmul throughput: C = A·B in float32, square n, GFLOP/s = 2n³ / seconds, median
 // of repeated samples after a warm-up. Run after building:
-//   node scripts/bench-matmul.mjs [n ...]        (default: 64 256 1024)
+//   node scripts/bench-matmul.mjs [--wasm] [n ...]   (default: 64 256 1024)
+// --wasm measures the wasm-simd backend instead of the pure-TypeScript one.
 // Time is the process's CPU time (process.cpuUsage), which other jobs on a shared
 // machine disturb far less than wall-clock time; wall-clock figures are printed too.
-import { matmul, Rng } from '../dist/index.js';
+import { matmul, Rng, setBackend, wasmBackend } from '../dist/index.js';
 
-const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [64, 256, 1024];
+const args = process.argv.slice(2);
+if (args.includes('--wasm')) setBackend(wasmBackend);
+const numbers = args.filter((a) => a !== '--wasm').map(Number);
+const sizes = numbers.length > 0 ? numbers : [16, 64, 256, 1024];
 const rng = new Rng(5);
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 for (const n of sizes) {
