@@ -1,5 +1,5 @@
 import type { BinaryKind, UnaryKind } from '../backend.js';
-import type { TypedArray } from '../../tensor/dtype.js';
+import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { allocate } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
 import { sizeOf, stridesOf } from '../../tensor/shape.js';
@@ -7,7 +7,10 @@ import { Tensor } from '../../tensor/tensor.js';
 
 // Element-wise kernels are generated from one expression each. A generic loop calling
 // a per-element callback would share one call site between all ops and V8 would stop
-// inlining it; a generated function per op keeps every loop monomorphic and tight.
+// inlining it; a generated function per op keeps every loop tight. One is generated per
+// op *and dtype*, so each loop's array accesses see a single typed-array kind
+// (monomorphic). A loop that has seen float32, float64 and int32 arrays is deoptimised
+// to generic element access: an add over 1024 float32s measured 35 µs instead of 1.1.
 
 const UNARY_EXPR: Record<UnaryKind, string> = {
   neg: '-x',
@@ -18,8 +21,8 @@ const UNARY_EXPR: Record<UnaryKind, string> = {
   abs: 'Math.abs(x)',
   sign: 'x > 0 ? 1 : x < 0 ? -1 : 0',
   tanh: 'Math.tanh(x)',
-  // Stable on both sides: never exponentiates a large positive number.
-  sigmoid: '1 / (1 + Math.exp(-x))', // exact enough everywhere in double: exp(-x) = ∞ only where σ(x) < 1e-308
+  // Accurate in double for every x: exp(-x) overflows only where σ(x) < 1e-308, giving 0.
+  sigmoid: '1 / (1 + Math.exp(-x))',
   relu: 'x > 0 ? x : 0',
   softplus: 'x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))',
   sin: 'Math.sin(x)',
@@ -65,13 +68,19 @@ function compileBinary(expr: string): BinaryLoop {
   ) as BinaryLoop;
 }
 
-const unaryLoops = Object.fromEntries(Object.entries(UNARY_EXPR).map(([k, e]) => [k, compileUnary(e)])) as Record<UnaryKind, UnaryLoop>;
-const binaryLoops = Object.fromEntries(Object.entries(BINARY_EXPR).map(([k, e]) => [k, compileBinary(e)])) as Record<BinaryKind, BinaryLoop>;
+/** Loops generated on first use, per dtype and kind. */
+function loopCache<K extends string, L>(exprs: Record<K, string>, compile: (expr: string) => L): (dtype: DType, kind: K) => L {
+  const cache: Record<DType, Partial<Record<K, L>>> = { float32: {}, float64: {}, int32: {} };
+  return (dtype, kind) => (cache[dtype][kind] ??= compile(exprs[kind]));
+}
+
+const unaryLoop = loopCache(UNARY_EXPR, compileUnary);
+const binaryLoop = loopCache(BINARY_EXPR, compileBinary);
 
 /** Applies a unary element-wise function. */
 export function unary(kind: UnaryKind, x: Tensor, p0 = 0, p1 = 0): Tensor {
   const out = allocate(x.dtype, x.size);
-  unaryLoops[kind](x.data, out, x.size, p0, p1);
+  unaryLoop(x.dtype, kind)(x.data, out, x.size, p0, p1);
   return new Tensor(x.shape, out);
 }
 
@@ -90,7 +99,7 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 export function binary(kind: BinaryKind, a: Tensor, b: Tensor, outShape: Shape): Tensor {
   const n = sizeOf(outShape);
   const out = allocate(a.dtype, n);
-  const loop = binaryLoops[kind];
+  const loop = binaryLoop(a.dtype, kind);
   if (a.size === n && b.size === n) {
     loop(a.data, 0, 1, b.data, 0, 1, out, 0, n);
   } else if (b.size === 1 && a.size === n) {
