@@ -54,7 +54,7 @@ export const full: DemoConfigs = {
   sine: { ...sine.sineDefaults, hidden: 32, epochs: 500 },
   architectures: { ...architectures.architecturesDefaults, epochs: 200 },
   gradientFlow: { ...gradientFlow.gradientFlowDefaults, hidden: 32, steps: 300, lengths: [5, 10, 20, 40, 80, 160], lengthSteps: 1000 },
-  charlm: { ...charlm.charLmDefaults, hidden: 128, embed: 32, batch: 32, seqLen: 64, steps: 1000, lr: 5e-3, evals: 10, evalChars: 50_000 },
+  charlm: { ...charlm.charLmDefaults, hidden: 256, embed: 64, batch: 64, seqLen: 64, steps: 1000, lr: 4e-3, evals: 10, evalChars: 50_000 },
   surnames: { ...surnames.surnamesDefaults, hidden: 64, epochs: 6, lr: 5e-3 },
   customCell: { ...customCell.customCellDefaults, length: 50, steps: 600 },
 };
