@@ -11,7 +11,9 @@ function gatherStrided(x: Tensor, shape: Shape, strides: number[], offset = 0): 
   const inner = shape.length > 0 ? strides[shape.length - 1] : 0;
   forEachRow(shape, [strides], (len, [o], io) => {
     const base = o + offset;
-    if (inner === 1) for (let i = 0; i < len; i++) out[io + i] = src[base + i];
+    // Contiguous rows are one memcpy (whatever the dtype; a shared element loop would
+    // turn polymorphic over float32, float64 and int32 arrays).
+    if (inner === 1) out.set(src.subarray(base, base + len), io);
     else for (let i = 0; i < len; i++) out[io + i] = src[base + i * inner];
   });
   return new Tensor([...shape], out);
