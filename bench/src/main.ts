@@ -5,7 +5,7 @@
  * under a minute), then prints the table and writes results/latest.json and,
  * for a full unfiltered run, RESULTS.md.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type CliOptions, parseCli, USAGE } from './cli.js';
 import { formatFigure } from './format.js';
@@ -38,7 +38,7 @@ function write(report: Report, fullRun: boolean): void {
   writeFileSync(`${BENCH_DIR}/results/latest.md`, resultsMarkdown(report));
   // Only a full-length run of every workload and implementation may replace the
   // committed figures (a filtered run would silently drop columns and ratios).
-  if (fullRun) writeFileSync(`${BENCH_DIR}/RESULTS.md`, resultsMarkdown(report));
+  if (fullRun) writeFileSync(`${BENCH_DIR}/RESULTS.md`, resultsMarkdown(report, readFileSync(`${BENCH_DIR}/PROFILE.md`, 'utf8')));
   const where = fullRun ? 'RESULTS.md and results/' : 'results/ (only a full run without --only/--impl rewrites RESULTS.md)';
   console.log(`\nWritten to ${where}.`);
 }

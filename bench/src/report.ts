@@ -148,14 +148,20 @@ function machineSection(report: Report): string {
 const LEGEND = [
   'Each cell is one workload run in its own Node process: the median over the timed',
   'iterations after warm-up (W4: tokens/s over the 500 steps; W5: median of samples).',
-  '"Tapestry vs X" is Tapestry\'s speed relative to X — throughput ratio, or inverse time',
-  'ratio — so **> 1 means Tapestry is faster**. `—`: not measured (reasons below);',
+  '"Tapestry" is the pure-TypeScript backend, "Tapestry wasm-simd" the same code with',
+  '`setBackend(wasmBackend)` (float32 matrix products in WebAssembly SIMD).',
+  '"Tapestry … vs X" is that backend\'s speed relative to X — throughput ratio, or inverse',
+  'time ratio — so **> 1 means Tapestry is faster**. `—`: not measured (reasons below);',
   '`not run`: left out with --impl; `†`: iterations cut to fit the time budget (see',
   'details); `q`: quick run.',
 ].join('\n');
 
-/** The whole of RESULTS.md. */
-export function resultsMarkdown(report: Report): string {
+/**
+ * The whole of RESULTS.md. `profiles` (PROFILE.md: what dominated before and after each
+ * optimisation step, and why a missed target is missed) is appended with its headings
+ * moved one level down, so the figures and their explanation travel together.
+ */
+export function resultsMarkdown(report: Report, profiles = ''): string {
   const norms = gradNormTable(report);
   const missing = missingList(report);
   return [
@@ -179,5 +185,19 @@ export function resultsMarkdown(report: Report): string {
     detailTable(report),
     '',
     ...(norms === '' ? [] : ['## W3 gradient norms ‖∂L/∂h_t‖', '', norms, '']),
+    ...(profiles === '' ? [] : ['## Profiles (from PROFILE.md)', '', demoteHeadings(profiles), '']),
   ].join('\n');
+}
+
+/** `# Title` → `### Title` and so on, outside code blocks. */
+function demoteHeadings(markdown: string): string {
+  let inCode = false;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('```')) inCode = !inCode;
+      return !inCode && /^#{1,4} /.test(line) ? `##${line}` : line;
+    })
+    .join('\n')
+    .trim();
 }
