@@ -18,6 +18,8 @@ import { gemmKernels, kernelMemory } from './kernels.js';
 //   streams contiguous memory and the panels stay in cache.
 
 const SMALL = 2048;
+/** The module's memory is 32-bit addressed; larger products stay in TypeScript. */
+const MAX_FLOATS = 1 << 28;
 const NT_MAX_ROWS = 16;
 const PACKED = 1 << 21;
 /** Floats of A per block of rows: 256 KB, well inside a core's L2 cache. */
@@ -29,7 +31,8 @@ export function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean, o
 }
 
 function product(A: Operand, B: Operand, c: TypedArray, cOff: number, M: number, N: number, K: number): void {
-  if (M * N * K < SMALL) jsGemm(A, B, c, cOff, M, N, K);
+  const footprint = (M + 4) * K + K * (N + 8) + (M + 4) * (N + 8);
+  if (M * N * K < SMALL || footprint > MAX_FLOATS) jsGemm(A, B, c, cOff, M, N, K);
   else if (M <= NT_MAX_ROWS && B.rowStride === 1 && A.colStride === 1) productNT(A, B, c, cOff, M, N, K);
   else productTiled(A, B, c, cOff, M, N, K);
 }
