@@ -7,18 +7,22 @@ export interface CliOptions {
   readonly only: readonly string[];
   readonly impls: readonly ImplId[];
   readonly budgetSeconds: number;
+  /** Where each run writes a V8 CPU profile (`node --cpu-prof`); none when undefined. */
+  readonly cpuProfDir?: string;
   readonly help: boolean;
 }
 
 /** Per-run budgets: the full suite must end in minutes on a 2-core machine. */
 export const DEFAULT_BUDGET = { full: 45, quick: 2 } as const;
 
-export const USAGE = `Usage: pnpm bench [--quick] [--only W1[:variant]]... [--impl tfjs-wasm]... [--budget SECONDS]
+export const USAGE = `Usage: pnpm bench [--quick] [--only W1[:variant]]... [--impl tfjs-wasm]... [--budget SECONDS] [--cpu-prof DIR]
 
   --quick          smoke run: fewer iterations, budget ${DEFAULT_BUDGET.quick} s per run (figures marked "q")
   --only PATTERN   run only matching workloads: W1, sine, W1:lstm, charlm:gru (repeatable, comma-separated)
   --impl ID        run only these implementations: ${IMPL_IDS.join(', ')} (repeatable, comma-separated)
   --budget SECONDS wall-clock budget per run (default ${DEFAULT_BUDGET.full}); slower runs cut iterations or skip
+  --cpu-prof DIR   write V8 CPU profiles of each run to DIR/<workload>-<variant>-<impl>/
+                   (summarise one with: pnpm --filter @tapestry/bench run profile-top DIR/W3-rnn-tapestry)
 `;
 
 const list = (values: readonly string[] | undefined): string[] =>
@@ -43,11 +47,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
       only: { type: 'string', multiple: true },
       impl: { type: 'string', multiple: true },
       budget: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const quick = values.quick ?? false;
   const budgetSeconds = values.budget === undefined ? DEFAULT_BUDGET[quick ? 'quick' : 'full'] : Number(values.budget);
   if (!(budgetSeconds > 0)) throw new Error(`--budget ${values.budget}: expected a positive number of seconds`);
-  return { quick, only: list(values.only), impls: parseImpls(list(values.impl)), budgetSeconds, help: values.help ?? false };
+  const cpuProfDir = values['cpu-prof'];
+  return { quick, only: list(values.only), impls: parseImpls(list(values.impl)), budgetSeconds, cpuProfDir, help: values.help ?? false };
 }

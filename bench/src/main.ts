@@ -6,6 +6,7 @@
  * for a full unfiltered run, RESULTS.md.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CliOptions, parseCli, USAGE } from './cli.js';
 import { formatFigure } from './format.js';
@@ -44,12 +45,12 @@ function write(report: Report, fullRun: boolean): void {
 }
 
 /** Runs the jobs, `concurrency` children at a time; records come back in job order. */
-async function runAll(selected: readonly Job[], concurrency: number): Promise<RunRecord[]> {
+async function runAll(selected: readonly Job[], concurrency: number, cpuProfDir?: string): Promise<RunRecord[]> {
   const records = new Array<RunRecord>(selected.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < selected.length; i = next++) {
-      records[i] = await runInChild(selected[i]!);
+      records[i] = await runInChild(selected[i]!, cpuProfDir);
       console.log(progressLine(records[i]!));
     }
   };
@@ -60,7 +61,8 @@ async function runAll(selected: readonly Job[], concurrency: number): Promise<Ru
 async function main(cli: CliOptions, selected: readonly Job[]): Promise<void> {
   const machine = describeMachine();
   const started = performance.now();
-  const records = await runAll(selected, cli.quick ? 2 : 1);
+  const cpuProfDir = cli.cpuProfDir === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), cli.cpuProfDir);
+  const records = await runAll(selected, cli.quick ? 2 : 1, cpuProfDir);
   const report: Report = { machine, quick: cli.quick, budgetSeconds: cli.budgetSeconds, only: cli.only, impls: cli.impls, records };
   if (cli.quick) console.log('\nQUICK RUN: fewer iterations; figures marked q are not for comparison.');
   console.log('');
@@ -68,7 +70,8 @@ async function main(cli: CliOptions, selected: readonly Job[]): Promise<void> {
   const missing = missingList(report);
   if (missing !== '') console.log(`\n${missing}`);
   console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.`);
-  const fullRun = !cli.quick && cli.only.length === 0 && cli.impls.length === IMPL_IDS.length;
+  // A profiled run is slowed by the profiler, so it never replaces the committed figures.
+  const fullRun = !cli.quick && cli.only.length === 0 && cli.impls.length === IMPL_IDS.length && cpuProfDir === undefined;
   write(report, fullRun);
 }
 

@@ -23,9 +23,11 @@ function tail(chunks: string[], max = 400): string {
  * peak memory and any global library state are its own. A child that outlives
  * its budget plus start-up grace is killed and recorded as skipped.
  */
-export function runInChild(job: Job): Promise<RunRecord> {
+export function runInChild(job: Job, cpuProfDir?: string): Promise<RunRecord> {
   const started = performance.now();
-  const child = fork(CHILD, [JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // One folder per run: the loader's worker thread writes a profile of its own beside the main thread's.
+  const profile = cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}/${job.workload}-${job.variant}-${job.impl}`];
+  const child = fork(CHILD, [JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [...process.execArgv, ...profile] });
   const output: string[] = [];
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));

@@ -54,24 +54,30 @@ const BINARY_EXPR: Record<BinaryKind, string> = {
 type UnaryLoop = (x: TypedArray, out: TypedArray, n: number, p0: number, p1: number) => void;
 type BinaryLoop = (a: TypedArray, ia: number, sa: number, b: TypedArray, ib: number, sb: number, out: TypedArray, io: number, n: number) => void;
 
-function compileUnary(expr: string): UnaryLoop {
-  return new Function('xs', 'out', 'n', 'p0', 'p1', `for (let i = 0; i < n; i++) { const x = xs[i]; out[i] = ${expr}; }`) as UnaryLoop;
+/** A function named `name` (so CPU profiles show e.g. `tanh_float32`) with `params` and `body`. */
+function generate<F>(name: string, params: string, body: string): F {
+  return new Function(`return function ${name}(${params}) { ${body} };`)() as F;
+}
+
+function compileUnary(name: string, expr: string): UnaryLoop {
+  return generate(name, 'xs, out, n, p0, p1', `for (let i = 0; i < n; i++) { const x = xs[i]; out[i] = ${expr}; }`);
 }
 
 // A strided inner loop: `sa`/`sb` are 0 (broadcast) or 1 (contiguous).
-function compileBinary(expr: string): BinaryLoop {
-  return new Function(
-    'as', 'ia', 'sa', 'bs', 'ib', 'sb', 'out', 'io', 'n',
+function compileBinary(name: string, expr: string): BinaryLoop {
+  return generate(
+    name,
+    'as, ia, sa, bs, ib, sb, out, io, n',
     `if (sa === 1 && sb === 1) { for (let i = 0; i < n; i++) { const a = as[ia + i], b = bs[ib + i]; out[io + i] = ${expr}; } }
      else if (sb === 0) { const b = bs[ib]; for (let i = 0; i < n; i++) { const a = as[ia + i * sa]; out[io + i] = ${expr}; } }
      else { const a0 = as[ia]; for (let i = 0; i < n; i++) { const a = sa === 0 ? a0 : as[ia + i], b = bs[ib + i]; out[io + i] = ${expr}; } }`,
-  ) as BinaryLoop;
+  );
 }
 
 /** Loops generated on first use, per dtype and kind. */
-function loopCache<K extends string, L>(exprs: Record<K, string>, compile: (expr: string) => L): (dtype: DType, kind: K) => L {
+function loopCache<K extends string, L>(exprs: Record<K, string>, compile: (name: string, expr: string) => L): (dtype: DType, kind: K) => L {
   const cache: Record<DType, Partial<Record<K, L>>> = { float32: {}, float64: {}, int32: {} };
-  return (dtype, kind) => (cache[dtype][kind] ??= compile(exprs[kind]));
+  return (dtype, kind) => (cache[dtype][kind] ??= compile(`${kind}_${dtype}`, exprs[kind]));
 }
 
 const unaryLoop = loopCache(UNARY_EXPR, compileUnary);
