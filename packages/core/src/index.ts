@@ -37,3 +37,4 @@ export { stopGradient } from './autograd/stop-gradient.js';
 export { backward, sumToShape } from './autograd/backward.js';
 export * from './autograd/transforms.js';
 export * from './autograd/record.js';
+export type { ProductTerm } from './autograd/product-term.js';

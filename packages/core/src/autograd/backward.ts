@@ -7,6 +7,7 @@ import { zerosLike } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { anomalyDetectionEnabled, checkFinite, setBackwardContext } from './anomaly.js';
+import { sumOfProducts, type ProductTerm } from './product-term.js';
 import { isRecording, type Tape } from './tape.js';
 
 /**
@@ -37,6 +38,11 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
  *
  * The tape is paused while it sweeps, so its own vjp ops are not appended to it; any
  * outer tape records them, which makes the result differentiable again.
+ *
+ * Matrix-product cotangents are collected uncomputed (an op's `productVjp`) while no
+ * outer tape records, and each tensor's are computed as one product when its cotangent
+ * is first needed: a recurrent weight's T per-step terms become one `[T·B]`-deep product
+ * instead of T thin products added one by one.
  */
 export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly Tensor[], wrt: readonly Tensor[]): Tensor[] {
   const cotangents = new Map<number, Tensor>();
@@ -59,16 +65,34 @@ export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly T
       if (inPlace) ownedBySlot.add(t.id);
     }
   };
+  const terms = new Map<number, ProductTerm[]>();
+  const addTerm = (t: Tensor, term: ProductTerm): void => {
+    const list = terms.get(t.id);
+    if (list === undefined) terms.set(t.id, [term]);
+    else list.push(term);
+  };
+  /** The cotangent of tensor `id` with its pending product terms computed and added. */
+  const settle = (id: number): Tensor | undefined => {
+    const pending = terms.get(id);
+    if (pending === undefined) return cotangents.get(id);
+    terms.delete(id);
+    const products = sumOfProducts(pending);
+    const dense = cotangents.get(id);
+    const total = dense === undefined ? products : add(dense, products);
+    cotangents.set(id, total);
+    return total;
+  };
   for (let i = 0; i < roots.length; i++) accumulate(roots[i], seeds[i]);
   const wasPaused = tape.paused;
   tape.paused = true;
   inPlace = !isRecording();
+  const deferProducts = inPlace && !anomalyDetectionEnabled();
   try {
     for (let e = tape.entries.length - 1; e >= 0; e--) {
       const entry = tape.entries[e];
       const outputs = entry.outputs;
       let any = false;
-      for (let i = 0; i < outputs.length; i++) if (cotangents.has(outputs[i].id)) any = true;
+      for (let i = 0; i < outputs.length; i++) if (cotangents.has(outputs[i].id) || terms.has(outputs[i].id)) any = true;
       if (!any) continue;
       const inputs = entry.inputs;
       const needsGrad = new Array<boolean>(inputs.length);
@@ -80,14 +104,23 @@ export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly T
       const outCts = new Array<Tensor>(outputs.length);
       for (let i = 0; i < outputs.length; i++) {
         const o = outputs[i];
-        outCts[i] = cotangents.get(o.id) ?? zerosLike(o);
+        outCts[i] = settle(o.id) ?? zerosLike(o);
         if (!keep.has(o.id)) cotangents.delete(o.id);
       }
       if (!needed) continue;
       const outer = setBackwardContext(entry.spec.name);
+      const ctx = { inputs, outputs, attrs: entry.attrs, saved: entry.saved, needsGrad };
       let inCts: readonly (Tensor | null)[];
       try {
-        inCts = entry.spec.vjp(outCts, { inputs, outputs, attrs: entry.attrs, saved: entry.saved, needsGrad });
+        const deferred = deferProducts ? entry.spec.productVjp?.(outCts, ctx) : undefined;
+        if (deferred !== undefined) {
+          for (let i = 0; i < inputs.length; i++) {
+            const term = deferred[i];
+            if (needsGrad[i] && term !== null && term !== undefined) addTerm(inputs[i], term);
+          }
+          continue;
+        }
+        inCts = entry.spec.vjp(outCts, ctx);
       } finally {
         setBackwardContext(outer);
       }
@@ -100,7 +133,7 @@ export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly T
   } finally {
     tape.paused = wasPaused;
   }
-  return wrt.map((t) => cotangents.get(t.id) ?? zerosLike(t));
+  return wrt.map((t) => settle(t.id) ?? zerosLike(t));
 }
 
 /** `acc += g` element-wise; `acc` is a sum this sweep created and nothing else holds yet. */

@@ -2,7 +2,8 @@ import { backend } from '../backend/current.js';
 import { ShapeError } from '../errors.js';
 import { broadcastShapes, formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { defineOp } from './op.js';
+import type { ProductTerm } from '../autograd/product-term.js';
+import { defineOp, type OpContext } from './op.js';
 import { asTensors, requireFloat } from './operand.js';
 
 /** Whether each operand enters the product transposed (over its last two axes). */
@@ -24,11 +25,19 @@ interface MatmulAttrs {
 export const matmulOp = defineOp<MatmulAttrs>({
   name: 'matmul',
   forward: ([a, b], { transA, transB }) => backend().matmul(a, b, transA, transB, matmulShape(a, b, transA, transB)),
-  vjp: ([g], { inputs: [a, b], attrs: { transA, transB }, needsGrad: [needA, needB] }) => [
-    !needA ? null : transA ? matmul(b, g, { transA: transB, transB: true }) : matmul(g, b, { transA: false, transB: !transB }),
-    !needB ? null : transB ? matmul(g, a, { transA: true, transB: transA }) : matmul(a, g, { transA: !transA, transB: false }),
-  ],
+  vjp: (cts, ctx) => gradientTerms(cts, ctx).map((t) => (t === null ? null : matmul(t.a, t.b, t))),
+  // Without batch axes the terms have their inputs' exact shapes, so the sweep may sum
+  // the ones an input collects before computing them (see sumOfProducts).
+  productVjp: (cts, ctx) => (ctx.inputs[0].rank === 2 && ctx.inputs[1].rank === 2 ? gradientTerms(cts, ctx) : undefined),
 });
+
+/** ∂L/∂A and ∂L/∂B as products of the output's cotangent with the other operand. */
+function gradientTerms([g]: readonly Tensor[], { inputs: [a, b], attrs: { transA, transB }, needsGrad: [needA, needB] }: OpContext<MatmulAttrs>): (ProductTerm | null)[] {
+  return [
+    !needA ? null : transA ? { a: b, b: g, transA: transB, transB: true } : { a: g, b, transA: false, transB: !transB },
+    !needB ? null : transB ? { a: g, b: a, transA: true, transB: transA } : { a, b: g, transA: !transA, transB: false },
+  ];
+}
 
 function matmulShape(a: Tensor, b: Tensor, transA: boolean, transB: boolean): number[] {
   if (a.rank < 2 || b.rank < 2) {

@@ -2,6 +2,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { peekTensorId } from '../tensor/ids.js';
 import { recordOp, resumeTapes, suspendTapes } from '../autograd/tape.js';
 import { checkFinite } from '../autograd/anomaly.js';
+import type { ProductTerm } from '../autograd/product-term.js';
 
 /** What an op's backward rule can see of the forward call. */
 export interface OpContext<A> {
@@ -52,6 +53,14 @@ interface OpSpecBase<A> {
 export interface DifferentiableOpSpec<A> extends OpSpecBase<A> {
   /** The backward rule: cotangents of the outputs → cotangents of the inputs (`null` for none). */
   vjp(cotangents: readonly Tensor[], ctx: OpContext<A>): readonly (Tensor | null)[];
+  /**
+   * Optional, for ops whose input cotangents are matrix products (`matmul`): the same
+   * cotangents as {@link DifferentiableOpSpec.vjp}, left uncomputed as
+   * {@link ProductTerm}s of the exact input shapes, or `undefined` where that does not
+   * apply. The reverse sweep uses it when no outer tape records, and computes all the
+   * terms an input collects (a recurrent weight: one per time step) as one product.
+   */
+  productVjp?(cotangents: readonly Tensor[], ctx: OpContext<A>): readonly (ProductTerm | null)[] | undefined;
 }
 
 /** An op that no gradient flows through (comparisons, casts to integers, argmax…). */
