@@ -14,8 +14,9 @@ import { gemmKernels, kernelMemory } from './kernels.js';
 //   rows of both operands as stored — nothing is rearranged;
 // - medium products: A as stored (strides absorb its transpose), B as stored when it
 //   is row-major, else packed into 8-column panels;
-// - large products (≥ PACKED multiply-adds): both packed into panels, so each tile
-//   streams contiguous memory and the panels stay in cache.
+// - large products (≥ PACKED multiply-adds): B packed into panels, and A too when it is
+//   transposed, so each tile streams contiguous memory; A is processed in blocks of
+//   rows that stay in the L2 cache while every panel of B passes.
 
 const SMALL = 2048;
 /** The module's memory is 32-bit addressed; larger products stay in TypeScript. */
