@@ -63,7 +63,7 @@ async function main(cli: CliOptions, selected: readonly Job[]): Promise<void> {
   const started = performance.now();
   const cpuProfDir = cli.cpuProfDir === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), cli.cpuProfDir);
   const records = await runAll(selected, cli.quick ? 2 : 1, cpuProfDir);
-  const report: Report = { machine, quick: cli.quick, budgetSeconds: cli.budgetSeconds, only: cli.only, impls: cli.impls, records };
+  const report: Report = { machine, quick: cli.quick, budgetSeconds: cli.budgetSeconds, only: cli.only, impls: cli.impls, records, profiled: cpuProfDir !== undefined };
   if (cli.quick) console.log('\nQUICK RUN: fewer iterations; figures marked q are not for comparison.');
   console.log('');
   console.log(headlineTable(report));

@@ -14,6 +14,8 @@ export interface Report {
   readonly only: readonly string[];
   readonly impls: readonly ImplId[];
   readonly records: readonly RunRecord[];
+  /** True when the runs were slowed by `--cpu-prof`. */
+  readonly profiled?: boolean;
 }
 
 const TFJS: readonly ImplId[] = ['tfjs-cpu', 'tfjs-wasm'];

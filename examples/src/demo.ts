@@ -120,7 +120,7 @@ async function runTask(task: DemoTask, c: DemoConfigs, progress: Progress): Prom
 }
 
 const flags = {
-  full: flag.bool('run the long configurations (an hour or more on two cores), custom-cell included'),
+  full: flag.bool('run the long configurations (about half an hour on two cores), custom-cell included'),
   only: flag.choices(demoTasks, [], 'tasks to run (comma-separated; default: the five tutorial tasks, and custom-cell with --full)'),
   backend: backendFlag,
   out: flag.path('where to write the report', { default: 'report/index.html' }),
