@@ -164,30 +164,34 @@ function gemmBlocked(A: Operand, B: Operand, c: TypedArray, cOff: number, M: num
 function packPanelsB(B: Operand, pc: number, kc: number, jc: number, nc: number): void {
   const need = kc * Math.ceil(nc / NR) * NR;
   if (packB.length < need) packB = new Float64Array(need);
-  const b = B.data, rs = B.rowStride, cs = B.colStride;
-  for (let jr = 0; jr < nc; jr += NR) {
-    const base = jr * kc;
-    const cols = Math.min(NR, nc - jr);
-    for (let k = 0; k < kc; k++) {
-      const src = B.offset + (pc + k) * rs + (jc + jr) * cs;
-      const dst = base + k * NR;
-      for (let j = 0; j < NR; j++) packB[dst + j] = j < cols ? b[src + j * cs] : 0;
-    }
-  }
+  packLines(B, B.colStride, B.rowStride, jc, nc, pc, kc, NR, packB);
 }
 
 /** Packs A[ic:ic+mc, pc:pc+kc] as panels of MR rows, k-major within a panel, zero-padded. */
 function packPanelsA(A: Operand, ic: number, mc: number, pc: number, kc: number): void {
   const need = kc * Math.ceil(mc / MR) * MR;
   if (packA.length < need) packA = new Float64Array(need);
-  const a = A.data, rs = A.rowStride, cs = A.colStride;
-  for (let ir = 0; ir < mc; ir += MR) {
-    const base = ir * kc;
-    const rows = Math.min(MR, mc - ir);
-    for (let k = 0; k < kc; k++) {
-      const src = A.offset + (ic + ir) * rs + (pc + k) * cs;
-      const dst = base + k * MR;
-      for (let i = 0; i < MR; i++) packA[dst + i] = i < rows ? a[src + i * rs] : 0;
+  packLines(A, A.rowStride, A.colStride, ic, mc, pc, kc, MR, packA);
+}
+
+/**
+ * Copies `lines` lines (rows of A or columns of B) of `positions` elements each — line l,
+ * position p at `offset + (lineStart + l)·lineStride + (posStart + p)·posStride` — into
+ * `dst` as panels of `width` lines, position-major inside a panel, zero lines padding
+ * the last panel.
+ */
+function packLines(
+  X: Operand, lineStride: number, posStride: number, lineStart: number, lines: number,
+  posStart: number, positions: number, width: number, dst: Float64Array,
+): void {
+  const x = X.data;
+  for (let l0 = 0; l0 < lines; l0 += width) {
+    const base = l0 * positions;
+    const count = Math.min(width, lines - l0);
+    for (let p = 0; p < positions; p++) {
+      const src = X.offset + (lineStart + l0) * lineStride + (posStart + p) * posStride;
+      const at = base + p * width;
+      for (let l = 0; l < width; l++) dst[at + l] = l < count ? x[src + l * lineStride] : 0;
     }
   }
 }
