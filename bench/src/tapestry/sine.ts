@@ -1,5 +1,5 @@
 import { Rng, tensor, valueAndGrad, type DType, type Tensor } from '@tapestry/core';
-import { GRU, LSTM, RNN, linear, mseLoss, type LinearParams, type RecurrentModule, type StateDict } from '@tapestry/layers';
+import { LSTM, linear, mseLoss, recurrentKinds, recurrentModule, type LinearParams, type RecurrentModule, type StateDict } from '@tapestry/layers';
 import { adam } from '@tapestry/optim';
 import { sineData } from '../data/sine.js';
 import { ADAM, SEEDS, SINE_TRAIN } from '../data/sizes.js';
@@ -16,24 +16,18 @@ interface Model {
   fc: LinearParams;
 }
 
-function recurrentModule(variant: string): RecurrentModule {
+/** The variant's layer: `bilstm` is the bidirectional LSTM, the others are layers by name. */
+function variantModule(variant: string): RecurrentModule {
   const options = { inputSize: 1, hiddenSize: SINE_TRAIN.hidden };
-  switch (variant) {
-    case 'rnn':
-      return RNN(options);
-    case 'lstm':
-      return LSTM(options);
-    case 'gru':
-      return GRU(options);
-    case 'bilstm':
-      return LSTM({ ...options, bidirectional: true });
-  }
-  throw new Error(`W1: unknown variant ${variant}`);
+  if (variant === 'bilstm') return LSTM({ ...options, bidirectional: true });
+  const kind = recurrentKinds.find((k) => k === variant);
+  if (kind === undefined) throw new Error(`W1: unknown variant ${variant}`);
+  return recurrentModule(kind, options);
 }
 
 /** One training run in `dtype`; `epoch` does one full-batch Adam step and returns the loss. */
 function trainer(variant: string, dtype: DType): () => number {
-  const module = recurrentModule(variant);
+  const module = variantModule(variant);
   const rng = new Rng(SEEDS.init);
   const width = SINE_TRAIN.hidden * (module.options.bidirectional ? 2 : 1);
   let params: Model = { rnn: module.init(rng, dtype), fc: linear.init(rng, width, 1, { dtype }) };

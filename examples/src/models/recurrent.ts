@@ -2,26 +2,17 @@
  * Choosing a recurrent layer by name: the three PyTorch-layout modules of
  * `@tapestry/layers` behind one switch, so every task can take `--cell rnn|lstm|gru`.
  */
-import { GRU, LSTM, RNN, gruCell, lstmCell, rnnCell, type Cell, type GateParams, type RecurrentModule, type RecurrentModuleOptions } from '@tapestry/layers';
+import { gruCell, lstmCell, recurrentKinds, rnnCell, type Cell, type GateParams, type RecurrentKind } from '@tapestry/layers';
 import { fromStorage, type Tensor } from '@tapestry/core';
 
-/** The built-in cells. */
-export const cellKinds = ['rnn', 'lstm', 'gru'] as const;
+/** The built-in cells (the flags' `--cell` choices). */
+export const cellKinds = recurrentKinds;
 
 /** A built-in cell's name. */
-export type CellKind = (typeof cellKinds)[number];
+export type CellKind = RecurrentKind;
 
-/** The `torch.nn.RNN/LSTM/GRU`-style module for `kind` (batch first). */
-export function recurrentModule(kind: CellKind, options: RecurrentModuleOptions): RecurrentModule {
-  switch (kind) {
-    case 'rnn':
-      return RNN(options);
-    case 'lstm':
-      return LSTM(options);
-    case 'gru':
-      return GRU(options);
-  }
-}
+/** The `torch.nn.RNN/LSTM/GRU`-style module for a kind (batch first). */
+export { recurrentModule } from '@tapestry/layers';
 
 /** The bare cell for `kind`, for `scan` (e.g. to record every step's hidden state). */
 export function builtinCell(kind: CellKind, hiddenSize: number): Cell<unknown, unknown> {

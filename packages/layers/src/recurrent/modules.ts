@@ -172,3 +172,33 @@ export function RNN(options: RecurrentModuleOptions & { nonlinearity?: 'tanh' | 
   const o = resolve('RNN', options);
   return makeModule('rnn', o, rnnCell({ hiddenSize: o.hiddenSize, nonlinearity: options.nonlinearity }), hiddenOnly);
 }
+
+/** The names of the built-in recurrent layers. */
+export const recurrentKinds = ['rnn', 'lstm', 'gru'] as const;
+
+/** A built-in recurrent layer's name. */
+export type RecurrentKind = (typeof recurrentKinds)[number];
+
+/**
+ * {@link RNN} (tanh), {@link LSTM} or {@link GRU} chosen by name — for a `--cell` flag or
+ * a benchmark variant.
+ *
+ * @example
+ * ```ts
+ * import { Rng } from '@tapestry/core';
+ * import { recurrentModule } from '@tapestry/layers';
+ * const gru = recurrentModule('gru', { inputSize: 8, hiddenSize: 16, numLayers: 2 });
+ * const out = gru.apply(gru.init(new Rng(0)), new Rng(1).normal([4, 10, 8]));
+ * console.log(out.output.shape); // [4, 10, 16]
+ * ```
+ */
+export function recurrentModule(kind: RecurrentKind, options: RecurrentModuleOptions): RecurrentModule {
+  switch (kind) {
+    case 'rnn':
+      return RNN(options);
+    case 'lstm':
+      return LSTM(options);
+    case 'gru':
+      return GRU(options);
+  }
+}
