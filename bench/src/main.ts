@@ -5,7 +5,7 @@
  * under a minute), then prints the table and writes results/latest.json and,
  * for a full unfiltered run, RESULTS.md.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CliOptions, parseCli, USAGE } from './cli.js';
@@ -13,8 +13,8 @@ import { formatFigure } from './format.js';
 import { IMPL_LABELS } from './implementations.js';
 import { describeMachine } from './machine.js';
 import type { Job, RunRecord } from './protocol.js';
-import { IMPL_IDS } from './types.js';
-import { headlineTable, missingList, type Report, resultsMarkdown } from './report.js';
+import { headlineTable, isFullRun, missingList, type Report, resultsMarkdown } from './report.js';
+import { writeResultsFile } from './results-file.js';
 import { runInChild } from './runner.js';
 import { allCases, caseLabel, caseMatches } from './workloads.js';
 
@@ -37,9 +37,7 @@ function write(report: Report, fullRun: boolean): void {
   mkdirSync(`${BENCH_DIR}/results`, { recursive: true });
   writeFileSync(`${BENCH_DIR}/results/latest.json`, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(`${BENCH_DIR}/results/latest.md`, resultsMarkdown(report));
-  // Only a full-length run of every workload and implementation may replace the
-  // committed figures (a filtered run would silently drop columns and ratios).
-  if (fullRun) writeFileSync(`${BENCH_DIR}/RESULTS.md`, resultsMarkdown(report, readFileSync(`${BENCH_DIR}/PROFILE.md`, 'utf8')));
+  if (fullRun) writeResultsFile(report);
   const where = fullRun ? 'RESULTS.md and results/' : 'results/ (only a full run without --only/--impl rewrites RESULTS.md)';
   console.log(`\nWritten to ${where}.`);
 }
@@ -70,9 +68,7 @@ async function main(cli: CliOptions, selected: readonly Job[]): Promise<void> {
   const missing = missingList(report);
   if (missing !== '') console.log(`\n${missing}`);
   console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.`);
-  // A profiled run is slowed by the profiler, so it never replaces the committed figures.
-  const fullRun = !cli.quick && cli.only.length === 0 && cli.impls.length === IMPL_IDS.length && cpuProfDir === undefined;
-  write(report, fullRun);
+  write(report, isFullRun(report));
 }
 
 /** Command line and job list, or a usage message and exit code 2. */

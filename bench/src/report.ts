@@ -68,6 +68,14 @@ export function headlineTable(report: Report): string {
   return markdownTable(header, rows);
 }
 
+/**
+ * Whether the report may stand in RESULTS.md: every workload and implementation, full
+ * length, and not slowed by a profiler (a filtered run would drop columns and ratios).
+ */
+export function isFullRun(report: Report): boolean {
+  return !report.quick && report.only.length === 0 && report.impls.length === IMPL_IDS.length && report.profiled !== true;
+}
+
 /** CPU over wall time during the run: well under 100 % means it waited for a core. */
 function cpuShare(r: RunRecord): string {
   return r.cpuShare === undefined ? '' : `${Math.round(100 * r.cpuShare)} %`;

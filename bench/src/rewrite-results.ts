@@ -1,21 +1,18 @@
 /**
  * Rewrites RESULTS.md from results/latest.json and the current PROFILE.md, without
  * measuring anything: for when PROFILE.md was edited after the run. Refuses unless the
- * latest run was a full one (every workload, every implementation, not quick, not
- * profiled), the only kind whose figures RESULTS.md may hold.
+ * latest run may stand in RESULTS.md (see `isFullRun`).
  *
  *   pnpm --filter @tapestry/bench run rewrite-results
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Report, resultsMarkdown } from './report.js';
-import { IMPL_IDS } from './types.js';
+import { readFileSync } from 'node:fs';
+import { isFullRun, type Report } from './report.js';
+import { writeResultsFile } from './results-file.js';
 
-const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
-const report = JSON.parse(readFileSync(`${BENCH_DIR}/results/latest.json`, 'utf8')) as Report;
-if (report.quick || report.only.length > 0 || report.impls.length !== IMPL_IDS.length || report.profiled === true) {
+const report = JSON.parse(readFileSync(new URL('../results/latest.json', import.meta.url), 'utf8')) as Report;
+if (!isFullRun(report)) {
   process.stderr.write('rewrite-results: results/latest.json is not a full run of everything; run `pnpm bench` first\n');
   process.exit(2);
 }
-writeFileSync(`${BENCH_DIR}/RESULTS.md`, resultsMarkdown(report, readFileSync(`${BENCH_DIR}/PROFILE.md`, 'utf8')));
+writeResultsFile(report);
 console.log('RESULTS.md rewritten from results/latest.json and PROFILE.md');
