@@ -30,11 +30,16 @@ export interface GemmKernels {
 let kernels: GemmKernels | undefined;
 let supported: boolean | undefined;
 
+let decoded: Uint8Array | undefined;
+
+/** The module's bytes, decoded once (both the support check and compilation need them). */
 function bytes(): Uint8Array {
-  const text = atob(gemmWasmBase64);
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
+  if (decoded === undefined) {
+    const text = atob(gemmWasmBase64);
+    decoded = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) decoded[i] = text.charCodeAt(i);
+  }
+  return decoded;
 }
 
 /**

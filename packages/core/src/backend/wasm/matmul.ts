@@ -113,6 +113,9 @@ function packColumnPanels(B: Operand, N: number, Np: number, K: number, mem: Flo
 }
 
 /**
+ * (The TypeScript backend's `packLines` does the same into its Float64Array panels;
+ * sharing one function would make its hot packing loop write two array types.)
+ *
  * Writes lines `l < count` of a matrix (line l, position p at `offset + l·lineStride +
  * p·posStride`) as panels of `width` lines, position-major inside a panel, zero lines
  * up to `padded`. The loop runs along whichever index is contiguous in the source, so
