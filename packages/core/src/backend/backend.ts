@@ -1,6 +1,7 @@
 import type { DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { ElementwiseProgram } from './program.js';
 
 /** Element-wise functions of one tensor. `clamp` and `inRange` take bounds `p0`, `p1`. */
 export type UnaryKind =
@@ -61,4 +62,16 @@ export interface Backend {
   logSoftmax(x: Tensor, axis: number): Tensor;
   /** Converts to `dtype` (float → int32 truncates toward zero). */
   cast(x: Tensor, dtype: DType): Tensor;
+
+  // Kernels that write into caller-owned outputs. A compiled recurrence (a planned scan)
+  // preallocates its buffers once and runs every step through these, so no tensor is
+  // created per step. Outputs never alias inputs.
+
+  /**
+   * `out = op(a) · op(b)` for matrices (rank 2), or `out += op(a) · op(b)` with
+   * `accumulate`; `out` has the product's shape and dtype.
+   */
+  matmulInto(a: Tensor, b: Tensor, transA: boolean, transB: boolean, out: Tensor, accumulate: boolean): void;
+  /** Runs an element-wise program (see {@link ElementwiseProgram}), writing `outputs` in place. */
+  elementwise(program: ElementwiseProgram, inputs: readonly Tensor[], outputs: readonly Tensor[]): void;
 }

@@ -80,8 +80,8 @@ function loopCache<K extends string, L>(exprs: Record<K, string>, compile: (name
   return (dtype, kind) => (cache[dtype][kind] ??= compile(`${kind}_${dtype}`, exprs[kind]));
 }
 
-const unaryLoop = loopCache(UNARY_EXPR, compileUnary);
-const binaryLoop = loopCache(BINARY_EXPR, compileBinary);
+export const unaryLoop = loopCache(UNARY_EXPR, compileUnary);
+export const binaryLoop = loopCache(BINARY_EXPR, compileBinary);
 
 /** Applies a unary element-wise function. */
 export function unary(kind: UnaryKind, x: Tensor, p0 = 0, p1 = 0): Tensor {

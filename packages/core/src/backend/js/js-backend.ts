@@ -4,7 +4,8 @@ import { Tensor } from '../../tensor/tensor.js';
 import { binary, unary, where } from './elementwise.js';
 import { gather, putAlongAxis, scatterAdd, takeAlongAxis } from './indexing.js';
 import { broadcastTo, concat, pad, permute, slice } from './layout.js';
-import { matmul } from './matmul.js';
+import { matmul, matmulInto } from './matmul.js';
+import { elementwise } from './program.js';
 import { argReduce, reduce } from './reduce.js';
 import { logSoftmax, softmax } from './softmax.js';
 
@@ -17,6 +18,8 @@ export const jsBackend: Backend = {
   reduce,
   argReduce,
   matmul,
+  matmulInto,
+  elementwise,
   permute,
   broadcastTo,
   slice,

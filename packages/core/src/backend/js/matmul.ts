@@ -235,3 +235,34 @@ function edgeRow(c: TypedArray, at: number, cols: number, v0: number, v1: number
   if (cols > 2) c[at + 2] += v2;
   if (cols > 3) c[at + 3] += v3;
 }
+
+let scratch = new Float64Array(0);
+
+/**
+ * `out = op(a) · op(b)` (or `out += …` with `accumulate`) for matrices, written into the
+ * caller-owned `out`: the {@link Backend.matmulInto} of any backend whose single-matrix
+ * kernel is `product`.
+ */
+export function productInto(product: Gemm, a: Tensor, b: Tensor, transA: boolean, transB: boolean, out: Tensor, accumulate: boolean): void {
+  const [M, N] = out.shape;
+  const K = transA ? a.shape[0] : a.shape[1];
+  const A: Operand = transA ? { data: a.data, offset: 0, rowStride: 1, colStride: M } : { data: a.data, offset: 0, rowStride: K, colStride: 1 };
+  const B: Operand = transB ? { data: b.data, offset: 0, rowStride: 1, colStride: K } : { data: b.data, offset: 0, rowStride: N, colStride: 1 };
+  if (!accumulate) {
+    out.data.fill(0);
+    product(A, B, out.data, 0, M, N, K);
+    return;
+  }
+  // The kernels write their product over zeros; a sum into `out` goes through a float64
+  // scratch block, kept between calls so a compiled loop allocates nothing.
+  if (scratch.length < M * N) scratch = new Float64Array(M * N);
+  const temp = scratch.subarray(0, M * N).fill(0);
+  product(A, B, temp, 0, M, N, K);
+  const o = out.data;
+  for (let i = 0; i < M * N; i++) o[i] += temp[i];
+}
+
+/** {@link productInto} with the TypeScript kernel. */
+export function matmulInto(a: Tensor, b: Tensor, transA: boolean, transB: boolean, out: Tensor, accumulate: boolean): void {
+  productInto(gemm, a, b, transA, transB, out, accumulate);
+}

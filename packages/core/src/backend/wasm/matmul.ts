@@ -1,7 +1,7 @@
 import type { Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { TypedArray } from '../../tensor/dtype.js';
-import { batchedProduct, gemm as jsGemm, type Operand } from '../js/matmul.js';
+import { batchedProduct, gemm as jsGemm, productInto, type Operand } from '../js/matmul.js';
 import { gemmKernels, kernelMemory } from './kernels.js';
 
 // float32 products run in gemm.wat's SIMD kernels; float64 and int32 stay in
@@ -29,6 +29,11 @@ const L2_FLOATS = 1 << 16;
 /** Matrix product in the wasm-simd backend: float32 through WebAssembly, the rest in TypeScript. */
 export function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean, outShape: Shape): Tensor {
   return batchedProduct(a.dtype === 'float32' ? product : jsGemm, a, b, transA, transB, outShape);
+}
+
+/** {@link Backend.matmulInto} in the wasm-simd backend. */
+export function matmulInto(a: Tensor, b: Tensor, transA: boolean, transB: boolean, out: Tensor, accumulate: boolean): void {
+  productInto(a.dtype === 'float32' ? product : jsGemm, a, b, transA, transB, out, accumulate);
 }
 
 function product(A: Operand, B: Operand, c: TypedArray, cOff: number, M: number, N: number, K: number): void {

@@ -1,6 +1,6 @@
 import type { Backend } from '../backend.js';
 import { jsBackend } from '../js/js-backend.js';
-import { matmul } from './matmul.js';
+import { matmul, matmulInto } from './matmul.js';
 
 /**
  * The WebAssembly SIMD backend: float32 matrix products run in 128-bit SIMD kernels
@@ -19,4 +19,4 @@ import { matmul } from './matmul.js';
  * console.log(y.item()); // 11
  * ```
  */
-export const wasmBackend: Backend = { ...jsBackend, name: 'wasm-simd', matmul };
+export const wasmBackend: Backend = { ...jsBackend, name: 'wasm-simd', matmul, matmulInto };

@@ -1,0 +1,77 @@
+import type { ElementwiseProgram } from '../program.js';
+import { validateProgram } from '../program.js';
+import type { TypedArray } from '../../tensor/dtype.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { binaryLoop, unaryLoop } from './elementwise.js';
+
+// An element-wise program runs in blocks of BLOCK elements: each instruction is one
+// tight loop over a block held in a float64 register, so the registers stay in the L1
+// cache and no intermediate tensor is ever allocated. The loops are the same generated
+// per-kind loops the single kernels use, so results equal the kernels' in float64.
+
+const BLOCK = 256;
+
+/** Register blocks per program, allocated on its first run and reused by every later one. */
+const registerCache = new WeakMap<ElementwiseProgram, Float64Array[]>();
+
+function registersOf(program: ElementwiseProgram): Float64Array[] {
+  let regs = registerCache.get(program);
+  if (regs === undefined) {
+    validateProgram(program);
+    regs = Array.from({ length: program.inputs + program.instructions.length }, () => new Float64Array(BLOCK));
+    registerCache.set(program, regs);
+  }
+  return regs;
+}
+
+/** Checks operand counts and sizes; every output has the same size `n`, and each input's size divides it. */
+function checkOperands(program: ElementwiseProgram, inputs: readonly Tensor[], outputs: readonly Tensor[]): number {
+  if (inputs.length !== program.inputs) throw new Error(`elementwise: the program reads ${program.inputs} inputs, got ${inputs.length}`);
+  if (outputs.length !== program.outputs.length) throw new Error(`elementwise: the program writes ${program.outputs.length} outputs, got ${outputs.length}`);
+  const n = outputs.length > 0 ? outputs[0].size : 0;
+  for (const out of outputs) if (out.size !== n) throw new Error(`elementwise: outputs differ in size (${n} and ${out.size})`);
+  for (const x of inputs) {
+    if (x.size === 0 ? n !== 0 : n % x.size !== 0) throw new Error(`elementwise: an input of ${x.size} elements does not broadcast to ${n}`);
+  }
+  return n;
+}
+
+function load(x: TypedArray, size: number, start: number, len: number, reg: Float64Array): void {
+  if (size === 1) reg.fill(x[0], 0, len);
+  else if (start % size + len <= size) reg.set(x.subarray(start % size, start % size + len));
+  else for (let j = 0; j < len; j++) reg[j] = x[(start + j) % size];
+}
+
+/**
+ * Runs `program` over `inputs`, writing `outputs` in place (the pure-TypeScript
+ * {@link Backend.elementwise}). Outputs are caller-owned buffers, such as a compiled
+ * scan's per-step slabs; they must not alias an input.
+ */
+export function elementwise(program: ElementwiseProgram, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+  const regs = registersOf(program);
+  const n = checkOperands(program, inputs, outputs);
+  const first = program.inputs;
+  for (let start = 0; start < n; start += BLOCK) {
+    const len = Math.min(BLOCK, n - start);
+    for (let k = 0; k < first; k++) load(inputs[k].data, inputs[k].size, start, len, regs[k]);
+    program.instructions.forEach((ins, i) => {
+      const out = regs[first + i];
+      switch (ins.op) {
+        case 'unary':
+          unaryLoop('float64', ins.kind)(regs[ins.x], out, len, ins.p0 ?? 0, ins.p1 ?? 0);
+          break;
+        case 'binary':
+          binaryLoop('float64', ins.kind)(regs[ins.a], 0, 1, regs[ins.b], 0, 1, out, 0, len);
+          break;
+        case 'where': {
+          const c = regs[ins.cond], a = regs[ins.a], b = regs[ins.b];
+          for (let j = 0; j < len; j++) out[j] = c[j] !== 0 ? a[j] : b[j];
+          break;
+        }
+        case 'constant':
+          out.fill(ins.value, 0, len);
+      }
+    });
+    program.outputs.forEach((r, o) => outputs[o].data.set(regs[r].subarray(0, len), start));
+  }
+}
