@@ -1,7 +1,7 @@
 /**
  * Writing your own cell: the minimal gated unit (MGU; Zhou et al. 2016), a GRU with a
  * single gate. A cell is a plain value with four functions — `init`, `initCarry`, an
- * optional time-parallel `project`, and `step` — and that is all `scan`, `stack`,
+ * optional time-parallel `project`, and `step` — and that is all `scan`, `stackLayers`,
  * `bidirectional`, padding and the gradient checker need. We check its gradients in
  * one line, then train it on the adding problem next to the built-in LSTM.
  *

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, ShapeError, ValueError, add, zeros, type Tensor } from '@tapestry/core';
-import { GRU, LSTM, LSTMCell, bidirectional, lstmCell, rnnCell, scan, stack, recurrent, type Cell } from '../src/recurrent/index.js';
+import { GRU, LSTM, LSTMCellModule, bidirectional, lstmCell, rnnCell, scan, stackLayers, recurrent, type Cell } from '../src/recurrent/index.js';
 
 const rng = new Rng(0);
 const cell = lstmCell({ hiddenSize: 4 });
@@ -60,11 +60,11 @@ describe('modules reject bad input naming the module', () => {
   it('bad hyperparameters', () => {
     expect(() => GRU({ inputSize: 0, hiddenSize: 4 })).toThrow(ValueError);
     expect(() => GRU({ inputSize: 3, hiddenSize: 4, dropout: 1 })).toThrow(/dropout must be in \[0, 1\)/);
-    expect(() => stack([recurrent(cell)], { dropout: -0.1 })).toThrow(/stack: dropout/);
-    expect(() => LSTMCell({ inputSize: 3, hiddenSize: 2.5 })).toThrow(/hiddenSize must be a positive integer/);
+    expect(() => stackLayers([recurrent(cell)], { dropout: -0.1 })).toThrow(/stackLayers: dropout/);
+    expect(() => LSTMCellModule({ inputSize: 3, hiddenSize: 2.5 })).toThrow(/hiddenSize must be a positive integer/);
   });
   it('training with dropout needs an rng', () => {
-    const net = stack([bidirectional(cell), recurrent(lstmCell({ hiddenSize: 2 }))], { dropout: 0.5 });
+    const net = stackLayers([bidirectional(cell), recurrent(lstmCell({ hiddenSize: 2 }))], { dropout: 0.5 });
     expect(() => net.apply(net.init(rng, 3), xs, { train: true })).toThrow(/needs an rng/);
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, type Tensor } from '@tapestry/core';
-import { bidirectional, gruCell, lstmCell, recurrent, stack, type LstmCarry } from '../src/recurrent/index.js';
+import { bidirectional, gruCell, lstmCell, recurrent, stackLayers, type LstmCarry } from '../src/recurrent/index.js';
 
-describe('stack of different layers', () => {
+describe('stackLayers of different layers', () => {
   it('types and runs a bidirectional LSTM under a unidirectional GRU', () => {
-    const net = stack([bidirectional(lstmCell({ hiddenSize: 3 })), recurrent(gruCell({ hiddenSize: 2 }))]);
+    const net = stackLayers([bidirectional(lstmCell({ hiddenSize: 3 })), recurrent(gruCell({ hiddenSize: 2 }))]);
     const rng = new Rng(0);
     const params = net.init(rng, 4);
     const out = net.apply(params, rng.normal([2, 5, 4]), { lengths: [5, 3] });

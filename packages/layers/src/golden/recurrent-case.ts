@@ -1,6 +1,6 @@
 import { add, mul, sum, valueAndGrad, type Tensor } from '@tapestry/core';
 import { GRU, LSTM, RNN, type RecurrentModule } from '../recurrent/modules.js';
-import { GRUCell, LSTMCell, RNNCell } from '../recurrent/step-modules.js';
+import { GRUCellModule, LSTMCellModule, RNNCellModule } from '../recurrent/step-modules.js';
 import type { GateParams } from '../recurrent/cells/pytorch-params.js';
 import type { LstmCarry } from '../recurrent/cells/lstm.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
@@ -53,10 +53,10 @@ function forward(f: RecurrentFixture, vars: Record<string, Tensor>, lengths: Ten
   const p = params as unknown as GateParams;
   if (f.module === 'LSTMCell') {
     const carry: LstmCarry | undefined = h0 && c0 ? { h: h0, c: c0 } : undefined;
-    const next = LSTMCell(options).apply(p, input, carry);
+    const next = LSTMCellModule(options).apply(p, input, carry);
     return { h_n: next.h, c_n: next.c };
   }
-  const cell = f.module === 'GRUCell' ? GRUCell(options) : RNNCell({ ...options, nonlinearity: f.config.nonlinearity });
+  const cell = f.module === 'GRUCell' ? GRUCellModule(options) : RNNCellModule({ ...options, nonlinearity: f.config.nonlinearity });
   return { h_n: cell.apply(p, input, h0) };
 }
 

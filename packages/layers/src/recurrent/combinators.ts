@@ -59,7 +59,7 @@ export function bidirectional<P, C>(cell: Cell<P, C>, backwardCell: Cell<P, C> =
   };
 }
 
-/** Options of {@link stack}. */
+/** Options of {@link stackLayers}. */
 export interface StackOptions {
   /** Dropout probability on the outputs of every layer but the last (as PyTorch's `dropout`). */
   dropout?: number;
@@ -73,20 +73,20 @@ export type CarryOf<L> = L extends SequenceLayer<infer _P, infer C> ? C : never;
 /**
  * Stacks sequence layers: layer k + 1 reads the full output of layer k. Parameters and
  * carries are tuples with one entry per layer, typed per layer, so different layers mix
- * freely (`stack([bidirectional(lstm), recurrent(gru)])`). Dropout between layers is
+ * freely (`stackLayers([bidirectional(lstm), recurrent(gru)])`). Dropout between layers is
  * applied only in training mode.
  */
-export function stack<const L extends readonly SequenceLayer<unknown, unknown>[]>(
+export function stackLayers<const L extends readonly SequenceLayer<unknown, unknown>[]>(
   layers: L,
   options: StackOptions = {},
 ): SequenceLayer<{ -readonly [K in keyof L]: ParamsOf<L[K]> }, { -readonly [K in keyof L]: CarryOf<L[K]> }> {
   type P = { -readonly [K in keyof L]: ParamsOf<L[K]> };
   type C = { -readonly [K in keyof L]: CarryOf<L[K]> };
   const p = options.dropout ?? 0;
-  if (!(p >= 0 && p < 1)) throw new ValueError(`stack: dropout must be in [0, 1), got ${p}`);
-  if (layers.length === 0) throw new ValueError('stack: needs at least one layer');
+  if (!(p >= 0 && p < 1)) throw new ValueError(`stackLayers: dropout must be in [0, 1), got ${p}`);
+  if (layers.length === 0) throw new ValueError('stackLayers: needs at least one layer');
   return {
-    name: `stack(${layers.map((l) => l.name).join(', ')})`,
+    name: `stackLayers(${layers.map((l) => l.name).join(', ')})`,
     outputSize: layers[layers.length - 1].outputSize,
     init: (rng, inputSize, dtype) => {
       const rngs = rng.split(layers.length);
@@ -100,7 +100,7 @@ export function stack<const L extends readonly SequenceLayer<unknown, unknown>[]
     initCarry: (batch, dtype) => layers.map((l) => l.initCarry(batch, dtype)) as C,
     apply: (params, xs, opts: SequenceOptions<C> = {}) => {
       const ps = params as readonly unknown[];
-      if (ps.length !== layers.length) throw new ShapeError(`stack: ${ps.length} parameter trees for ${layers.length} layers`);
+      if (ps.length !== layers.length) throw new ShapeError(`stackLayers: ${ps.length} parameter trees for ${layers.length} layers`);
       const carries: unknown[] = [];
       let h = xs;
       layers.forEach((layer, k) => {
@@ -115,6 +115,6 @@ export function stack<const L extends readonly SequenceLayer<unknown, unknown>[]
 
 /** Inverted dropout on a layer's outputs (a fresh mask per element, as PyTorch's inter-layer dropout). */
 function dropoutBetween(x: Tensor, p: number, rng: Rng | undefined): Tensor {
-  if (rng === undefined) throw new ValueError('stack: training with dropout needs an rng');
+  if (rng === undefined) throw new ValueError('stackLayers: training with dropout needs an rng');
   return mul(x, mul(rng.bernoulli(x.shape, 1 - p, x.dtype), 1 / (1 - p)));
 }

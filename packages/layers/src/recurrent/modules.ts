@@ -4,7 +4,7 @@ import { gruCell } from './cells/gru.js';
 import { lstmCell, type LstmCarry } from './cells/lstm.js';
 import type { GateParams } from './cells/pytorch-params.js';
 import { rnnCell } from './cells/rnn.js';
-import { bidirectional, recurrent, stack } from './combinators.js';
+import { bidirectional, recurrent, stackLayers } from './combinators.js';
 import type { SequenceLayer } from './sequence-layer.js';
 
 /** Settings of a PyTorch-layout recurrent module (the names follow `torch.nn.LSTM`). */
@@ -103,7 +103,7 @@ function makeModule<C>(kind: 'rnn' | 'lstm' | 'gru', options: Required<Recurrent
   const { inputSize, hiddenSize: H, numLayers: L, bidirectional: bi, dropout } = options;
   const D = bi ? 2 : 1;
   const layer = (bi ? bidirectional(cell) : recurrent(cell)) as SequenceLayer<LayerParams, C | { forward: C; backward: C }>;
-  const net = stack(Array.from({ length: L }, () => layer), { dropout });
+  const net = stackLayers(Array.from({ length: L }, () => layer), { dropout });
   const toTree = (dict: StateDict): LayerParams[] =>
     Array.from({ length: L }, (_, k) => (bi ? { forward: layerGateParams(dict, k, false, kind), backward: layerGateParams(dict, k, true, kind) } : layerGateParams(dict, k, false, kind)));
   const carryOf = (h0: Tensor | undefined, c0: Tensor | undefined, k: number): C | { forward: C; backward: C } | undefined => {

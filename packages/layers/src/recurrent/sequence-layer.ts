@@ -21,7 +21,7 @@ export interface SequenceOutput<C> {
 /**
  * Anything that maps a batch of sequences `[B, T, F]` to `[B, T, outputSize]` with a
  * carry: one cell unrolled by {@link recurrent}, a {@link bidirectional} pair, or a
- * {@link stack} of layers. Combinators take and return this, so they compose freely.
+ * {@link stackLayers} of layers. Combinators take and return this, so they compose freely.
  */
 export interface SequenceLayer<P, C> {
   readonly name: string;

@@ -47,16 +47,16 @@ function stepModule<C>(kind: string, options: StepModuleOptions, gates: number, 
 }
 
 /** `torch.nn.RNNCell`: carry `h` `[B, H]`. */
-export function RNNCell(options: StepModuleOptions & { nonlinearity?: 'tanh' | 'relu' }): StepModule<Tensor> {
-  return stepModule('RNNCell', options, 1, rnnCell({ hiddenSize: options.hiddenSize, nonlinearity: options.nonlinearity }));
+export function RNNCellModule(options: StepModuleOptions & { nonlinearity?: 'tanh' | 'relu' }): StepModule<Tensor> {
+  return stepModule('RNNCellModule', options, 1, rnnCell({ hiddenSize: options.hiddenSize, nonlinearity: options.nonlinearity }));
 }
 
 /** `torch.nn.LSTMCell`: carry `{ h, c }`, each `[B, H]`. */
-export function LSTMCell(options: StepModuleOptions): StepModule<LstmCarry> {
-  return stepModule('LSTMCell', options, 4, lstmCell({ hiddenSize: options.hiddenSize }));
+export function LSTMCellModule(options: StepModuleOptions): StepModule<LstmCarry> {
+  return stepModule('LSTMCellModule', options, 4, lstmCell({ hiddenSize: options.hiddenSize }));
 }
 
 /** `torch.nn.GRUCell`: carry `h` `[B, H]`. */
-export function GRUCell(options: StepModuleOptions): StepModule<Tensor> {
-  return stepModule('GRUCell', options, 3, gruCell({ hiddenSize: options.hiddenSize }));
+export function GRUCellModule(options: StepModuleOptions): StepModule<Tensor> {
+  return stepModule('GRUCellModule', options, 3, gruCell({ hiddenSize: options.hiddenSize }));
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Rng, add, leaves, mapTree, mul, sum, type Tensor } from '@tapestry/core';
 import { checkGradients, propertyRuns, type CheckGradientsOptions } from '@tapestry/core/testing';
 import type { Cell } from '../recurrent/cell.js';
-import { bidirectional, recurrent, stack } from '../recurrent/combinators.js';
+import { bidirectional, recurrent, stackLayers } from '../recurrent/combinators.js';
 import type { SequenceLayer } from '../recurrent/sequence-layer.js';
 
 /** One random configuration a cell is checked under. */
@@ -41,7 +41,7 @@ function arrange<P, C>(cell: Cell<P, C>, how: CellArrangement): SequenceLayer<un
     case 'reverse':
       return recurrent(cell, { reverse: true }) as SequenceLayer<unknown, unknown>;
     case 'stacked':
-      return stack([recurrent(cell), recurrent(cell)]) as SequenceLayer<unknown, unknown>;
+      return stackLayers([recurrent(cell), recurrent(cell)]) as SequenceLayer<unknown, unknown>;
     case 'bidirectional':
       return bidirectional(cell) as SequenceLayer<unknown, unknown>;
   }
