@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLossCase, runRecurrentCase, type CaseResult } from '@tapestry/layers/golden';
-import { runOptimizerCase } from '@tapestry/optim/golden';
+import { runOptimizerCase } from './optimizer-case.js';
 import { runTrainingCase } from './training-case.js';
 
 /** One line of the conformance report. */

@@ -1,13 +1,16 @@
-import type { Tensor } from '@tapestry/core';
-import { ValueError, fromStorage } from '@tapestry/core';
 import type { Hyper } from './hyper.js';
-import { checkHyper, checkRange, hyperAt } from './hyper.js';
-import type { FloatArray } from './leaves.js';
-import { allocLike, floatData, mapPairs, pairLeaves } from './leaves.js';
-import type { Moments } from './moments.js';
-import { checkMoments, claimState, initMoments } from './moments.js';
+import { checkHyper, hyperAt } from './hyper.js';
+import type { EmptyState } from './identity.js';
+import { identity } from './identity.js';
+import type { ScaleByLearningRateState } from './learning-rate.js';
+import { learningRateLink } from './learning-rate.js';
+import { namedChain } from './chain.js';
 import type { Optimizer } from './optimizer.js';
-import { asOptimizer } from './optimizer.js';
+import { scale } from './scale.js';
+import type { ScaleByAdagradState } from './scale-by-adagrad.js';
+import { adagradLink } from './scale-by-adagrad.js';
+import type { AddDecayedWeightsState } from './weight-decay.js';
+import { weightDecayLink } from './weight-decay.js';
 
 /** Settings of {@link adagrad}. Every number except the initial accumulator may be a schedule. */
 export interface AdagradOptions {
@@ -25,17 +28,23 @@ export interface AdagradOptions {
   readonly maximize?: boolean;
 }
 
-/** State of {@link adagrad}. */
+/** State of {@link adagrad}: one entry per link of the chain. */
 export interface AdagradState {
-  /** Updates applied so far. */
-  readonly count: number;
-  /** Sum of squared gradients per parameter path (owned by the state, updated in place). */
-  readonly sum: Moments;
+  /** The sign flip of `maximize` (keeps nothing). */
+  readonly ascend: EmptyState;
+  /** The L2 term's update count. */
+  readonly weightDecay: AddDecayedWeightsState;
+  /** The sum of squared gradients. */
+  readonly adagrad: ScaleByAdagradState;
+  /** The (decayed) learning rate's update count. */
+  readonly lr: ScaleByLearningRateState;
 }
 
 /**
- * Adagrad with PyTorch's semantics: `s += g²`, update `−clr · g / (√s + eps)` with
- * `clr = lr / (1 + (t − 1) · lrDecay)` at step `t = 1, 2, …`.
+ * Adagrad with PyTorch's semantics, as a chain: negate for `maximize`, add the L2 term,
+ * divide by the root of the sum of squares ({@link scaleByAdagrad}), scale by
+ * `−lr / (1 + (t − 1) · lrDecay)` at step `t = 1, 2, …` (the decay is a schedule of the
+ * learning-rate link).
  *
  * @example
  * ```ts
@@ -49,44 +58,15 @@ export interface AdagradState {
  * ```
  */
 export function adagrad(options: AdagradOptions = {}): Optimizer<AdagradState> {
-  const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, maximize = false } = options;
+  const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue, eps, maximize = false } = options;
   checkHyper('adagrad', 'lr', lr, 'nonNegative');
   checkHyper('adagrad', 'lrDecay', lrDecay, 'nonNegative');
-  checkHyper('adagrad', 'weightDecay', weightDecay, 'nonNegative');
-  checkHyper('adagrad', 'eps', eps, 'nonNegative');
-  checkRange('adagrad', 'initialAccumulatorValue', initialAccumulatorValue, 'nonNegative');
-  return asOptimizer<AdagradState>({
-    init(params) {
-      return { count: 0, sum: initMoments('adagrad', params, initialAccumulatorValue) };
-    },
-    update(grads, state, params) {
-      const step = state.count;
-      const pairs = pairLeaves('adagrad', grads, params);
-      checkMoments('adagrad', pairs, state.sum);
-      const rate = hyperAt('adagrad', 'lr', lr, 'nonNegative', step);
-      const clr = rate / (1 + step * hyperAt('adagrad', 'lrDecay', lrDecay, 'nonNegative', step));
-      const wd = hyperAt('adagrad', 'weightDecay', weightDecay, 'nonNegative', step);
-      const e = hyperAt('adagrad', 'eps', eps, 'nonNegative', step);
-      if (wd !== 0 && params === undefined) throw new ValueError('adagrad: weightDecay needs the parameters; pass them to update');
-      claimState('adagrad', state);
-      const sign = maximize ? -1 : 1;
-      const updates = mapPairs(grads, pairs, ({ path, grad, param }) => adagradLeaf(grad, param, state.sum[path], clr, wd, e, sign));
-      return { updates, state: { count: step + 1, sum: state.sum } };
-    },
+  const decayed = (step: number): number =>
+    hyperAt('adagrad', 'lr', lr, 'nonNegative', step) / (1 + step * hyperAt('adagrad', 'lrDecay', lrDecay, 'nonNegative', step));
+  return namedChain({
+    ascend: maximize ? scale(-1) : identity(),
+    weightDecay: weightDecayLink('adagrad', weightDecay),
+    adagrad: adagradLink('adagrad', { initialAccumulatorValue, eps }),
+    lr: learningRateLink('adagrad', lrDecay === 0 ? lr : decayed, true),
   });
-}
-
-function adagradLeaf(grad: Tensor, param: Tensor | undefined, sum: Tensor, clr: number, wd: number, eps: number, sign: number): Tensor {
-  const out = allocLike(grad);
-  const g = floatData(grad);
-  const p: FloatArray = param === undefined ? g : floatData(param); // only read when wd ≠ 0
-  const s = floatData(sum);
-  for (let i = 0; i < out.length; i++) {
-    let gi = sign * g[i];
-    if (wd !== 0) gi += wd * p[i];
-    const si = s[i] + gi * gi;
-    s[i] = si;
-    out[i] = -clr * (gi / (Math.sqrt(si) + eps));
-  }
-  return fromStorage(grad.shape, out);
 }

@@ -1,11 +1,17 @@
 import type { AdamOptions, AdamState } from './adam.js';
-import { adamFamily } from './adam.js';
+import { namedChain } from './chain.js';
+import { identity } from './identity.js';
+import { learningRateLink } from './learning-rate.js';
 import type { Optimizer } from './optimizer.js';
+import { scale } from './scale.js';
+import { adamLink } from './scale-by-adam.js';
+import { weightDecayLink } from './weight-decay.js';
 
 /**
- * AdamW (Loshchilov & Hutter): Adam with decoupled weight decay. Each step first
- * shrinks the parameter, `p ← p (1 − lr · weightDecay)`, then applies the Adam update
- * with no L2 term in the gradient. `weightDecay` defaults to 1e-2, as in PyTorch.
+ * AdamW (Loshchilov & Hutter): Adam with decoupled weight decay. The decay is added
+ * *after* the preconditioner, so the step is `p ← p − lr · (adam(g) + weightDecay · p)`,
+ * PyTorch's `p ← p (1 − lr · weightDecay)` followed by the Adam step. `weightDecay`
+ * defaults to 1e-2, as in PyTorch.
  *
  * @example
  * ```ts
@@ -19,5 +25,11 @@ import type { Optimizer } from './optimizer.js';
  * ```
  */
 export function adamw(options: AdamOptions = {}): Optimizer<AdamState> {
-  return adamFamily('adamw', options, true);
+  const { lr = 1e-3, betas, eps, weightDecay = 1e-2, amsgrad, maximize = false } = options;
+  return namedChain({
+    ascend: maximize ? scale(-1) : identity(),
+    adam: adamLink('adamw', { betas, eps, amsgrad }),
+    weightDecay: weightDecayLink('adamw', weightDecay),
+    lr: learningRateLink('adamw', lr, true),
+  });
 }

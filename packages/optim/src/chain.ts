@@ -30,7 +30,7 @@ export type NamedChainState<T extends Readonly<Record<string, GradientTransforma
  */
 export function chain<T extends readonly GradientTransformation<unknown>[]>(...transformations: T): Optimizer<ChainState<T>> {
   const parts = transformations.map((tx, i) => [String(i), tx] as const);
-  return asOptimizer(composed('chain', parts, (states) => states) as GradientTransformation<ChainState<T>>);
+  return asOptimizer(composed('chain', parts, (states) => Object.freeze(states)) as GradientTransformation<ChainState<T>>);
 }
 
 /**
@@ -54,13 +54,17 @@ export function namedChain<T extends Readonly<Record<string, GradientTransformat
   transformations: T,
 ): Optimizer<NamedChainState<T>> {
   const parts = Object.entries(transformations);
-  const build = (states: unknown[]): unknown => Object.fromEntries(parts.map(([name], i) => [name, states[i]]));
+  const build = (states: unknown[]): unknown => Object.freeze(Object.fromEntries(parts.map(([name], i) => [name, states[i]])));
   return asOptimizer(composed('namedChain', parts, build) as GradientTransformation<NamedChainState<T>>);
 }
 
 type Part = readonly [string, GradientTransformation<unknown>];
 
-/** The shared loop of both chains; `build` packs the parts' states (tuple or record). */
+/**
+ * The shared loop of both chains; `build` packs the parts' states (tuple or record).
+ * No link writes anything, so a link that throws leaves the caller's state as it was:
+ * a chain is transactional by construction.
+ */
 function composed(owner: string, parts: readonly Part[], build: (states: unknown[]) => unknown): GradientTransformation<unknown> {
   return {
     init(params) {

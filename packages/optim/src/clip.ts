@@ -79,14 +79,14 @@ export function clipByGlobalNorm(maxNorm: Hyper, options: ClipByGlobalNormOption
   checkRange('clipByGlobalNorm', 'eps', eps, 'nonNegative');
   return {
     init() {
-      return { count: 0, lastNorm: Number.NaN };
+      return Object.freeze({ count: 0, lastNorm: Number.NaN });
     },
     update(updates, state, params) {
       const pairs = pairLeaves('clipByGlobalNorm', updates, params);
       const limit = hyperAt('clipByGlobalNorm', 'maxNorm', maxNorm, 'nonNegative', state.count);
       const norm = globalNorm(updates);
       const coef = limit / (norm + eps);
-      const next = { count: state.count + 1, lastNorm: norm };
+      const next = Object.freeze({ count: state.count + 1, lastNorm: norm });
       // Multiplying by min(coef, 1) = 1 changes nothing, so skip the copy. A NaN norm
       // fails `coef < 1` and passes the (non-finite) updates through for a guard to see.
       if (!(coef < 1)) return { updates, state: next };
@@ -122,13 +122,13 @@ export function clipByValue(limit: Hyper): GradientTransformation<ClipByValueSta
   checkHyper('clipByValue', 'limit', limit, 'nonNegative');
   return {
     init() {
-      return { count: 0 };
+      return Object.freeze({ count: 0 });
     },
     update(updates, state, params) {
       const pairs = pairLeaves('clipByValue', updates, params);
       const c = hyperAt('clipByValue', 'limit', limit, 'nonNegative', state.count);
       const out = mapPairs(updates, pairs, ({ grad }) => clamped(grad, c));
-      return { updates: out, state: { count: state.count + 1 } };
+      return { updates: out, state: Object.freeze({ count: state.count + 1 }) };
     },
   };
 }

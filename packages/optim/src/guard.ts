@@ -9,10 +9,8 @@ import type { GradientTransformation } from './transformation.js';
 export interface ApplyIfFiniteState<S> {
   /** Updates skipped so far because the gradients held NaN or ±Infinity. */
   readonly skipped: number;
-  /** Skips since the last applied update (0 after an applied one). */
+  /** Skips since the last applied update: 0 when the last update was applied. */
   readonly consecutiveSkips: number;
-  /** Whether the last update was applied. */
-  readonly lastFinite: boolean;
   /** The wrapped transformation's state; unchanged by a skipped update. */
   readonly inner: S;
 }
@@ -32,22 +30,22 @@ export interface ApplyIfFiniteState<S> {
  * const opt = applyIfFinite(chain(clipByGlobalNorm(5), adam({ lr: 1e-3 })));
  * let state = opt.init(params);
  * [params, state] = opt.step(grad(loss)(params), state, params);
- * if (!state.lastFinite) console.warn(`skipped ${state.skipped} updates so far`);
+ * if (state.consecutiveSkips > 0) console.warn(`skipped ${state.skipped} updates so far`);
  * ```
  */
 export function applyIfFinite<S>(inner: GradientTransformation<S>): Optimizer<ApplyIfFiniteState<S>> {
   return asOptimizer<ApplyIfFiniteState<S>>({
     init(params) {
-      return { skipped: 0, consecutiveSkips: 0, lastFinite: true, inner: inner.init(params) };
+      return Object.freeze({ skipped: 0, consecutiveSkips: 0, inner: inner.init(params) });
     },
     update(updates, state, params) {
       const pairs = pairLeaves('applyIfFinite', updates, params);
       if (allFinite(pairs.values())) {
         const result = inner.update(updates, state.inner, params);
-        return { updates: result.updates, state: { skipped: state.skipped, consecutiveSkips: 0, lastFinite: true, inner: result.state } };
+        return { updates: result.updates, state: Object.freeze({ skipped: state.skipped, consecutiveSkips: 0, inner: result.state }) };
       }
       const zeros = mapPairs(updates, pairs, ({ grad }) => zerosLike(grad));
-      const next = { skipped: state.skipped + 1, consecutiveSkips: state.consecutiveSkips + 1, lastFinite: false, inner: state.inner };
+      const next = Object.freeze({ skipped: state.skipped + 1, consecutiveSkips: state.consecutiveSkips + 1, inner: state.inner });
       return { updates: zeros, state: next };
     },
   });

@@ -15,7 +15,7 @@ export type EmptyState = Readonly<Record<string, never>>;
 export function identity(): GradientTransformation<EmptyState> {
   return {
     init() {
-      return {};
+      return Object.freeze({});
     },
     update(updates, state) {
       return { updates, state };

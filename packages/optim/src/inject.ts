@@ -63,12 +63,12 @@ export function injectHyperparams<O extends object, S>(
     };
     return asOptimizer<InjectHyperparamsState<S>>({
       init(params) {
-        return { count: 0, hyperparams: evaluate(undefined, 0), inner: factory(options).init(params) };
+        return Object.freeze({ count: 0, hyperparams: evaluate(undefined, 0), inner: factory(options).init(params) });
       },
       update(updates, state, params) {
         const hyperparams = evaluate(state.hyperparams, state.count);
         const result = factory({ ...options, ...hyperparams }).update(updates, state.inner, params);
-        return { updates: result.updates, state: { count: state.count + 1, hyperparams, inner: result.state } };
+        return { updates: result.updates, state: Object.freeze({ count: state.count + 1, hyperparams, inner: result.state }) };
       },
     });
   };

@@ -1,46 +1,50 @@
 /**
- * Moment buffers and their ownership.
- *
- * Buffer policy (the one place it is decided): a moment tensor (Adam's `mu`/`nu`, SGD's
- * momentum buffer, ...) is allocated by `init` or by `restoreState`, is referenced only
- * by the optimizer state, and is updated **in place** by `update`. Parameters and
- * gradients are never written: new parameters and updates are fresh arrays. Because of
- * the in-place moments, a state passed to `update` is consumed; {@link claimState}
- * makes a second use throw instead of silently applying the moments twice.
+ * Moment trees: per-parameter buffers (Adam's `mu`/`nu`, momentum traces, …) kept in the
+ * state as trees shaped like the parameters. They are values: an update builds new
+ * tensors and a new tree, and never writes the old ones.
  */
-import type { Tensor } from '@tapestry/core';
-import { DTypeError, ShapeError, ValueError, flatten, fromStorage } from '@tapestry/core';
-import type { LeafPair } from './leaves.js';
+import type { Tree } from '@tapestry/core';
+import { DTypeError, ShapeError, Tensor, fromStorage } from '@tapestry/core';
+import type { FloatArray, LeafPair } from './leaves.js';
 import { allocLike, checkFloat, formatPath, formatShape, sameShape } from './leaves.js';
 
-/**
- * Per-parameter buffers keyed by the parameter's dotted path (`'lstm.weight_ih_l0'`).
- * The tensors are owned by the optimizer state and change in place on every update.
- */
-export type Moments = Readonly<Record<string, Tensor>>;
+/** A tree of tensors with the structure, shapes and dtypes of the parameters. */
+export type Moments = Tree;
 
-/** The moments of an optimizer configuration that does not need them (no momentum, no amsgrad). */
-export const noMoments: Moments = Object.freeze({});
+/**
+ * Rebuilds the structure of `tree` with `leafAt(path)` at every tensor. Containers of
+ * the result are frozen; `undefined` entries (masked-out parameters) stay `undefined`.
+ */
+export function rebuild<T>(tree: T, leafAt: (leaf: Tensor, path: string) => Tensor): T {
+  const visit = (node: unknown, path: string): unknown => {
+    if (node === undefined || node === null || typeof node !== 'object') return node;
+    if (node instanceof Tensor) return leafAt(node, path);
+    if (Array.isArray(node)) return Object.freeze(node.map((child, i) => visit(child, join(path, String(i)))));
+    return Object.freeze(Object.fromEntries(Object.entries(node).map(([k, child]) => [k, visit(child, join(path, k))])));
+  };
+  return visit(tree, '') as T;
+}
 
 /** One fresh buffer per parameter, filled with `fill`, with the parameter's shape and dtype. */
 export function initMoments(owner: string, params: unknown, fill = 0): Moments {
-  const out: Record<string, Tensor> = {};
-  for (const { path, leaf } of flatten(params)) {
+  return rebuild(params, (leaf, path) => {
     checkFloat(owner, 'parameter', path, leaf);
     const data = allocLike(leaf);
     if (fill !== 0) data.fill(fill);
-    out[path] = fromStorage(leaf.shape, data);
-  }
-  return out;
+    return fromStorage(leaf.shape, data);
+  }) as Moments;
 }
 
 /**
- * Checks that the gradients cover exactly the parameters `moments` was initialised
- * for, with the same shapes and dtypes (so a wrong tree fails before any buffer moves).
+ * The leaves of a moment tree by path, after checking that the incoming updates cover
+ * exactly the parameters it was initialised for, with the same shapes and dtypes — so a
+ * wrong tree fails before anything is computed.
  */
-export function checkMoments(owner: string, pairs: Map<string, LeafPair>, moments: Moments): void {
+export function momentsByPath(owner: string, pairs: Map<string, LeafPair>, moments: Moments): Map<string, Tensor> {
+  const byPath = new Map<string, Tensor>();
+  rebuild(moments, (leaf, path) => (byPath.set(path, leaf), leaf));
   for (const [path, { grad }] of pairs) {
-    const m = Object.hasOwn(moments, path) ? moments[path] : undefined;
+    const m = byPath.get(path);
     if (m === undefined) {
       throw new ShapeError(`${owner}: gradient for ${formatPath(path)} has no entry in the optimizer state (was the state initialised with these parameters?)`);
     }
@@ -49,30 +53,18 @@ export function checkMoments(owner: string, pairs: Map<string, LeafPair>, moment
     }
     if (grad.dtype !== m.dtype) throw new DTypeError(`${owner}: gradient for ${formatPath(path)} is ${grad.dtype}, parameter is ${m.dtype}`);
   }
-  const keys = Object.keys(moments);
-  if (keys.length !== pairs.size) {
-    const missing = keys.find((k) => !pairs.has(k));
+  if (byPath.size !== pairs.size) {
+    const missing = [...byPath.keys()].find((k) => !pairs.has(k));
     throw new ShapeError(`${owner}: no gradient for parameter ${formatPath(missing ?? '?')}`);
   }
+  return byPath;
 }
 
-const consumed = new WeakSet<object>();
-
-/**
- * Marks `state` as consumed by an update; throws if it already was. Call it after all
- * validation and before the first buffer write.
- */
-export function claimState(owner: string, state: object): void {
-  if (consumed.has(state)) {
-    throw new ValueError(
-      `${owner}: this optimizer state was already passed to update; its moment buffers are updated in place, ` +
-        'so use the state returned by the last update (or keep a copy with cloneState)',
-    );
-  }
-  consumed.add(state);
+/** Storage of a moment leaf (checked float by `initMoments` or the state loader). */
+export function momentData(byPath: Map<string, Tensor>, path: string): FloatArray {
+  return byPath.get(path)!.data as FloatArray;
 }
 
-/** True once `state` has been passed to an update that owns buffers. */
-export function isConsumed(state: object): boolean {
-  return consumed.has(state);
+function join(prefix: string, key: string): string {
+  return prefix === '' ? key : `${prefix}.${key}`;
 }

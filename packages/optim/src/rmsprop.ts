@@ -1,13 +1,17 @@
-import type { Tensor } from '@tapestry/core';
-import { ValueError, fromStorage } from '@tapestry/core';
 import type { Hyper } from './hyper.js';
-import { checkHyper, hyperAt } from './hyper.js';
-import type { FloatArray } from './leaves.js';
-import { allocLike, floatData, mapPairs, pairLeaves } from './leaves.js';
-import type { Moments } from './moments.js';
-import { checkMoments, claimState, initMoments, noMoments } from './moments.js';
+import type { EmptyState } from './identity.js';
+import { identity } from './identity.js';
+import type { ScaleByLearningRateState } from './learning-rate.js';
+import { learningRateLink } from './learning-rate.js';
+import { namedChain } from './chain.js';
 import type { Optimizer } from './optimizer.js';
-import { asOptimizer } from './optimizer.js';
+import { scale } from './scale.js';
+import type { ScaleByRmsState } from './scale-by-rms.js';
+import { rmsLink } from './scale-by-rms.js';
+import type { TraceState } from './trace.js';
+import { traceLink } from './trace.js';
+import type { AddDecayedWeightsState } from './weight-decay.js';
+import { weightDecayLink } from './weight-decay.js';
 
 /** Settings of {@link rmsprop}. Every number may also be a schedule of the step count. */
 export interface RmspropOptions {
@@ -27,31 +31,25 @@ export interface RmspropOptions {
   readonly maximize?: boolean;
 }
 
-/** State of {@link rmsprop}. Buffers are owned by the state and updated in place. */
+/** State of {@link rmsprop}: one entry per link of the chain. */
 export interface RmspropState {
-  /** Updates applied so far. */
-  readonly count: number;
-  /** Running average of `g²` per parameter path. */
-  readonly squareAvg: Moments;
-  /** Running average of `g` (only when `centered`). */
-  readonly gradAvg: Moments;
-  /** Momentum buffer (only when `momentum` ≠ 0). */
-  readonly momentumBuffer: Moments;
-}
-
-interface RmspropCoefficients {
-  readonly lr: number;
-  readonly alpha: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  readonly momentum: number;
-  readonly sign: number;
+  /** The sign flip of `maximize` (keeps nothing). */
+  readonly ascend: EmptyState;
+  /** The L2 term's update count. */
+  readonly weightDecay: AddDecayedWeightsState;
+  /** The averages of `g²` (and `g` when centered). */
+  readonly rms: ScaleByRmsState;
+  /** The momentum buffer (empty without momentum). */
+  readonly momentum: TraceState | EmptyState;
+  /** The learning rate's update count. */
+  readonly lr: ScaleByLearningRateState;
 }
 
 /**
- * RMSprop with PyTorch's semantics: `s = α s + (1 − α) g²`; with `centered`,
- * `a = α a + (1 − α) g` and the denominator `√(s − a²) + eps`, else `√s + eps`; with
- * momentum `buf = momentum · buf + g / denom` and update `−lr · buf`, else `−lr · g / denom`.
+ * RMSprop with PyTorch's semantics, as a chain: negate for `maximize`, add the L2 term,
+ * divide by the root mean square ({@link scaleByRms}, centered optional), take momentum
+ * on the result ({@link trace}), scale by `−lr` — PyTorch applies the learning rate
+ * after the momentum buffer (Optax before it), which differs once `lr` is scheduled.
  *
  * @example
  * ```ts
@@ -65,86 +63,13 @@ interface RmspropCoefficients {
  * ```
  */
 export function rmsprop(options: RmspropOptions = {}): Optimizer<RmspropState> {
-  const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = options;
-  checkHyper('rmsprop', 'lr', lr, 'nonNegative');
-  checkHyper('rmsprop', 'alpha', alpha, 'beta');
-  checkHyper('rmsprop', 'eps', eps, 'nonNegative');
-  checkHyper('rmsprop', 'weightDecay', weightDecay, 'nonNegative');
-  checkHyper('rmsprop', 'momentum', momentum, 'nonNegative');
-  const hasMomentum = momentum !== 0;
-  return asOptimizer<RmspropState>({
-    init(params) {
-      return {
-        count: 0,
-        squareAvg: initMoments('rmsprop', params),
-        gradAvg: centered ? initMoments('rmsprop', params) : noMoments,
-        momentumBuffer: hasMomentum ? initMoments('rmsprop', params) : noMoments,
-      };
-    },
-    update(grads, state, params) {
-      const step = state.count;
-      const pairs = pairLeaves('rmsprop', grads, params);
-      checkMoments('rmsprop', pairs, state.squareAvg);
-      const c: RmspropCoefficients = {
-        lr: hyperAt('rmsprop', 'lr', lr, 'nonNegative', step),
-        alpha: hyperAt('rmsprop', 'alpha', alpha, 'beta', step),
-        eps: hyperAt('rmsprop', 'eps', eps, 'nonNegative', step),
-        weightDecay: hyperAt('rmsprop', 'weightDecay', weightDecay, 'nonNegative', step),
-        momentum: hyperAt('rmsprop', 'momentum', momentum, 'nonNegative', step),
-        sign: maximize ? -1 : 1,
-      };
-      if (c.weightDecay !== 0 && params === undefined) throw new ValueError('rmsprop: weightDecay needs the parameters; pass them to update');
-      claimState('rmsprop', state);
-      const updates = mapPairs(grads, pairs, ({ path, grad, param }) =>
-        rmspropLeaf(
-          grad,
-          param,
-          state.squareAvg[path],
-          centered ? state.gradAvg[path] : undefined,
-          hasMomentum ? state.momentumBuffer[path] : undefined,
-          c,
-        ),
-      );
-      return { updates, state: { ...state, count: step + 1 } };
-    },
+  const { lr = 1e-2, alpha, eps, weightDecay = 0, momentum = 0, centered, maximize = false } = options;
+  return namedChain({
+    ascend: maximize ? scale(-1) : identity(),
+    weightDecay: weightDecayLink('rmsprop', weightDecay),
+    rms: rmsLink('rmsprop', { alpha, eps, centered }),
+    momentum: momentum === 0 ? identity() : traceLink('rmsprop', { momentum }),
+    lr: learningRateLink('rmsprop', lr, true),
   });
 }
 
-function rmspropLeaf(
-  grad: Tensor,
-  param: Tensor | undefined,
-  squareAvg: Tensor,
-  gradAvg: Tensor | undefined,
-  buffer: Tensor | undefined,
-  c: RmspropCoefficients,
-): Tensor {
-  const out = allocLike(grad);
-  const g = floatData(grad);
-  const p: FloatArray = param === undefined ? g : floatData(param); // only read when weightDecay ≠ 0
-  const s = floatData(squareAvg);
-  const a: FloatArray | undefined = gradAvg === undefined ? undefined : floatData(gradAvg);
-  const buf: FloatArray | undefined = buffer === undefined ? undefined : floatData(buffer);
-  const { lr, alpha, eps, weightDecay, momentum, sign } = c;
-  for (let i = 0; i < out.length; i++) {
-    let gi = sign * g[i];
-    if (weightDecay !== 0) gi += weightDecay * p[i];
-    const si = alpha * s[i] + (1 - alpha) * gi * gi;
-    s[i] = si;
-    let denom: number;
-    if (a !== undefined) {
-      const ai = alpha * a[i] + (1 - alpha) * gi;
-      a[i] = ai;
-      denom = Math.sqrt(si - ai * ai) + eps;
-    } else {
-      denom = Math.sqrt(si) + eps;
-    }
-    if (buf !== undefined) {
-      const b = momentum * buf[i] + gi / denom;
-      buf[i] = b;
-      out[i] = -lr * b;
-    } else {
-      out[i] = -lr * (gi / denom);
-    }
-  }
-  return fromStorage(grad.shape, out);
-}

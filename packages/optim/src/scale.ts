@@ -1,18 +1,14 @@
+import type { Tensor } from '@tapestry/core';
 import { fromStorage } from '@tapestry/core';
-import type { Hyper } from './hyper.js';
-import { checkHyper, hyperAt } from './hyper.js';
+import { checkRange } from './hyper.js';
+import type { EmptyState } from './identity.js';
 import { allocLike, floatData, mapPairs, pairLeaves } from './leaves.js';
 import type { GradientTransformation } from './transformation.js';
 
-/** State of {@link scale}: the update count, for a scheduled factor. */
-export interface ScaleState {
-  /** Updates applied so far. */
-  readonly count: number;
-}
-
 /**
- * Multiplies every update by `factor` (a number or a schedule; negative is allowed).
- * A building block: `chain(transform, scale(-lr))` turns a direction into an update.
+ * Multiplies every update by a constant `factor` (negative allowed), as Optax's `scale`.
+ * `scale(-1)` turns descent into ascent; for a learning rate or any scheduled factor
+ * use {@link scaleByLearningRate}.
  *
  * @example
  * ```ts
@@ -20,22 +16,21 @@ export interface ScaleState {
  * const clippedSgd = chain(clipByValue(1), scale(-0.01)); // SGD, lr 0.01, on clipped gradients
  * ```
  */
-export function scale(factor: Hyper): GradientTransformation<ScaleState> {
-  checkHyper('scale', 'factor', factor, 'finite');
+export function scale(factor: number): GradientTransformation<EmptyState> {
+  checkRange('scale', 'factor', factor, 'finite');
   return {
-    init() {
-      return { count: 0 };
-    },
-    update(updates, state, params) {
-      const pairs = pairLeaves('scale', updates, params, 'update');
-      const f = hyperAt('scale', 'factor', factor, 'finite', state.count);
-      const out = mapPairs(updates, pairs, ({ grad }) => {
-        const data = allocLike(grad);
-        const g = floatData(grad);
-        for (let i = 0; i < data.length; i++) data[i] = f * g[i];
-        return fromStorage(grad.shape, data);
-      });
-      return { updates: out, state: { count: state.count + 1 } };
+    init: () => Object.freeze({}),
+    update(updates, state) {
+      const pairs = pairLeaves('scale', updates, undefined, 'update');
+      return { updates: mapPairs(updates, pairs, ({ grad }) => scaledBy(grad, factor)), state };
     },
   };
+}
+
+/** `t · factor` as a new tensor of `t`'s dtype. */
+export function scaledBy(t: Tensor, factor: number): Tensor {
+  const out = allocLike(t);
+  const d = floatData(t);
+  for (let i = 0; i < out.length; i++) out[i] = factor * d[i];
+  return fromStorage(t.shape, out);
 }

@@ -1,13 +1,15 @@
-import type { Tensor } from '@tapestry/core';
-import { ValueError, fromStorage } from '@tapestry/core';
 import type { Hyper } from './hyper.js';
-import { checkHyper, hyperAt } from './hyper.js';
-import type { FloatArray } from './leaves.js';
-import { allocLike, floatData, mapPairs, pairLeaves } from './leaves.js';
-import type { Moments } from './moments.js';
-import { checkMoments, claimState, initMoments, noMoments } from './moments.js';
+import type { EmptyState } from './identity.js';
+import { identity } from './identity.js';
+import type { ScaleByLearningRateState } from './learning-rate.js';
+import { learningRateLink } from './learning-rate.js';
+import { namedChain } from './chain.js';
 import type { Optimizer } from './optimizer.js';
-import { asOptimizer } from './optimizer.js';
+import { scale } from './scale.js';
+import type { TraceState } from './trace.js';
+import { traceLink } from './trace.js';
+import type { AddDecayedWeightsState } from './weight-decay.js';
+import { weightDecayLink } from './weight-decay.js';
 
 /** Settings of {@link sgd}. Every number may also be a schedule of the step count. */
 export interface SgdOptions {
@@ -25,28 +27,23 @@ export interface SgdOptions {
   readonly maximize?: boolean;
 }
 
-/** State of {@link sgd}: the update count and the momentum buffers (empty without momentum). */
+/** State of {@link sgd}: one entry per link of its chain. */
 export interface SgdState {
-  /** Updates applied so far. */
-  readonly count: number;
-  /** One buffer per parameter path, owned by the state and updated in place. */
-  readonly momentumBuffer: Moments;
-}
-
-interface SgdCoefficients {
-  readonly lr: number;
-  readonly momentum: number;
-  readonly dampening: number;
-  readonly weightDecay: number;
-  readonly nesterov: boolean;
-  readonly sign: number;
-  readonly first: boolean;
+  /** The sign flip of `maximize` (keeps nothing). */
+  readonly ascend: EmptyState;
+  /** The L2 term's update count. */
+  readonly weightDecay: AddDecayedWeightsState;
+  /** The momentum buffer (empty without momentum). */
+  readonly momentum: TraceState | EmptyState;
+  /** The learning rate's update count. */
+  readonly lr: ScaleByLearningRateState;
 }
 
 /**
- * Stochastic gradient descent with PyTorch's semantics: `g += weightDecay * p`; with
- * momentum `buf = g` on the first step, then `buf = momentum * buf + (1 − dampening) * g`,
- * and `g = g + momentum * buf` (Nesterov) or `g = buf`; the update is `−lr * g`.
+ * Stochastic gradient descent with PyTorch's semantics, as a chain of primitives:
+ * negate for `maximize`, add the L2 term `weightDecay · p`, take momentum
+ * ({@link trace}: the buffer starts at `g`, then `momentum · buf + (1 − dampening) · g`,
+ * Nesterov optional), scale by `−lr`.
  *
  * @example
  * ```ts
@@ -61,56 +58,10 @@ interface SgdCoefficients {
  */
 export function sgd(options: SgdOptions): Optimizer<SgdState> {
   const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options;
-  checkHyper('sgd', 'lr', lr, 'nonNegative');
-  checkHyper('sgd', 'momentum', momentum, 'nonNegative');
-  checkHyper('sgd', 'dampening', dampening, 'unit');
-  checkHyper('sgd', 'weightDecay', weightDecay, 'nonNegative');
-  const hasMomentum = momentum !== 0;
-  if (nesterov && (!hasMomentum || dampening !== 0)) {
-    throw new ValueError('sgd: nesterov needs a non-zero momentum and dampening 0');
-  }
-  return asOptimizer<SgdState>({
-    init(params) {
-      return { count: 0, momentumBuffer: hasMomentum ? initMoments('sgd', params) : noMoments };
-    },
-    update(grads, state, params) {
-      const step = state.count;
-      const pairs = pairLeaves('sgd', grads, params);
-      if (hasMomentum) checkMoments('sgd', pairs, state.momentumBuffer);
-      const c: SgdCoefficients = {
-        lr: hyperAt('sgd', 'lr', lr, 'nonNegative', step),
-        momentum: hyperAt('sgd', 'momentum', momentum, 'nonNegative', step),
-        dampening: hyperAt('sgd', 'dampening', dampening, 'unit', step),
-        weightDecay: hyperAt('sgd', 'weightDecay', weightDecay, 'nonNegative', step),
-        nesterov,
-        sign: maximize ? -1 : 1,
-        first: step === 0,
-      };
-      if (c.weightDecay !== 0 && params === undefined) throw new ValueError('sgd: weightDecay needs the parameters; pass them to update');
-      claimState('sgd', state);
-      const updates = mapPairs(grads, pairs, ({ path, grad, param }) =>
-        sgdLeaf(grad, param, hasMomentum ? state.momentumBuffer[path] : undefined, c),
-      );
-      return { updates, state: { count: step + 1, momentumBuffer: state.momentumBuffer } };
-    },
+  return namedChain({
+    ascend: maximize ? scale(-1) : identity(),
+    weightDecay: weightDecayLink('sgd', weightDecay),
+    momentum: momentum === 0 && !nesterov ? identity() : traceLink('sgd', { momentum, dampening, nesterov }),
+    lr: learningRateLink('sgd', lr, true),
   });
-}
-
-function sgdLeaf(grad: Tensor, param: Tensor | undefined, buffer: Tensor | undefined, c: SgdCoefficients): Tensor {
-  const out = allocLike(grad);
-  const g = floatData(grad);
-  const p: FloatArray = param === undefined ? g : floatData(param); // only read when weightDecay ≠ 0
-  const buf: FloatArray | undefined = buffer === undefined ? undefined : floatData(buffer);
-  const { lr, momentum, dampening, weightDecay, nesterov, sign, first } = c;
-  for (let i = 0; i < out.length; i++) {
-    let gi = sign * g[i];
-    if (weightDecay !== 0) gi += weightDecay * p[i];
-    if (buf !== undefined) {
-      const b = first ? gi : momentum * buf[i] + (1 - dampening) * gi;
-      buf[i] = b;
-      gi = nesterov ? gi + momentum * b : b;
-    }
-    out[i] = -lr * gi;
-  }
-  return fromStorage(grad.shape, out);
 }

@@ -13,7 +13,7 @@ export interface UpdateResult<P, S> {
 }
 
 /**
- * A pure-looking pair of functions over parameter trees.
+ * A pair of pure functions over parameter trees.
  *
  * - `init(params)` builds the state (step counts, moment buffers) for `params`.
  * - `update(updates, state, params?)` transforms the incoming updates (the raw
@@ -21,14 +21,16 @@ export interface UpdateResult<P, S> {
  *   The outgoing updates are *added* to the parameters by {@link applyUpdates}, so an
  *   optimizer's updates already carry the minus sign and the learning rate.
  *
- * States of transformations that keep moment buffers own those buffers and update
- * them in place: a state passed to `update` is consumed and must not be used again
- * (doing so throws). Keep a snapshot with `cloneState` or `flattenState`.
+ * `update` is pure: it never writes the incoming updates, the parameters or the old
+ * state, and returns a new state (an immutable tree of tensors shaped like the
+ * parameters, plus plain numbers). A state can therefore be reused, compared or saved
+ * at any time, and a chain whose later link throws leaves the caller's state exactly
+ * as it was.
  *
  * `params` is only needed by transformations that read the parameters (weight decay);
  * `Optimizer.step` always passes it.
  *
- * @typeParam S - the state, plain data plus tensors.
+ * @typeParam S - the state: records, arrays, tensors and numbers.
  *
  * @example
  * ```ts

@@ -1,6 +1,5 @@
 /** Shared test helpers: small parameter trees, a convex quadratic, exact comparisons. */
-import type { Tensor } from '@tapestry/core';
-import { flatten, fromStorage } from '@tapestry/core';
+import { Tensor, flatten, fromStorage } from '@tapestry/core';
 import fc from 'fast-check';
 
 export const numRuns = Number(process.env.TAPESTRY_NUM_RUNS ?? 50);
@@ -80,3 +79,50 @@ export const quadraticArb: fc.Arbitrary<Quadratic> = fc
     return { n, a, c, x0 };
   })
   .filter((q) => Math.hypot(...quadraticGrad(q, q.x0)) > 1e-2);
+
+/**
+ * Writes a state tree the way a checkpoint would — JSON text, tensors as shape, dtype
+ * and a plain number list, non-finite numbers and −0 spelled out — and reads it back.
+ */
+export function throughFile(state: unknown): unknown {
+  const encode = (node: unknown): unknown => {
+    if (node instanceof Tensor) return { tensor: { shape: node.shape, dtype: node.dtype, data: Array.from(node.data, encodeNumber) } };
+    if (typeof node === 'number') return { number: encodeNumber(node) };
+    if (node === undefined) return { absent: true };
+    if (Array.isArray(node)) return node.map(encode);
+    return Object.fromEntries(Object.entries(node as object).map(([k, v]) => [k, encode(v)]));
+  };
+  const decode = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(decode);
+    const r = node as Record<string, unknown>;
+    if ('absent' in r) return undefined;
+    if ('number' in r) return decodeNumber(r.number as number | string);
+    if ('tensor' in r) {
+      const { shape, dtype, data } = r.tensor as { shape: number[]; dtype: Dtype; data: (number | string)[] };
+      const values = data.map(decodeNumber);
+      return fromStorage(shape, dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values));
+    }
+    return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, decode(v)]));
+  };
+  return decode(JSON.parse(JSON.stringify(encode(state))));
+}
+
+function encodeNumber(x: number): number | string {
+  return Number.isFinite(x) && !Object.is(x, -0) ? x : String(Object.is(x, -0) ? '-0' : x);
+}
+
+function decodeNumber(x: number | string): number {
+  return typeof x === 'number' ? x : x === '-0' ? -0 : Number(x);
+}
+
+/** True when two state trees are identical: same structure, bit-identical tensors, numbers equal by `Object.is`. */
+export function sameTree(a: unknown, b: unknown): boolean {
+  if (a instanceof Tensor || b instanceof Tensor) {
+    return a instanceof Tensor && b instanceof Tensor && a.dtype === b.dtype && a.shape.join() === b.shape.join() && Array.from(a.data).every((x, i) => Object.is(x, b.data[i]));
+  }
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameTree((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

@@ -40,7 +40,7 @@ describe('injectHyperparams', () => {
     const changed = setHyperparams(state, { lr: 0.001 });
     expect(changed[1].hyperparams.lr).toBe(0.001);
     expect(state[1].hyperparams.lr).toBe(0.01); // the original is untouched
-    expect(changed[1].inner.mu).toBe(state[1].inner.mu); // structural sharing, no copy of the moments
+    expect(changed[1].inner.adam.mu).toBe(state[1].inner.adam.mu); // structural sharing, no copy of the moments
 
     const reference = chain(clipByGlobalNorm(1), adam({ lr: (s) => (s === 0 ? 0.01 : 0.001) }));
     let refParams = smallParams();

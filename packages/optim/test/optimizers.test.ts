@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Optimizer } from '../src/index.js';
-import { adagrad, adam, adamw, applyUpdates, asOptimizer, identity, rmsprop, scale, sgd } from '../src/index.js';
+import { adagrad, adam, adamw, applyUpdates, asOptimizer, identity, rmsprop, scale, scaleByLearningRate, sgd } from '../src/index.js';
 import { bitEqual, smallGrads, smallParams, t, values } from './helpers.js';
 
 /** Runs `steps` steps of `opt` on `{ x }` with gradients `grads[k]`, returning x after each. */
@@ -198,8 +198,8 @@ describe('step, update and applyUpdates', () => {
     expect(bitEqual(next, plain.step(smallGrads(1), plain.init(params), params)[0])).toBe(true);
   });
 
-  it('scale accepts a schedule', () => {
-    const tx = scale((step) => 2 ** step);
+  it('scaleByLearningRate accepts a schedule (and flipSign: false)', () => {
+    const tx = scaleByLearningRate((step) => 2 ** step, { flipSign: false });
     let state = tx.init(t([1]));
     const outs: number[] = [];
     for (let k = 0; k < 3; k++) {

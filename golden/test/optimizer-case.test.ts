@@ -1,9 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runOptimizerCase } from '../src/golden.js';
+import { runOptimizerCase } from '../src/optimizer-case.js';
 
-// The one copy of the golden fixtures lives at the repository root (golden/fixtures).
-const dir = new URL('../../../golden/fixtures/', import.meta.url);
+const dir = new URL('../fixtures/', import.meta.url);
 const files = readdirSync(dir).filter((f) => /^(optim_|clip_grad_norm).*\.json$/.test(f)).sort();
 const load = (file: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Record<string, unknown>;
 

@@ -1,17 +1,11 @@
 /**
- * `@tapestry/optim/golden`: runs the reference fixtures of kind `optimizer` and
- * `clip_grad_norm` (see the golden fixtures' README) against this package. Used by the
- * package's tests and by the repository's `pnpm golden` command.
- *
- * @packageDocumentation
+ * Runs the reference fixtures of kind `optimizer` and `clip_grad_norm` (see the
+ * fixtures' README) against `@tapestry/optim`, step by step.
  */
 import type { Tensor } from '@tapestry/core';
 import { fromStorage } from '@tapestry/core';
-import { adam } from './adam.js';
-import { adamw } from './adamw.js';
-import { clipByGlobalNorm } from './clip.js';
-import type { Optimizer } from './optimizer.js';
-import { sgd } from './sgd.js';
+import type { Optimizer } from '@tapestry/optim';
+import { adagrad, adam, adamw, clipByGlobalNorm, rmsprop, sgd } from '@tapestry/optim';
 
 /** The fixture kinds {@link runOptimizerCase} understands. */
 export const optimizerKinds: readonly string[] = ['optimizer', 'clip_grad_norm'];
@@ -43,18 +37,12 @@ type Params = Record<string, Tensor>;
 type Json = Record<string, unknown>;
 
 /**
- * Runs one parsed fixture of kind `optimizer` (5 steps of SGD, Adam or AdamW, every
+ * Runs one parsed fixture of kind `optimizer` (steps of PyTorch's SGD, Adam, AdamW,
+ * RMSprop or Adagrad, every
  * parameter compared after every step) or `clip_grad_norm` (clipped gradients and
  * pre-clip norm), and returns one result per comparison. Never throws for a bad
  * fixture: it returns a failed result that says what was wrong.
  *
- * @example
- * ```ts
- * import { readFileSync } from 'node:fs';
- * import { runOptimizerCase } from '@tapestry/optim/golden';
- * const results = runOptimizerCase(JSON.parse(readFileSync('golden/fixtures/optim_adam.json', 'utf8')));
- * for (const r of results) console.log(r.ok ? 'ok  ' : 'FAIL', r.name, r.detail);
- * ```
  */
 export function runOptimizerCase(fixture: unknown, options: GoldenOptions = {}): GoldenResult[] {
   const dtype = options.dtype ?? 'float64';
@@ -106,19 +94,29 @@ function runClip(name: string, f: Json, dtype: 'float32' | 'float64', tol: Toler
   ];
 }
 
-/** The optimizer a fixture's `module` and `config` describe (PyTorch names). */
+/** The optimizer a fixture's `module` and `config` describe (PyTorch names and defaults). */
 function buildOptimizer(module: string, c: Json): Optimizer<unknown> {
-  if (c.maximize !== undefined && typeof c.maximize !== 'boolean') throw new Error('config.maximize must be a boolean');
-  const common = { lr: num(c.lr, 'lr'), weightDecay: num(c.weight_decay ?? 0, 'weight_decay'), maximize: c.maximize === true };
-  if (module === 'SGD') {
-    return sgd({ ...common, momentum: num(c.momentum ?? 0, 'momentum'), dampening: num(c.dampening ?? 0, 'dampening'), nesterov: c.nesterov === true });
+  for (const flag of ['maximize', 'nesterov', 'amsgrad', 'centered']) {
+    if (c[flag] !== undefined && typeof c[flag] !== 'boolean') throw new Error(`config.${flag} must be a boolean`);
   }
-  if (module === 'Adam' || module === 'AdamW') {
-    const betas = list(c.betas, 'betas').map((b) => num(b, 'betas'));
-    const settings = { ...common, betas: [betas[0], betas[1]] as const, eps: num(c.eps, 'eps'), amsgrad: c.amsgrad === true };
-    return module === 'Adam' ? adam(settings) : adamw(settings);
+  const common = { weightDecay: num(c.weight_decay ?? 0, 'weight_decay'), maximize: c.maximize === true };
+  switch (module) {
+    case 'SGD':
+      return sgd({ ...common, lr: num(c.lr ?? 1e-3, 'lr'), momentum: num(c.momentum ?? 0, 'momentum'), dampening: num(c.dampening ?? 0, 'dampening'), nesterov: c.nesterov === true });
+    case 'Adam':
+    case 'AdamW': {
+      const betas = list(c.betas ?? [0.9, 0.999], 'betas').map((b) => num(b, 'betas'));
+      const settings = { ...common, lr: num(c.lr ?? 1e-3, 'lr'), betas: [betas[0], betas[1]] as const, eps: num(c.eps ?? 1e-8, 'eps'), amsgrad: c.amsgrad === true };
+      const decoupled = module === 'AdamW' || c.decoupled_weight_decay === true;
+      return decoupled ? adamw({ ...settings, weightDecay: num(c.weight_decay ?? (module === 'AdamW' ? 1e-2 : 0), 'weight_decay') }) : adam(settings);
+    }
+    case 'RMSprop':
+      return rmsprop({ ...common, lr: num(c.lr ?? 1e-2, 'lr'), alpha: num(c.alpha ?? 0.99, 'alpha'), eps: num(c.eps ?? 1e-8, 'eps'), momentum: num(c.momentum ?? 0, 'momentum'), centered: c.centered === true });
+    case 'Adagrad':
+      return adagrad({ ...common, lr: num(c.lr ?? 1e-2, 'lr'), lrDecay: num(c.lr_decay ?? 0, 'lr_decay'), initialAccumulatorValue: num(c.initial_accumulator_value ?? 0, 'initial_accumulator_value'), eps: num(c.eps ?? 1e-10, 'eps') });
+    default:
+      throw new Error(`unknown optimizer module '${module}'`);
   }
-  throw new Error(`unknown optimizer module '${module}'`);
 }
 
 function compareTrees(name: string, actual: Params, expected: Params, tol: Tolerance): GoldenResult {
