@@ -63,3 +63,19 @@ describe('the golden runner', () => {
     expect(runOptimizerCase(null)[0]).toMatchObject({ name: '(unnamed case)', ok: false });
   });
 });
+
+describe('trajectories recorded with PyTorch beyond the public fixtures (RMSprop, Adagrad, dampening, maximize; float64, 1e-12 relative)', () => {
+  // Written by test/torch-optimizers/make.py from torch.optim itself.
+  const extra = new URL('./torch-optimizers/', import.meta.url);
+  const cases = readdirSync(extra).filter((f) => f.endsWith('.json')).sort();
+
+  it('has all six recorded cases', () => expect(cases).toHaveLength(6));
+  for (const file of cases) {
+    it(file, () => {
+      const fixture = JSON.parse(readFileSync(new URL(file, extra), 'utf8')) as Record<string, unknown>;
+      const results = runOptimizerCase(fixture);
+      expect(results).toHaveLength(fixture.steps as number);
+      for (const r of results) expect(r.ok, `${r.name}: ${r.detail}`).toBe(true);
+    });
+  }
+});
