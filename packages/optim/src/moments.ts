@@ -4,7 +4,7 @@
  * tensors and a new tree, and never writes the old ones.
  */
 import type { Tree } from '@tapestry/core';
-import { DTypeError, ShapeError, Tensor, fromStorage } from '@tapestry/core';
+import { DTypeError, ShapeError, Tensor, flatten, fromStorage } from '@tapestry/core';
 import type { FloatArray, LeafPair } from './leaves.js';
 import { allocLike, checkFloat, formatPath, formatShape, sameShape } from './leaves.js';
 
@@ -41,8 +41,7 @@ export function initMoments(owner: string, params: unknown, fill = 0): Moments {
  * wrong tree fails before anything is computed.
  */
 export function momentsByPath(owner: string, pairs: Map<string, LeafPair>, moments: Moments): Map<string, Tensor> {
-  const byPath = new Map<string, Tensor>();
-  rebuild(moments, (leaf, path) => (byPath.set(path, leaf), leaf));
+  const byPath = new Map(flatten(moments).map(({ path, leaf }) => [path, leaf]));
   for (const [path, { grad }] of pairs) {
     const m = byPath.get(path);
     if (m === undefined) {
