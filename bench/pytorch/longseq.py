@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from data import normals
-from result import expect_close, result
+from result import expect_close, one_thread, result
 from timing import median, time_iterations
 
 _FUSED = {'rnn': nn.RNN, 'lstm': nn.LSTM}
@@ -95,7 +95,8 @@ def _self_check(kind, s, seeds, xs, fused, cells):
     the cell route's 512 norms match a float64 run of the same net."""
     loss = expect_close('fused vs cell loss', fused['loss'], cells['loss'], 1e-5)
     last = expect_close('‖∂L/∂h_511‖ fused vs cells', fused['norms'][-1], cells['norms'][-1], 1e-5)
-    _, ref = cell_iteration(Net(kind, s, seeds['init'], torch.float64), xs.double())
+    with one_thread():
+        _, ref = cell_iteration(Net(kind, s, seeds['init'], torch.float64), xs.double())
     # Far back in time the gradients vanish below what float32 can hold (its norms there
     # are squares of ~1e-20 entries: subnormal, then 0). Compare relatively where the
     # float64 norm is ≥ floor — entries ≥ ~3e-17, squares (≥ 1e-33) inside float32's normal

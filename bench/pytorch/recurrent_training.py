@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from data import normals, sine_windows
-from result import expect_close, peak_rss_mib, result
+from result import expect_close, one_thread, peak_rss_mib, result
 from timing import median, time_iterations
 
 _LAYERS = {'rnn': nn.RNN, 'lstm': nn.LSTM, 'gru': nn.GRU, 'bilstm': nn.LSTM}
@@ -53,7 +53,8 @@ def train_and_time(kind, input_size, hidden, x, y, lr, job, twin_steps=None):
     peak = peak_rss_mib()  # before the twin allocates
     twin = _trainer(twin_model, x.double(), y.double(), lr, adam)
     n = len(losses) if twin_steps is None else min(twin_steps, len(losses))
-    twin_loss = [twin() for _ in range(n)][-1]
+    with one_thread():
+        twin_loss = [twin() for _ in range(n)][-1]
     # float32 rounding over ≤ 200 Adam steps moves the loss by ~1e-5 relative (1e-6 after
     # 3 steps); the bounds leave margin and still catch skipped or wrong work.
     rtol = 1e-3 if twin_steps is None else 1e-4

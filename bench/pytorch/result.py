@@ -1,5 +1,6 @@
 """Assembling a result in the shape of bench/src/types.ts's WorkloadResult, and the
 self-check every run does before it reports (speed must never come from skipped work)."""
+import contextlib
 import resource
 
 import torch
@@ -33,3 +34,15 @@ def result(figure, unit, higher_is_better, samples_ms, notes, peak=None, **extra
     if note:
         out['note'] = note
     return out
+
+
+@contextlib.contextmanager
+def one_thread():
+    """Runs a self-check on one thread: it is not timed, and on a busy machine OpenMP's
+    spinning threads would make an all-cores run's check take longer than its budget."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)

@@ -20,7 +20,7 @@ export interface FmaWidth {
 export type FmaPeak = { readonly ok: true; readonly widths: readonly FmaWidth[] } | { readonly ok: false; readonly reason: string };
 
 /** Compiles and runs the loop; a missing compiler or a failed build is a reason, never a throw. */
-export function measureFmaPeak(iterations = 20_000_000): FmaPeak {
+export function measureFmaPeak(iterations = 1_000_000): FmaPeak {
   const dir = mkdtempSync(join(tmpdir(), 'tapestry-fma-'));
   try {
     const binary = join(dir, 'fma_peak');

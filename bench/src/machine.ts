@@ -37,10 +37,10 @@ function tfjsVersion(): string {
 }
 
 /**
- * Describes the machine; measures the FMA peak (about a second) and looks for a Python
+ * Describes the machine; measures the FMA peak (under a second) and looks for a Python
  * with torch only when `withPytorch` (a run that includes the PyTorch columns).
  */
-export function describeMachine(withPytorch: boolean, quick: boolean): Machine {
+export function describeMachine(withPytorch: boolean): Machine {
   return {
     cpu: cpuModel(),
     logicalCores: availableParallelism(),
@@ -48,7 +48,7 @@ export function describeMachine(withPytorch: boolean, quick: boolean): Machine {
     tfjs: tfjsVersion(),
     date: new Date().toISOString(),
     loadAverage: loadavg()[0] ?? 0,
-    fmaPeak: measureFmaPeak(quick ? 5_000_000 : 20_000_000),
+    fmaPeak: measureFmaPeak(),
     pytorch: withPytorch ? probePytorch() : { ok: false, reason: 'not run (--impl)' },
   };
 }

@@ -60,7 +60,7 @@ async function runAll(selected: readonly Job[], concurrency: number, options: Ru
 
 async function main(cli: CliOptions, selected: readonly Job[]): Promise<void> {
   const started = performance.now();
-  const machine = describeMachine(selected.some((j) => isPytorch(j.impl)), cli.quick);
+  const machine = describeMachine(selected.some((j) => isPytorch(j.impl)));
   const cpuProfDir = cli.cpuProfDir === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), cli.cpuProfDir);
   const python = machine.pytorch?.ok === true ? { interpreter: machine.pytorch.info.interpreter } : { missing: machine.pytorch?.reason ?? 'not probed' };
   console.log(`FMA peak: ${describeFmaPeak(machine.fmaPeak ?? { ok: false, reason: 'not measured' })}`);
