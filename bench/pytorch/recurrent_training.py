@@ -19,6 +19,8 @@ class Tagger(nn.Module):
 
     def __init__(self, kind, input_size, hidden):
         super().__init__()
+        if kind not in _LAYERS:
+            raise ValueError(f'unknown recurrent layer {kind!r} (expected one of {", ".join(_LAYERS)})')
         bidirectional = kind == 'bilstm'
         self.rnn = _LAYERS[kind](input_size, hidden, batch_first=True, bidirectional=bidirectional)
         self.fc = nn.Linear(hidden * (2 if bidirectional else 1), 1)
