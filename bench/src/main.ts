@@ -14,6 +14,7 @@ import { formatFigure } from './format.js';
 import { IMPL_LABELS } from './implementations.js';
 import { describeMachine } from './machine.js';
 import type { Job, RunRecord } from './protocol.js';
+import { cellsTable } from './report-cells.js';
 import { headlineTable, isFullRun, missingList, type Report, resultsMarkdown } from './report.js';
 import { writeResultsFile } from './results-file.js';
 import { describePytorch, isPytorch } from './pytorch.js';
@@ -70,6 +71,8 @@ async function main(cli: CliOptions, selected: readonly Job[]): Promise<void> {
   if (cli.quick) console.log('\nQUICK RUN: fewer iterations; figures marked q are not for comparison.');
   console.log('');
   console.log(headlineTable(report));
+  const cells = cellsTable(records);
+  if (cells !== '') console.log(`\n${cells}`);
   const missing = missingList(report);
   if (missing !== '') console.log(`\n${missing}`);
   console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.`);

@@ -1,6 +1,8 @@
 import { formatFigure, formatRatio, formatSmall, markdownTable } from './format.js';
 import { IMPL_LABELS } from './implementations.js';
 import { describeFmaPeak } from './fma-peak.js';
+import { cellsTable } from './report-cells.js';
+import { peakTable } from './report-peak.js';
 import type { Machine } from './machine.js';
 import type { RunRecord } from './protocol.js';
 import { describePytorch, isPytorch } from './pytorch.js';
@@ -173,7 +175,7 @@ function machineSection(report: Report): string {
 }
 
 const LEGEND = [
-  'Each cell is one workload run in its own Node process: the median over the timed',
+  'Each cell is one workload run in its own process: the median over the timed',
   'iterations after warm-up (W4: tokens/s over the 500 steps; W5: median of samples).',
   '"Tapestry" is the pure-TypeScript backend, "Tapestry wasm-simd" the same code with',
   '`setBackend(wasmBackend)` (float32 matrix products in WebAssembly SIMD).',
@@ -195,6 +197,8 @@ const LEGEND = [
  */
 export function resultsMarkdown(report: Report, profiles = ''): string {
   const norms = gradNormTable(report);
+  const cells = cellsTable(report.records);
+  const peak = peakTable(report.records, report.machine.fmaPeak);
   const missing = missingList(report);
   return [
     '# Benchmark results',
@@ -212,6 +216,8 @@ export function resultsMarkdown(report: Report, profiles = ''): string {
     headlineTable(report),
     '',
     ...(missing === '' ? [] : ['### Not measured', '', missing, '']),
+    ...(cells === '' ? [] : ['### W6: a cell written with public ops against the built-in GRU', '', cells, '']),
+    ...(peak === '' ? [] : ['### W5 against the FMA peak', '', peak, '']),
     '## Details',
     '',
     detailTable(report),
