@@ -5,7 +5,7 @@ import type { ImplId, WorkloadResult } from './types.js';
 
 /**
  * W6 side by side: for each Tapestry column and size, the custom cell's (MGU) time
- * over the built-in GRU's — issue 13's target is ≤ 1.15 — with PyTorch's GRU beside it.
+ * over the built-in GRU's — the target is ≤ 1.15 — with PyTorch's GRU beside it.
  * The MGU does two thirds of a GRU's arithmetic, so at equal overhead it is below 1.
  */
 export function cellsTable(records: readonly RunRecord[]): string {

@@ -6,7 +6,7 @@ import { IMPL_IDS } from './types.js';
 
 /**
  * W5 against the machine's ceiling: each implementation's GFLOP/s as a share of the
- * widest FMA peak times the threads it used (issue 12's target: one thread ≥ 85 %).
+ * widest FMA peak times the threads it used (the native backend's target: one thread ≥ 85 %).
  * The 128-bit share is beside it — WebAssembly SIMD's own ceiling.
  */
 export function peakTable(records: readonly RunRecord[], peak: FmaPeak | undefined): string {
