@@ -23,6 +23,9 @@ export const USAGE = `Usage: pnpm bench [--quick] [--only W1[:variant]]... [--im
   --budget SECONDS wall-clock budget per run (default ${DEFAULT_BUDGET.full}); slower runs cut iterations or skip
   --cpu-prof DIR   write V8 CPU profiles of each run to DIR/<workload>-<variant>-<impl>/
                    (summarise one with: pnpm --filter @tapestry/bench run profile-top DIR/W3-rnn-tapestry)
+
+  PyTorch columns: run by the first of python3, /usr/bin/python3 that imports torch, or by
+  $TAPESTRY_BENCH_PYTHON; without one they are skipped with the reason.
 `;
 
 const list = (values: readonly string[] | undefined): string[] =>

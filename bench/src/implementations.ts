@@ -6,6 +6,8 @@ export const IMPL_LABELS: Readonly<Record<ImplId, string>> = {
   'tapestry-wasm': 'Tapestry wasm-simd',
   'tfjs-cpu': 'tfjs-cpu',
   'tfjs-wasm': 'tfjs-wasm',
+  'pytorch-1t': 'PyTorch 1 thread',
+  'pytorch-all': 'PyTorch all cores',
 };
 
 /** Loads one implementation lazily: a Tapestry child never imports tfjs, and vice versa. */
@@ -19,5 +21,8 @@ export async function loadImplementation(id: ImplId): Promise<Implementation> {
       return (await import('./tfjs/implementations.js')).tfjsCpu;
     case 'tfjs-wasm':
       return (await import('./tfjs/implementations.js')).tfjsWasm;
+    case 'pytorch-1t':
+    case 'pytorch-all':
+      throw new Error(`${id} runs in Python (pytorch.ts), not in a Node child`);
   }
 }

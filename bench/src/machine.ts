@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { type FmaPeak, measureFmaPeak } from './fma-peak.js';
+import { probePytorch, type PytorchProbe } from './pytorch.js';
 
 /** The machine and software a run was measured on; RESULTS.md prints it. */
 export interface Machine {
@@ -11,6 +13,10 @@ export interface Machine {
   readonly date: string;
   /** 1-minute load average at start: other work on the machine skews figures. */
   readonly loadAverage: number;
+  /** One core's FMA throughput per vector width (absent in reports from before it was measured). */
+  readonly fmaPeak?: FmaPeak;
+  /** The Python, torch and BLAS the PyTorch columns ran on, or why they did not run. */
+  readonly pytorch?: PytorchProbe;
 }
 
 function cpuModel(): string {
@@ -30,7 +36,11 @@ function tfjsVersion(): string {
   return pkg.version;
 }
 
-export function describeMachine(): Machine {
+/**
+ * Describes the machine; measures the FMA peak (under a second) and looks for a Python
+ * with torch only when `withPytorch` (a run that includes the PyTorch columns).
+ */
+export function describeMachine(withPytorch: boolean): Machine {
   return {
     cpu: cpuModel(),
     logicalCores: availableParallelism(),
@@ -38,5 +48,7 @@ export function describeMachine(): Machine {
     tfjs: tfjsVersion(),
     date: new Date().toISOString(),
     loadAverage: loadavg()[0] ?? 0,
+    fmaPeak: measureFmaPeak(),
+    pytorch: withPytorch ? probePytorch() : { ok: false, reason: 'not run (--impl)' },
   };
 }

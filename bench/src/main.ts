@@ -9,14 +9,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CliOptions, parseCli, USAGE } from './cli.js';
+import { describeFmaPeak } from './fma-peak.js';
 import { formatFigure } from './format.js';
 import { IMPL_LABELS } from './implementations.js';
 import { describeMachine } from './machine.js';
 import type { Job, RunRecord } from './protocol.js';
+import { cellsTable } from './report-cells.js';
 import { headlineTable, isFullRun, missingList, type Report, resultsMarkdown } from './report.js';
 import { writeResultsFile } from './results-file.js';
-import { runInChild } from './runner.js';
-import { allCases, caseLabel, caseMatches } from './workloads.js';
+import { describePytorch, isPytorch } from './pytorch.js';
+import { type RunnerOptions, runInChild } from './runner.js';
+import { allCases, caseLabel, caseMatches, notApplicable } from './workloads.js';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -24,13 +27,13 @@ function jobs(cli: CliOptions): Job[] {
   const cases = allCases().filter((c) => cli.only.length === 0 || cli.only.some((p) => caseMatches(c, p)));
   if (cases.length === 0) throw new Error(`--only ${cli.only.join(',')} matches no workload`);
   const opts = { quick: cli.quick, budgetSeconds: cli.budgetSeconds };
-  return cases.flatMap((c) => cli.impls.map((impl) => ({ ...c, impl, opts })));
+  return cases.flatMap((c) => cli.impls.filter((impl) => notApplicable(c, impl) === undefined).map((impl) => ({ ...c, impl, opts })));
 }
 
 function progressLine(r: RunRecord): string {
   const o = r.outcome;
   const what = o.status === 'ok' ? `${formatFigure(o.result.figure)} ${o.result.unit}` : `${o.status}: ${o.reason}`;
-  return `${caseLabel(r).padEnd(22)} ${IMPL_LABELS[r.impl].padEnd(9)} ${what}  (${r.processSeconds.toFixed(1)} s)`;
+  return `${caseLabel(r).padEnd(22)} ${IMPL_LABELS[r.impl].padEnd(18)} ${what}  (${r.processSeconds.toFixed(1)} s)`;
 }
 
 function write(report: Report, fullRun: boolean): void {
@@ -43,12 +46,12 @@ function write(report: Report, fullRun: boolean): void {
 }
 
 /** Runs the jobs, `concurrency` children at a time; records come back in job order. */
-async function runAll(selected: readonly Job[], concurrency: number, cpuProfDir?: string): Promise<RunRecord[]> {
+async function runAll(selected: readonly Job[], concurrency: number, options: RunnerOptions): Promise<RunRecord[]> {
   const records = new Array<RunRecord>(selected.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < selected.length; i = next++) {
-      records[i] = await runInChild(selected[i]!, cpuProfDir);
+      records[i] = await runInChild(selected[i]!, options);
       console.log(progressLine(records[i]!));
     }
   };
@@ -57,14 +60,19 @@ async function runAll(selected: readonly Job[], concurrency: number, cpuProfDir?
 }
 
 async function main(cli: CliOptions, selected: readonly Job[]): Promise<void> {
-  const machine = describeMachine();
   const started = performance.now();
+  const machine = describeMachine(selected.some((j) => isPytorch(j.impl)));
   const cpuProfDir = cli.cpuProfDir === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), cli.cpuProfDir);
-  const records = await runAll(selected, cli.quick ? 2 : 1, cpuProfDir);
+  const python = machine.pytorch?.ok === true ? { interpreter: machine.pytorch.info.interpreter } : { missing: machine.pytorch?.reason ?? 'not probed' };
+  console.log(`FMA peak: ${describeFmaPeak(machine.fmaPeak ?? { ok: false, reason: 'not measured' })}`);
+  if (machine.pytorch !== undefined) console.log(`PyTorch: ${describePytorch(machine.pytorch)}\n`);
+  const records = await runAll(selected, cli.quick ? 2 : 1, { cpuProfDir, python });
   const report: Report = { machine, quick: cli.quick, budgetSeconds: cli.budgetSeconds, only: cli.only, impls: cli.impls, records, profiled: cpuProfDir !== undefined };
   if (cli.quick) console.log('\nQUICK RUN: fewer iterations; figures marked q are not for comparison.');
   console.log('');
   console.log(headlineTable(report));
+  const cells = cellsTable(records);
+  if (cells !== '') console.log(`\n${cells}`);
   const missing = missingList(report);
   if (missing !== '') console.log(`\n${missing}`);
   console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.`);

@@ -1,4 +1,5 @@
 import type { IterationPlan } from './timing.js';
+import type { WorkloadId } from './types.js';
 
 /**
  * Iteration counts of WORKLOADS.md, and the reduced ones of `--quick`.
@@ -34,4 +35,32 @@ export function matmulPlan(quick: boolean): IterationPlan & { sampleMs: number }
   return quick
     ? { warmup: 1, timed: 3, noun: 'sample', sampleMs: 20 }
     : { warmup: 2, timed: 5, noun: 'sample', sampleMs: 50 };
+}
+
+/** W6 at B=32, T=100, H=128: 3 warm-up steps, 15 timed (at hidden 16 it follows W1's plan). */
+export function cellsPlan(quick: boolean, variant: string): IterationPlan {
+  if (variant.endsWith('-h16')) return sinePlan(quick);
+  return quick ? { warmup: 1, timed: 3, noun: 'step' } : { warmup: 3, timed: 15, noun: 'step' };
+}
+
+/** A plan as plain data, for implementations outside this process (PyTorch). */
+export type PlanData = Omit<IterationPlan, 'describe'> | { warmupSteps: number; steps: number } | (Omit<IterationPlan, 'describe'> & { sampleMs: number });
+
+/** The plan of one case, as plain data. */
+export function planData(workload: WorkloadId, variant: string, quick: boolean): PlanData {
+  const plain = ({ describe: _describe, ...rest }: IterationPlan): Omit<IterationPlan, 'describe'> => rest;
+  switch (workload) {
+    case 'W1':
+      return plain(sinePlan(quick));
+    case 'W2':
+      return plain(charlmPlan(quick, 1));
+    case 'W3':
+      return plain(longseqPlan(quick));
+    case 'W4':
+      return generatePlan(quick);
+    case 'W5':
+      return matmulPlan(quick);
+    case 'W6':
+      return plain(cellsPlan(quick, variant));
+  }
 }

@@ -1,10 +1,14 @@
 import { formatFigure, formatRatio, formatSmall, markdownTable } from './format.js';
 import { IMPL_LABELS } from './implementations.js';
+import { describeFmaPeak } from './fma-peak.js';
+import { cellsTable } from './report-cells.js';
+import { peakTable } from './report-peak.js';
 import type { Machine } from './machine.js';
 import type { RunRecord } from './protocol.js';
+import { describePytorch, isPytorch } from './pytorch.js';
 import { median } from './timing.js';
 import { IMPL_IDS, type ImplId, type WorkloadResult } from './types.js';
-import { allCases, type Case, caseLabel, workloadSpec } from './workloads.js';
+import { allCases, type Case, caseLabel, notApplicable, workloadSpec } from './workloads.js';
 
 /** Everything one `pnpm bench` invocation measured; results/latest.json holds it. */
 export interface Report {
@@ -18,8 +22,9 @@ export interface Report {
   readonly profiled?: boolean;
 }
 
-const TFJS: readonly ImplId[] = ['tfjs-cpu', 'tfjs-wasm'];
-const TAPESTRY: readonly ImplId[] = ['tapestry', 'tapestry-wasm'];
+/** This project's columns, each compared with tfjs-wasm and with PyTorch. */
+const TAPESTRY: readonly ImplId[] = IMPL_IDS.filter((id) => id.startsWith('tapestry'));
+const PYTORCH: readonly ImplId[] = IMPL_IDS.filter(isPytorch);
 
 function find(report: Report, c: Case, impl: ImplId): RunRecord | undefined {
   return report.records.find((r) => r.workload === c.workload && r.variant === c.variant && r.impl === impl);
@@ -36,34 +41,46 @@ function casesRun(report: Report): Case[] {
 
 /** The figure, marked q (quick) and † (cut); a unit other than the workload's is shown. */
 function figureCell(report: Report, c: Case, impl: ImplId): string {
+  if (notApplicable(c, impl) !== undefined) return 'n/a';
   if (!report.impls.includes(impl)) return 'not run';
   const result = resultOf(find(report, c, impl));
   if (result === undefined) return '—';
   const wrongUnit = result.unit === workloadSpec(c.workload).unit ? '' : ` ${result.unit} (!)`;
   const marks = `${report.quick ? ' q' : ''}${/budget/.test(result.note ?? '') ? ' †' : ''}`;
-  return `${formatFigure(result.figure)}${wrongUnit}${marks}`;
+  const alternate = result.alternate === undefined ? '' : ` (${result.alternate.label} ${formatFigure(result.alternate.figure)})`;
+  return `${formatFigure(result.figure)}${wrongUnit}${alternate}${marks}`;
 }
 
-/** Tapestry's speed relative to tfjs: > 1 means Tapestry is faster, for times and throughputs alike. */
-function speedup(tapestry: WorkloadResult | undefined, tfjs: WorkloadResult | undefined): string {
-  if (tapestry === undefined || tfjs === undefined) return '—';
-  if (tapestry.unit !== tfjs.unit) return `units differ (${tapestry.unit} vs ${tfjs.unit})`;
-  const ratio = tapestry.higherIsBetter ? tapestry.figure / tfjs.figure : tfjs.figure / tapestry.figure;
+/** Our speed relative to theirs: > 1 means ours is faster, for times and throughputs alike. */
+function speedup(ours: WorkloadResult | undefined, theirs: WorkloadResult | undefined): string {
+  if (ours === undefined || theirs === undefined) return '—';
+  if (ours.unit !== theirs.unit) return `units differ (${ours.unit} vs ${theirs.unit})`;
+  const ratio = ours.higherIsBetter ? ours.figure / theirs.figure : theirs.figure / ours.figure;
   return formatRatio(ratio);
+}
+
+/** PyTorch's result at the thread count `ours` computed with (1 thread, or all cores). */
+function pytorchAtSameThreads(report: Report, c: Case, ours: WorkloadResult | undefined): WorkloadResult | undefined {
+  if (ours === undefined) return undefined;
+  return PYTORCH.map((impl) => resultOf(find(report, c, impl))).find((r) => r?.threads === ours.threads);
 }
 
 /**
  * The headline table: one row per workload variant, a column per implementation
- * (always all of them, so the table keeps its shape under --impl), then ratios.
+ * (always all of them, so the table keeps its shape under --impl), then each Tapestry
+ * column's ratio against tfjs-wasm and against PyTorch at the same thread count.
  */
 export function headlineTable(report: Report): string {
-  const pairs = TAPESTRY.flatMap((ours) => TFJS.map((theirs) => [ours, theirs] as const));
-  const header = ['workload', 'unit', ...IMPL_IDS.map((i) => IMPL_LABELS[i]), ...pairs.map(([o, t]) => `${IMPL_LABELS[o]} vs ${t}`)];
+  const ratioHeads = TAPESTRY.flatMap((o) => [`${IMPL_LABELS[o]} vs tfjs-wasm`, `${IMPL_LABELS[o]} vs PyTorch`]);
+  const header = ['workload', 'unit', ...IMPL_IDS.map((i) => IMPL_LABELS[i]), ...ratioHeads];
   const rows = casesRun(report).map((c) => [
     caseLabel(c),
     workloadSpec(c.workload).unit,
     ...IMPL_IDS.map((impl) => figureCell(report, c, impl)),
-    ...pairs.map(([o, t]) => speedup(resultOf(find(report, c, o)), resultOf(find(report, c, t)))),
+    ...TAPESTRY.flatMap((o) => {
+      const ours = resultOf(find(report, c, o));
+      return [speedup(ours, resultOf(find(report, c, 'tfjs-wasm'))), speedup(ours, pytorchAtSameThreads(report, c, ours))];
+    }),
   ]);
   return markdownTable(header, rows);
 }
@@ -145,7 +162,9 @@ function machineSection(report: Report): string {
   const m = report.machine;
   return [
     `- CPU: ${m.cpu}, ${m.logicalCores} logical cores (load average ${m.loadAverage.toFixed(2)} at start)`,
+    `- FMA peak (bench/fma-peak, one core, g++ -O3 -march=native): ${m.fmaPeak === undefined ? 'not measured' : describeFmaPeak(m.fmaPeak)}`,
     `- Node ${m.node}; TensorFlow.js ${m.tfjs} (cpu and wasm backends; tfjs-node cannot be installed here)`,
+    `- PyTorch: ${m.pytorch === undefined ? 'not run' : describePytorch(m.pytorch)}`,
     `- Threads used: ${threadsLine(report)}`,
     `- Contention: ${contentionLine(report)}`,
     `- Date: ${m.date}`,
@@ -156,14 +175,19 @@ function machineSection(report: Report): string {
 }
 
 const LEGEND = [
-  'Each cell is one workload run in its own Node process: the median over the timed',
+  'Each cell is one workload run in its own process: the median over the timed',
   'iterations after warm-up (W4: tokens/s over the 500 steps; W5: median of samples).',
   '"Tapestry" is the pure-TypeScript backend, "Tapestry wasm-simd" the same code with',
   '`setBackend(wasmBackend)` (float32 matrix products in WebAssembly SIMD).',
+  '"PyTorch 1 thread" and "PyTorch all cores" are bench/pytorch/run.py (CPU, float32).',
   '"Tapestry … vs X" is that backend\'s speed relative to X — throughput ratio, or inverse',
-  'time ratio — so **> 1 means Tapestry is faster**. `—`: not measured (reasons below);',
-  '`not run`: left out with --impl; `†`: iterations cut to fit the time budget (see',
-  'details); `q`: quick run.',
+  'time ratio — so **> 1 means Tapestry is faster**; "vs PyTorch" compares with PyTorch at',
+  'the thread count that Tapestry column used. W3 PyTorch: the fused `nn.RNN`/`nn.LSTM`',
+  '(which cannot give ∂L/∂h_t through the recurrence, so it does less work than W3 asks),',
+  'and in brackets the step-by-step cells with `retain_grad`, whose norms are reported.',
+  'W6: a cell written with public ops (MGU) beside the built-in GRU. `—`: not measured',
+  '(reasons below); `n/a`: no such case for that library; `not run`: left out with',
+  '--impl; `†`: iterations cut to fit the time budget (see details); `q`: quick run.',
 ].join('\n');
 
 /**
@@ -173,11 +197,13 @@ const LEGEND = [
  */
 export function resultsMarkdown(report: Report, profiles = ''): string {
   const norms = gradNormTable(report);
+  const cells = cellsTable(report.records);
+  const peak = peakTable(report.records, report.machine.fmaPeak);
   const missing = missingList(report);
   return [
     '# Benchmark results',
     '',
-    'Generated by `pnpm bench` (bench/src/main.ts); workloads W1–W5 as in WORKLOADS.md.',
+    'Generated by `pnpm bench` (bench/src/main.ts); workloads W1–W6 as in WORKLOADS.md.',
     '',
     '## Machine',
     '',
@@ -190,6 +216,8 @@ export function resultsMarkdown(report: Report, profiles = ''): string {
     headlineTable(report),
     '',
     ...(missing === '' ? [] : ['### Not measured', '', missing, '']),
+    ...(cells === '' ? [] : ['### W6: a cell written with public ops against the built-in GRU', '', cells, '']),
+    ...(peak === '' ? [] : ['### W5 against the FMA peak', '', peak, '']),
     '## Details',
     '',
     detailTable(report),

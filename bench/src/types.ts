@@ -6,12 +6,16 @@
  * whatever the run allocates — and its peak resident memory — is its own.
  */
 
-/** Implementations compared side by side, in table column order. */
-export const IMPL_IDS = ['tapestry', 'tapestry-wasm', 'tfjs-cpu', 'tfjs-wasm'] as const;
+/**
+ * Implementations compared side by side, in table column order. Ids starting with
+ * `tapestry` are this project's (the table adds their ratios against tfjs-wasm and
+ * PyTorch); `pytorch-*` run in Python (see `pytorch.ts`).
+ */
+export const IMPL_IDS = ['tapestry', 'tapestry-wasm', 'tfjs-cpu', 'tfjs-wasm', 'pytorch-1t', 'pytorch-all'] as const;
 export type ImplId = (typeof IMPL_IDS)[number];
 
 /** Workloads of WORKLOADS.md. */
-export const WORKLOAD_IDS = ['W1', 'W2', 'W3', 'W4', 'W5'] as const;
+export const WORKLOAD_IDS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
 export interface RunOptions {
@@ -46,6 +50,11 @@ export interface WorkloadResult {
   readonly peakRssMiB: number;
   /** Anything a reader must know to interpret the figure (cut iterations, ...). */
   readonly note?: string;
+  /**
+   * A second way the same library ran the workload, shown beside the figure (PyTorch's
+   * W3: the headline is the fused layer, `cells` the step-by-step loop).
+   */
+  readonly alternate?: { readonly label: string; readonly figure: number; readonly samplesMs: readonly number[] };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { WorkloadId, WorkloadRun } from './types.js';
 
 /** Every implementation has one module per workload, with the same file names. */
-const FILES: Record<WorkloadId, string> = { W1: 'sine.js', W2: 'charlm.js', W3: 'longseq.js', W4: 'generate.js', W5: 'matmul.js' };
+const FILES: Record<WorkloadId, string> = { W1: 'sine.js', W2: 'charlm.js', W3: 'longseq.js', W4: 'generate.js', W5: 'matmul.js', W6: 'cells.js' };
 
 /**
  * Imports only the workload module a child process runs, from an implementation's

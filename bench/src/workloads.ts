@@ -1,4 +1,4 @@
-import type { WorkloadId } from './types.js';
+import type { ImplId, WorkloadId } from './types.js';
 
 /** One workload of WORKLOADS.md with the variants every implementation runs. */
 export interface WorkloadSpec {
@@ -22,7 +22,20 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
   { id: 'W3', name: 'longseq', variants: ['rnn', 'lstm'], unit: 'ms/iter' },
   { id: 'W4', name: 'generate', variants: ['lstm'], unit: 'tokens/s' },
   { id: 'W5', name: 'matmul', variants: ['64', '256', '1024'], unit: 'GFLOP/s' },
+  { id: 'W6', name: 'cells', variants: ['gru-h16', 'mgu-h16', 'gru-h128', 'mgu-h128'], unit: 'ms/step' },
 ];
+
+/**
+ * Why `impl` does not run case `c` (the table shows `n/a`), or undefined when it does.
+ * W6 compares a cell written with public ops (MGU) with the built-in GRU: Tapestry runs
+ * both; PyTorch has no MGU, so it runs the GRU rows for reference; tfjs is left out.
+ */
+export function notApplicable(c: Case, impl: ImplId): string | undefined {
+  if (c.workload !== 'W6') return undefined;
+  if (impl.startsWith('tfjs')) return 'W6 compares Tapestry\'s cells (and PyTorch\'s GRU); tfjs is not run';
+  if (impl.startsWith('pytorch') && !c.variant.startsWith('gru-')) return 'PyTorch has no MGU cell (its GRU row is the reference)';
+  return undefined;
+}
 
 export function workloadSpec(id: WorkloadId): WorkloadSpec {
   const spec = WORKLOADS.find((w) => w.id === id);

@@ -15,6 +15,12 @@ export const LONGSEQ = { input: 32, hidden: 128, batch: 8, seqLen: 512 } as cons
 
 export const SINE_TRAIN = { hidden: 16, lr: 1e-3 } as const;
 
+/**
+ * W6: a custom cell beside the built-in GRU — at W1's size (sine data, hidden 16) and at
+ * B=32, T=100, H=128 (random inputs and targets, Linear(128 → 1) at every step, MSE).
+ */
+export const CELLS = { small: { hidden: 16 }, large: { batch: 32, seqLen: 100, input: 32, hidden: 128 }, lr: 1e-3 } as const;
+
 /** Adam as PyTorch defaults it (tfjs's default epsilon is 1e-7). */
 export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 
