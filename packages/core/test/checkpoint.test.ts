@@ -50,10 +50,13 @@ describe('saveCheckpoint / loadCheckpoint', () => {
   it('round-trips a whole training state bit for bit', () => {
     const rng = new Rng(5);
     rng.nextNormal(); // a spare normal is pending
-    const file = saveCheckpoint(folder, { params: params(), optimizer: optimizerState(), rngs: { dropout: rng }, step: 12, data: { batch: 3 }, config: { lr: 0.5 } });
+    const extra = { losses: [2.5, 1.25], carry: { h: tensor([[0.5, -1]]) } };
+    const file = saveCheckpoint(folder, { params: params(), optimizer: optimizerState(), rngs: { dropout: rng }, step: 12, data: { batch: 3 }, config: { lr: 0.5 }, extra });
     expect(file).toBe(join(folder, 'checkpoint-000000012.safetensors'));
-    const loaded = right(loadCheckpoint(folder, { params: params(9), optimizer: optimizerState() }));
+    const loaded = right(loadCheckpoint(folder, { params: params(9), optimizer: optimizerState(), extra: { losses: [0, 0], carry: { h: tensor([[0, 0]]) } } }));
     expect(loaded.file).toBe(file);
+    expect(loaded.extra.losses).toEqual([2.5, 1.25]);
+    expect(loaded.extra.carry.h.toArray()).toEqual([[0.5, -1]]);
     expect(loaded.step).toBe(12);
     expect(loaded.data).toEqual({ batch: 3 });
     expect(loaded.config).toEqual({ lr: 0.5 });
@@ -83,6 +86,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     save(1);
     const loaded = right(loadCheckpoint(folder, { params: params() }));
     expect(loaded.optimizer).toBeUndefined();
+    expect(loaded.extra).toBeUndefined();
   });
 
   it('a write that fails midway leaves the previous checkpoint intact', () => {

@@ -226,6 +226,14 @@ describe('Rng state', () => {
     expect(b).toEqual(a);
   });
 
+  it('setState rewinds a generator in place', () => {
+    const rng = new Rng(9);
+    const saved = rng.state();
+    const first = rng.normal([3]).toFlatArray();
+    rng.setState(saved);
+    expect(rng.normal([3]).toFlatArray()).toEqual(first);
+  });
+
   it('rejects impossible snapshots, naming the field', () => {
     expect(() => Rng.fromState({ words: [0, 0, 0, 0], spareNormal: null })).toThrow('all zero');
     expect(() => Rng.fromState({ words: [1, 2, 3, -4] as unknown as [number, number, number, number], spareNormal: null })).toThrow('words must be four unsigned 32-bit integers');

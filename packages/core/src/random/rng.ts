@@ -79,18 +79,29 @@ export class Rng {
 
   /** A generator that continues from a {@link Rng.state} snapshot; throws a `ValueError` naming the field if the snapshot is impossible. */
   static fromState(state: RngState): Rng {
+    const rng = new Rng(1);
+    rng.setState(state);
+    return rng;
+  }
+
+  /**
+   * Rewinds (or forwards) this generator to a {@link Rng.state} snapshot in place, so
+   * code that holds this generator continues from the snapshot — how a resumed training
+   * run gets its dropout and shuffling back. Throws a `ValueError` naming the field if
+   * the snapshot is impossible, and then leaves the generator unchanged.
+   */
+  setState(state: RngState): void {
     const words: unknown = (state as { words?: unknown } | null)?.words;
     if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w) && (w as number) >= 0 && (w as number) < 2 ** 32)) {
-      throw new ValueError(`Rng.fromState: words must be four unsigned 32-bit integers, got ${JSON.stringify(words)}`);
+      throw new ValueError(`Rng.setState: words must be four unsigned 32-bit integers, got ${JSON.stringify(words)}`);
     }
-    if (words.every((w) => w === 0)) throw new ValueError('Rng.fromState: words are all zero, which xoshiro128** never reaches');
+    if (words.every((w) => w === 0)) throw new ValueError('Rng.setState: words are all zero, which xoshiro128** never reaches');
     const spare: unknown = state.spareNormal;
     if (spare !== null && !(typeof spare === 'number' && Number.isFinite(spare))) {
-      throw new ValueError(`Rng.fromState: spareNormal must be a finite number or null, got ${JSON.stringify(spare)}`);
+      throw new ValueError(`Rng.setState: spareNormal must be a finite number or null, got ${JSON.stringify(spare)}`);
     }
-    const rng = new Rng(words as [number, number, number, number]);
-    rng.spareNormal = spare ?? undefined;
-    return rng;
+    [this.s0, this.s1, this.s2, this.s3] = (words as number[]).map((w) => w >>> 0);
+    this.spareNormal = spare ?? undefined;
   }
 
   /** The next uniformly distributed unsigned 32-bit integer. */

@@ -29,10 +29,18 @@ export interface TrainingState<P = unknown, O = unknown> {
   readonly data?: JsonValue;
   /** The run's configuration (hyperparameters, model sizes): any JSON. */
   readonly config?: JsonValue;
+  /**
+   * Anything else the run carries from step to step, as a tree of tensors and scalars
+   * like the optimizer state: a recurrent state carried across batches, the loss
+   * history, the current epoch's batch order.
+   */
+  readonly extra?: unknown;
 }
 
 /** A loaded checkpoint: the training state and the file it came from. */
-export interface LoadedCheckpoint<P, O> extends TrainingState<P, O> {
+export interface LoadedCheckpoint<P, O, X = undefined> extends TrainingState<P, O> {
+  /** The rebuilt {@link TrainingState.extra} (undefined unless the template asked for it). */
+  readonly extra: X;
   /** The file that was read. */
   readonly file: string;
   readonly data: JsonValue;
@@ -84,7 +92,7 @@ export function saveCheckpoint(folder: string, state: TrainingState, options: Sa
   if (!Number.isSafeInteger(state.step) || state.step < 0) throw new ValueError(`saveCheckpoint: step must be a non-negative integer, got ${state.step}`);
   const tensors: Record<string, Tensor> = {};
   const scalars: [string, Scalar][] = [];
-  for (const [root, tree] of [['params', state.params], ['optimizer', state.optimizer]] as const) {
+  for (const [root, tree] of [['params', state.params], ['optimizer', state.optimizer], ['extra', state.extra]] as const) {
     const entries = stateEntries(tree, root);
     if (!Array.isArray(entries)) throw new ValueError(`saveCheckpoint: '${entries.path}': ${entries.reason}`);
     for (const { path, leaf } of entries) {
@@ -111,13 +119,17 @@ export function saveCheckpoint(folder: string, state: TrainingState, options: Sa
 /**
  * Loads a checkpoint written by {@link saveCheckpoint}: `path` is the file, or a folder
  * whose newest checkpoint is taken. `template` gives the structure, shapes and dtypes
- * to expect (the freshly initialised parameters and `opt.init(params)`; omit
- * `optimizer` to load the parameters alone, e.g. for sampling). Every problem — a
+ * to expect (the freshly initialised parameters, `opt.init(params)` and the initial
+ * `extra`; omit `optimizer` and `extra` to load the parameters alone, e.g. for sampling). Every problem — a
  * truncated or corrupt file, a key the template lacks or has in addition (a checkpoint
  * of another model or optimizer), a wrong shape or dtype, an impossible value — is a
  * {@link LoadError} naming the file and the key. Nothing is written.
  */
-export function loadCheckpoint<P, O = undefined>(path: string, template: { params: P; optimizer?: O }, options: LoadCheckpointOptions = {}): Either<LoadError, LoadedCheckpoint<P, O>> {
+export function loadCheckpoint<P, O = undefined, X = undefined>(
+  path: string,
+  template: { params: P; optimizer?: O; extra?: X },
+  options: LoadCheckpointOptions = {},
+): Either<LoadError, LoadedCheckpoint<P, O, X>> {
   const file = resolveFile(path);
   if (file._tag === 'Left') return file;
   const bytes = readBytes(file.right);
@@ -139,9 +151,12 @@ export function loadCheckpoint<P, O = undefined>(path: string, template: { param
   if (!('ok' in params)) return fail(params.reason, params.path);
   const optimizer = template.optimizer === undefined ? { ok: undefined } : rebuild(template.optimizer, 'optimizer', saved, used);
   if (!('ok' in optimizer)) return fail(optimizer.reason, optimizer.path);
-  const loadsOptimizer = template.optimizer !== undefined;
-  const extra = [...saved.keys()].find((k) => !used.has(k) && (loadsOptimizer || !isUnder(k, 'optimizer')));
-  if (extra !== undefined) return fail('has no place in the model or optimizer state given (a checkpoint of another model or optimizer?)', extra);
+  const extra = template.extra === undefined ? { ok: undefined } : rebuild(template.extra, 'extra', saved, used);
+  if (!('ok' in extra)) return fail(extra.reason, extra.path);
+  // Parts the caller did not ask for (the optimizer state when sampling) are skipped, not errors.
+  const skipped = (k: string): boolean => (template.optimizer === undefined && isUnder(k, 'optimizer')) || (template.extra === undefined && isUnder(k, 'extra'));
+  const unplaced = [...saved.keys()].find((k) => !used.has(k) && !skipped(k));
+  if (unplaced !== undefined) return fail('has no place in the model or optimizer state given (a checkpoint of another model or optimizer?)', unplaced);
   if (options.validate !== undefined) {
     for (const key of used) {
       const reason = options.validate(key, saved.get(key) as StateLeaf);
@@ -150,7 +165,7 @@ export function loadCheckpoint<P, O = undefined>(path: string, template: { param
   }
   const rest = readRest(metadata);
   if (typeof rest === 'string' || 'reason' in rest) return typeof rest === 'string' ? fail(rest) : fail(rest.reason, rest.key);
-  return success({ file: file.right, params: params.ok as P, optimizer: optimizer.ok as O, ...rest });
+  return success({ file: file.right, params: params.ok as P, optimizer: optimizer.ok as O, extra: extra.ok as X, ...rest });
 }
 
 /** The step, generators, data position and config from the metadata, checked. */
