@@ -28,7 +28,7 @@ const optimizerState = (): unknown => [
   { count: 3, mu: { 'lstm.weight_ih_l0': tensor([[0.1, 0.2], [0.3, 0.4]]) }, nu: { 'lstm.weight_ih_l0': tensor([[1e-8, 2e-8], [0, 4e-8]]) }, nuMax: undefined, schedule: 'cosine', note: null, lr: -0 },
 ];
 
-function right<P, O>(result: Either<LoadError, LoadedCheckpoint<P, O>>): LoadedCheckpoint<P, O> {
+function right<P, O, X>(result: Either<LoadError, LoadedCheckpoint<P, O, X>>): LoadedCheckpoint<P, O, X> {
   if (result._tag === 'Left') throw result.left;
   return result.right;
 }

@@ -15,5 +15,6 @@ export {
   type LoadCheckpointOptions,
   type JsonValue,
   type StateLeaf,
+  type StateScalar,
 } from './checkpoint/checkpoint.js';
 export { listCheckpoints } from './checkpoint/files.js';

@@ -7,10 +7,10 @@ import { readBytes } from '../safetensors-file.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
 import { checkpointName, ensureFolder, isFolder, listCheckpoints, pruneCheckpoints } from './files.js';
 import { decodeScalars, encodeScalars, parseJsonField, type JsonValue } from './metadata.js';
-import { rebuild, stateEntries, type Scalar, type StateLeaf } from './state-tree.js';
+import { rebuild, stateEntries, type StateScalar, type StateLeaf } from './state-tree.js';
 
 export type { JsonValue } from './metadata.js';
-export type { StateLeaf } from './state-tree.js';
+export type { StateLeaf, StateScalar } from './state-tree.js';
 
 /** Marks a file as a Tapestry checkpoint and fixes the layout version. */
 const FORMAT = 'tapestry-checkpoint/1';
@@ -91,7 +91,7 @@ export function saveCheckpoint(folder: string, state: TrainingState, options: Sa
   if (!Number.isInteger(keep) || keep < 1) throw new ValueError(`saveCheckpoint: keep must be a positive integer, got ${keep}`);
   if (!Number.isSafeInteger(state.step) || state.step < 0) throw new ValueError(`saveCheckpoint: step must be a non-negative integer, got ${state.step}`);
   const tensors: Record<string, Tensor> = {};
-  const scalars: [string, Scalar][] = [];
+  const scalars: [string, StateScalar][] = [];
   for (const [root, tree] of [['params', state.params], ['optimizer', state.optimizer], ['extra', state.extra]] as const) {
     const entries = stateEntries(tree, root);
     if (!Array.isArray(entries)) throw new ValueError(`saveCheckpoint: '${entries.path}': ${entries.reason}`);

@@ -10,10 +10,10 @@ import { formatShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 /** A non-tensor leaf. */
-export type Scalar = number | string | boolean | null;
+export type StateScalar = number | string | boolean | null;
 
 /** A leaf of a state tree. */
-export type StateLeaf = Tensor | Scalar;
+export type StateLeaf = Tensor | StateScalar;
 
 /** A leaf and its dotted path. */
 export interface StateEntry {
@@ -85,11 +85,11 @@ function mismatch(like: StateLeaf, value: StateLeaf): string | undefined {
   return undefined;
 }
 
-function kindOf(x: Scalar): string {
+function kindOf(x: StateScalar): string {
   return x === null ? 'null' : `a ${typeof x}`;
 }
 
-function isScalar(x: unknown): x is Scalar {
+function isScalar(x: unknown): x is StateScalar {
   return x === null || typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean';
 }
 
