@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng, jsBackend, setBackend, stack, unstack, wasmBackend, wasmSimdSupported, type DType, type Tensor, flatten } from '@tapestry/core';
-import { loadSafetensors } from '@tapestry/core/node';
+import { encodeSafetensors, fromStorage } from '@tapestry/core';
+import { listCheckpoints, loadSafetensors } from '@tapestry/core/node';
+import { writeFileSync } from 'node:fs';
 import { LSTM, linear, mseLoss } from '@tapestry/layers';
 import { adam, chain, clipByGlobalNorm, flattenState } from '@tapestry/optim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -121,5 +123,19 @@ describe('resuming a training run', () => {
         progress: silentProgress(Infinity, plan({ resume: folder })),
       }),
     ).rejects.toThrow(/cannot resume resume float32: .*checkpoint-000000002\.safetensors: '(params|optimizer)\.[^']+': /);
+  });
+
+  it('refuses impossible optimizer values (a negative second moment), naming the file and key', async () => {
+    await run('float64', plan({ save: folder }), 2);
+    const [{ path }] = listCheckpoints(join(folder, 'resume-float64'));
+    const file = loadSafetensors(path);
+    if (file._tag === 'Left') throw file.left;
+    const tensors = { ...file.right.tensors };
+    const key = Object.keys(tensors).find((k) => /^optimizer\.1\.nu\./.test(k)) ?? '';
+    const nu = Float64Array.from(tensors[key].data);
+    nu[0] = -1e-3;
+    tensors[key] = fromStorage(tensors[key].shape, nu);
+    writeFileSync(path, encodeSafetensors(tensors, file.right.metadata));
+    await expect(run('float64', plan({ resume: folder }))).rejects.toThrow(`${path}: '${key}': second moments must be non-negative, element 0 is -0.001`);
   });
 });
