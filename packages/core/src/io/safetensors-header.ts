@@ -10,17 +10,23 @@ import { dtypeInfo, type SafetensorsDType } from './safetensors-dtypes.js';
 
 /** One tensor's entry in the header, checked. */
 export interface HeaderEntry {
+  /** The tensor's name. */
   readonly name: string;
+  /** Its element type in the file. */
   readonly dtype: SafetensorsDType;
+  /** Its dimensions. */
   readonly shape: number[];
-  /** Byte range in the data section, `[begin, end)`. */
+  /** Start of its bytes in the data section (inclusive). */
   readonly begin: number;
+  /** End of its bytes in the data section (exclusive). */
   readonly end: number;
 }
 
 /** A checked header. */
 export interface Header {
+  /** Every tensor's entry, in header order. */
   readonly entries: HeaderEntry[];
+  /** The `__metadata__` strings (empty if none). */
   readonly metadata: Record<string, string>;
   /** Where the data section starts in the file. */
   readonly dataStart: number;
@@ -28,7 +34,9 @@ export interface Header {
 
 /** A header fault: what is wrong and, if one entry is at fault, its name. */
 export interface HeaderFault {
+  /** What is wrong. */
   readonly reason: string;
+  /** The entry at fault, if one is. */
   readonly key?: string;
 }
 

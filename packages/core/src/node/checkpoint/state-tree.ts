@@ -17,13 +17,17 @@ export type StateLeaf = Tensor | StateScalar;
 
 /** A leaf and its dotted path. */
 export interface StateEntry {
+  /** Dotted path from the root. */
   readonly path: string;
+  /** The tensor or scalar there. */
   readonly leaf: StateLeaf;
 }
 
 /** What went wrong at which path. */
 export interface TreeFault {
+  /** Dotted path of the leaf at fault. */
   readonly path: string;
+  /** What is wrong with it. */
   readonly reason: string;
 }
 
