@@ -29,6 +29,7 @@ start({
     topK: flag.int(d.topK, 'k of top-k sampling', { min: 1 }),
     beam: flag.int(d.beam, 'beam width', { min: 1 }),
     seed: flag.int(d.seed, 'random seed', { min: 0 }),
+    checkpoint: flag.path('skip training: sample and beam-search from this checkpoint (a file, or a --save folder)', { mustExist: true }),
   },
   config: (f) => f,
   run,

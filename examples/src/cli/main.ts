@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { backendFlag, installBackend } from './backend.js';
 import { parseOrExit, usage, type FlagSpecs, type Parsed } from './flags.js';
 import { consoleProgress, installInterruptHandler, type Progress } from './progress.js';
+import { checkpointFlags, checkpointPlan } from './checkpoint-flags.js';
 import { renderHtml, type Section } from '../report/html.js';
 
 /** One example program. */
@@ -28,7 +29,7 @@ export interface Program<S extends FlagSpecs, C, R> {
 
 /** Runs a program from `process.argv`; resolves to the exit code. */
 export async function main<S extends FlagSpecs, C, R>(p: Program<S, C, R>, argv = process.argv.slice(2)): Promise<number> {
-  const specs = { ...p.flags, backend: backendFlag, out: { kind: 'path', help: 'HTML page to write', default: `report/${p.name}.html` } } as const;
+  const specs = { ...p.flags, ...checkpointFlags, backend: backendFlag, out: { kind: 'path', help: 'HTML page to write', default: `report/${p.name}.html` } } as const;
   const flags = parseOrExit(p.name, p.description, specs, argv, `node examples/dist/bin/${p.name}.js`);
   installBackend(flags.backend);
   const config = p.config(flags as Parsed<S>);
@@ -38,11 +39,12 @@ export async function main<S extends FlagSpecs, C, R>(p: Program<S, C, R>, argv 
     return 2;
   }
   const stopRequested = installInterruptHandler();
-  const result = await p.run(config, consoleProgress({ stopRequested }));
-  for (const line of p.summary(result)) process.stdout.write(`${line}\n`);
+  const checkpoints = checkpointPlan(flags, config);
+  const result = await p.run(config, consoleProgress({ stopRequested, checkpoints }));
+  for (const line of [...p.summary(result), ...checkpoints.provenance]) process.stdout.write(`${line}\n`);
   const out = resolve(invocationDir(), flags.out ?? `report/${p.name}.html`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, renderHtml({ title: `Tapestry example: ${p.name}`, meta: [`node examples/dist/bin/${p.name}.js ${argv.join(' ')}`], sections: [await p.section(result)] }));
+  writeFileSync(out, renderHtml({ title: `Tapestry example: ${p.name}`, meta: [`node examples/dist/bin/${p.name}.js ${argv.join(' ')}`, ...checkpoints.provenance], sections: [await p.section(result)] }));
   process.stdout.write(`wrote ${out}\n`);
   return stopRequested() ? 130 : 0;
 }

@@ -3,6 +3,7 @@
  * "please stop" flag that Ctrl-C sets. Training loops call `bar.tick()` after every
  * step and check `progress.shouldStop()` before the next one.
  */
+import type { CheckpointPlan } from '../train/checkpoint.js';
 
 /** Live numbers shown next to a bar. */
 export interface TickInfo {
@@ -20,8 +21,10 @@ export interface Bar {
   done(note?: string): void;
 }
 
-/** What every task's `run` receives: bars for its training runs, and the stop flag. */
+/** What every task's `run` receives: bars for its training runs, the stop flag, and where to save and resume. */
 export interface Progress {
+  /** `--save`/`--resume` settings for every training run (absent: neither). */
+  readonly checkpoints?: CheckpointPlan;
   /** A bar for `total` steps; `unit` names what `items` counts (e.g. 'tok'); default steps. */
   bar(label: string, total: number, unit?: string): Bar;
   /** A line of commentary (stderr). */
@@ -36,6 +39,8 @@ export interface ConsoleProgressOptions {
   readonly stream?: NodeJS.WriteStream;
   /** Returns true once a stop was requested; default never. */
   readonly stopRequested?: () => boolean;
+  /** `--save`/`--resume` settings. */
+  readonly checkpoints?: CheckpointPlan;
 }
 
 /**
@@ -46,6 +51,7 @@ export function consoleProgress(options: ConsoleProgressOptions = {}): Progress 
   const stream = options.stream ?? process.stderr;
   const tty = stream.isTTY === true;
   return {
+    checkpoints: options.checkpoints,
     bar: (label, total, unit) => (tty ? ttyBar(stream, label, total, unit) : lineBar(stream, label, total, unit)),
     log: (message) => void stream.write(`${message}\n`),
     shouldStop: options.stopRequested ?? (() => false),
@@ -53,9 +59,10 @@ export function consoleProgress(options: ConsoleProgressOptions = {}): Progress 
 }
 
 /** A progress that draws nothing: for tests and nested runs. */
-export function silentProgress(stopAfterSteps = Infinity): Progress {
+export function silentProgress(stopAfterSteps = Infinity, checkpoints?: CheckpointPlan): Progress {
   let steps = 0;
   return {
+    checkpoints,
     bar: () => ({ tick: () => void steps++, done: () => undefined }),
     log: () => undefined,
     shouldStop: () => steps >= stopAfterSteps,

@@ -17,6 +17,8 @@ import { recurrentModule, type CellKind } from '../models/recurrent.js';
 import { beamSearch, greedy, sample, type StepModel } from '../text/decoding.js';
 import { ngramPerplexity, trainNgram } from '../text/ngram.js';
 import { train } from '../train/loop.js';
+import { resolveCheckpoint, savedConfig } from '../train/checkpoint.js';
+import { loadCheckpoint } from '@tapestry/core/node';
 
 /** Settings of the language model. */
 export interface CharLmConfig {
@@ -42,6 +44,8 @@ export interface CharLmConfig {
   readonly topK: number;
   readonly beam: number;
   readonly seed: number;
+  /** Skip training: sample, beam-search and measure perplexity with the parameters of this checkpoint (a file or a `--save` folder). */
+  readonly checkpoint?: string;
 }
 
 /** The defaults `pnpm demo` uses. */
@@ -177,6 +181,8 @@ async function trainLm(c: CharLmConfig, model: Model, trainIds: Int32Array, vali
     progress,
     itemsPerStep: c.batch * c.seqLen,
     unit: 'tok',
+    // The LSTM state carried across batches is part of the run's state.
+    resumable: { carry: { get: () => carry, set: (saved) => void (carry = saved as Carry) } },
   });
   return { run, evals };
 }
@@ -212,12 +218,30 @@ function generate(c: CharLmConfig, m: StepModel<Carry>, vocab: Vocab) {
   ];
 }
 
-/** Trains the LM, compares it with the n-gram baseline, and samples from it. */
-export async function run(config: CharLmConfig, progress: Progress): Promise<CharLmResult> {
+/** The model settings a checkpoint was trained with; they override the flags when sampling from it. */
+const modelKeys = ['text', 'cell', 'hidden', 'layers', 'embed', 'seqLen', 'steps'] as const;
+
+/** The parameters and loss history of a saved run, in place of training (`--checkpoint`). */
+function fromCheckpoint(c: CharLmConfig, model: Model, progress: Progress) {
+  const file = resolveCheckpoint(c.checkpoint ?? '', 'charlm-');
+  const loaded = loadCheckpoint(file, { params: model.params });
+  if (loaded._tag === 'Left') throw new Error(loaded.left.message);
+  const losses = ((loaded.right.data as { losses?: unknown[] } | null)?.losses ?? []).map((x) => (typeof x === 'number' ? x : NaN));
+  progress.checkpoints?.provenance.push(`charlm: perplexity, samples and beam search from ${file} (step ${loaded.right.step})`);
+  progress.log(`  loaded ${file} (step ${loaded.right.step})`);
+  return { run: { params: loaded.right.params, losses, steps: loaded.right.step, seconds: Infinity, interrupted: false }, evals: [] as EvalPoint[] };
+}
+
+/** Trains the LM (or loads it with `checkpoint`), compares it with the n-gram baseline, and samples from it. */
+export async function run(flags: CharLmConfig, progress: Progress): Promise<CharLmResult> {
+  const saved = flags.checkpoint === undefined ? {} : savedConfig(resolveCheckpoint(flags.checkpoint, 'charlm-'));
+  const config: CharLmConfig = { ...flags, ...Object.fromEntries(modelKeys.filter((k) => saved[k] !== undefined).map((k) => [k, saved[k]])) };
+  const overridden = modelKeys.filter((k) => saved[k] !== undefined && saved[k] !== flags[k]);
+  if (overridden.length > 0) progress.log(`  the checkpoint's settings replace the flags: ${overridden.map((k) => `${k} ${String(saved[k])}`).join(', ')}`);
   const { vocab, trainText, validText } = loadCorpus(config.text);
   const [trainIds, validIds] = [vocab.encode(trainText), vocab.encode(validText)];
   const model = makeModel(config, vocab.size);
-  const { run: trained, evals } = await trainLm(config, model, trainIds, validIds, progress);
+  const { run: trained, evals } = config.checkpoint === undefined ? await trainLm(config, model, trainIds, validIds, progress) : fromCheckpoint(config, model, progress);
 
   const final = evaluate(model, trained.params, validIds, config.evalChars, config.seqLen);
   evals.push({ step: trained.steps, loss: final.loss, perplexity: final.perplexity });

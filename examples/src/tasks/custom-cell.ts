@@ -115,6 +115,7 @@ async function trainOnAdding(name: string, cell: Cell<unknown, unknown>, c: Cust
       return [mseLoss(predict(p, batch.inputs), batch.targets), null] as const;
     },
     progress,
+    resumable: { rngs: { data: dataRng } },
   });
   const test = addingProblem(new Rng(c.seed + 2), { samples: 256, length: c.length });
   const prediction = noGrad(() => predict(run.params, test.inputs));

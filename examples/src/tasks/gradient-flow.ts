@@ -133,6 +133,7 @@ function trainAdding(label: string, cell: Cell<unknown, unknown>, params: Params
     progress,
     itemsPerStep: c.batch * length,
     unit: 'steps×seq',
+    resumable: { rngs: { data: dataRng } },
   });
 }
 

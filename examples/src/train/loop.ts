@@ -5,6 +5,7 @@
 import { valueAndGradWithAux, type Tensor } from '@tapestry/core';
 import type { Optimizer } from '@tapestry/optim';
 import type { Progress } from '../cli/progress.js';
+import { resumeRun, saveRun, type Resumable } from './checkpoint.js';
 
 /** What one step's loss function returns: the loss, and anything to carry forward. */
 export type StepLoss<P, A> = (params: P, step: number) => readonly [Tensor, A];
@@ -23,6 +24,8 @@ export interface TrainOptions<P, S, A> {
   readonly unit?: string;
   /** Called after each step with the new parameters and the step's aux value. */
   readonly after?: (step: number, loss: number, params: P, aux: A, optState: S) => void;
+  /** What else the steps depend on, for `--save`/`--resume` to be bit-identical (generators, a carried state). */
+  readonly resumable?: Resumable;
 }
 
 /** The outcome of {@link train}. */
@@ -44,14 +47,16 @@ export interface TrainResult<P> {
  * synchronous training loop is busy.
  */
 export async function train<P, S, A>(o: TrainOptions<P, S, A>): Promise<TrainResult<P>> {
-  const bar = o.progress.bar(o.label, o.steps, o.unit);
   const step = valueAndGradWithAux(o.loss);
-  let params = o.params;
-  let state = o.optimizer.init(params);
-  const losses: number[] = [];
+  const plan = o.progress.checkpoints;
+  const fresh = { params: o.params, state: o.optimizer.init(o.params), step: 0, losses: [] };
+  const resumed = resumeRun(plan, o.label, fresh, o.resumable) ?? fresh;
+  let { params, state } = resumed;
+  const losses: number[] = [...resumed.losses];
+  const bar = o.progress.bar(o.label, o.steps - resumed.step, o.unit);
   const times: number[] = [];
   const start = performance.now();
-  for (let k = 0; k < o.steps && !o.progress.shouldStop(); k++) {
+  for (let k = resumed.step; k < o.steps && !o.progress.shouldStop(); k++) {
     const t0 = performance.now();
     const [[loss, aux], grads] = step(params, k);
     [params, state] = o.optimizer.step(grads, state, params);
@@ -60,8 +65,10 @@ export async function train<P, S, A>(o: TrainOptions<P, S, A>): Promise<TrainRes
     losses.push(value);
     bar.tick({ loss: value, items: o.itemsPerStep });
     o.after?.(k, value, params, aux, state);
+    saveRun(plan, o.label, { params, state, step: k + 1, losses }, o.resumable);
     await yieldToEventLoop();
   }
+  saveRun(plan, o.label, { params, state, step: losses.length, losses }, o.resumable, true);
   const interrupted = losses.length < o.steps;
   bar.done(interrupted ? '(interrupted)' : undefined);
   return { params, losses, steps: losses.length, interrupted, seconds: (performance.now() - start) / 1000, medianStepMs: median(times) };

@@ -38,3 +38,24 @@ export class ValueError extends TapestryError {
   /** `'ValueError'`, for messages and `error.name` checks. */
   override name = 'ValueError';
 }
+
+/**
+ * A saved file (safetensors parameters, a checkpoint) cannot be read: it is truncated,
+ * corrupt, or does not hold what the caller expects. The message names the file and,
+ * where there is one, the key.
+ */
+export class LoadError extends TapestryError {
+  /** `'LoadError'`, for messages and `error.name` checks. */
+  override name = 'LoadError';
+
+  constructor(
+    /** The file (or a description of the bytes, e.g. `'<bytes>'`) that could not be read. */
+    readonly source: string,
+    /** What is wrong, without the file name. */
+    readonly reason: string,
+    /** The tensor name or checkpoint key at fault, if the fault is in one entry. */
+    readonly key?: string,
+  ) {
+    super(`${source}${key === undefined ? '' : `: '${key}'`}: ${reason}`);
+  }
+}

@@ -39,3 +39,5 @@ export { backward, sumToShape } from './autograd/backward.js';
 export * from './autograd/transforms.js';
 export * from './autograd/record.js';
 export type { ProductTerm } from './autograd/product-term.js';
+export { encodeSafetensors, decodeSafetensors, type Safetensors, type SafetensorsDType } from './io/safetensors.js';
+export type { Either, Left, Right } from './either.js';

@@ -9,3 +9,4 @@ export * from './init/index.js';
 export * from './nn/index.js';
 export * from './losses/index.js';
 export * from './recurrent/index.js';
+export * from './state-dict/index.js';

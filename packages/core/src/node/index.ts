@@ -5,3 +5,16 @@
  * @packageDocumentation
  */
 export { writeFileAtomic } from './write-file-atomic.js';
+export { saveSafetensors, loadSafetensors } from './safetensors-file.js';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  type TrainingState,
+  type LoadedCheckpoint,
+  type SaveCheckpointOptions,
+  type LoadCheckpointOptions,
+  type JsonValue,
+  type StateLeaf,
+  type StateScalar,
+} from './checkpoint/checkpoint.js';
+export { listCheckpoints } from './checkpoint/files.js';

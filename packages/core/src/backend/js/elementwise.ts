@@ -80,7 +80,9 @@ function loopCache<K extends string, L>(exprs: Record<K, string>, compile: (name
   return (dtype, kind) => (cache[dtype][kind] ??= compile(`${kind}_${dtype}`, exprs[kind]));
 }
 
+/** The generated loop of a unary element-wise kind for a dtype. */
 export const unaryLoop = loopCache(UNARY_EXPR, compileUnary);
+/** The generated loop of a binary element-wise kind for a dtype. */
 export const binaryLoop = loopCache(BINARY_EXPR, compileBinary);
 
 /** Applies a unary element-wise function. */

@@ -1,0 +1,152 @@
+/**
+ * Saving and resuming the shared training loop: `--save DIR` writes a checkpoint of
+ * every training run (its own sub-folder, named after the run), `--resume DIR` continues
+ * each run from its newest checkpoint, bit for bit as if it had never stopped. The loop
+ * saves parameters, optimizer state, the step, the loss history and the run's config;
+ * a task adds whatever else its steps depend on (see {@link Resumable}).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tensor, type Rng } from '@tapestry/core';
+import { listCheckpoints, loadCheckpoint, loadSafetensors, saveCheckpoint, type JsonValue, type StateLeaf } from '@tapestry/core/node';
+
+/** Where a program saves and resumes, from its flags; passed to every training run through `Progress`. */
+export interface CheckpointPlan {
+  /** Folder to save checkpoints in (one sub-folder per training run). */
+  readonly save?: string;
+  /** Folder to resume from (the same layout `save` writes). */
+  readonly resume?: string;
+  /** Save every this many steps as well as at the end (0: at the end only). */
+  readonly every: number;
+  /** The program's config, stored in every checkpoint. */
+  readonly config: JsonValue;
+  /** One line per resumed or saved run, for the summary and the report. */
+  readonly provenance: string[];
+}
+
+/** What else a task's steps depend on, so that a resumed run is bit-identical. */
+export interface Resumable {
+  /** Generators the loss draws from each step (dropout masks, sampled batches), restored in place. */
+  readonly rngs?: Readonly<Record<string, Rng>>;
+  /** A state carried from step to step (a tree of tensors and scalars, e.g. an LSTM state across batches). */
+  readonly carry?: { get(): unknown; set(value: unknown): void };
+}
+
+/** The training state the loop hands over. */
+export interface LoopState<P, S> {
+  readonly params: P;
+  readonly state: S;
+  /** Steps completed. */
+  readonly step: number;
+  readonly losses: readonly number[];
+}
+
+/** The sub-folder of one training run: its label made file-safe (`sine lstm 1×32` → `sine-lstm-1x32`). */
+export function runFolder(root: string, label: string): string {
+  return join(root, label.replace(/×/g, 'x').replace(/[^A-Za-z0-9._-]+/g, '-'));
+}
+
+/**
+ * The state to continue from, if the plan says to resume: throws an error naming the
+ * file and the key when the checkpoint does not fit (another model, another optimizer,
+ * a corrupt file, an impossible value).
+ */
+export function resumeRun<P, S>(plan: CheckpointPlan | undefined, label: string, fresh: LoopState<P, S>, resumable: Resumable = {}): LoopState<P, S> | undefined {
+  if (plan?.resume === undefined) return undefined;
+  const folder = runFolder(plan.resume, label);
+  const loaded = loadCheckpoint(folder, { params: fresh.params, optimizer: fresh.state, extra: { carry: resumable.carry?.get() } }, { validate: optimizerInvariants });
+  if (loaded._tag === 'Left') throw new Error(`cannot resume ${label}: ${loaded.left.message}`);
+  const { right: c } = loaded;
+  for (const [name, rng] of Object.entries(resumable.rngs ?? {})) {
+    const saved = c.rngs[name];
+    if (saved === undefined) throw new Error(`cannot resume ${label}: ${c.file} has no generator '${name}'`);
+    rng.setState(saved.state());
+  }
+  resumable.carry?.set(c.extra.carry);
+  plan.provenance.push(`${label}: resumed from ${c.file} (step ${c.step})`);
+  return { params: c.params, state: c.optimizer, step: c.step, losses: lossesOf(c.data) };
+}
+
+/** Saves a run's state if the plan says to (at `every` steps and when `final`); returns the file written. */
+export function saveRun<P, S>(plan: CheckpointPlan | undefined, label: string, s: LoopState<P, S>, resumable: Resumable = {}, final = false): string | undefined {
+  if (plan?.save === undefined) return undefined;
+  if (!final && (plan.every <= 0 || s.step % plan.every !== 0)) return undefined;
+  const file = saveCheckpoint(runFolder(plan.save, label), {
+    params: s.params,
+    optimizer: s.state,
+    rngs: resumable.rngs ?? {},
+    step: s.step,
+    // JSON has no NaN: a diverged step's loss is stored as null and read back as NaN.
+    data: { step: s.step, losses: [...s.losses] },
+    config: plan.config,
+    extra: { carry: resumable.carry?.get() },
+  });
+  if (final) plan.provenance.push(`${label}: saved ${file} (step ${s.step})`);
+  return file;
+}
+
+function lossesOf(data: JsonValue): number[] {
+  const losses = (data as { losses?: unknown } | null)?.losses;
+  return Array.isArray(losses) ? losses.map((x) => (typeof x === 'number' ? x : Number.NaN)) : [];
+}
+
+/**
+ * Values no run of today's optimizers can produce: a negative or fractional step
+ * count, a negative (or NaN) second moment or sum of squares, a negative norm.
+ * Keys follow the optimizer states' field names (`count`, `nu`, `nuMax`, `sum`,
+ * `squareAvg`, `skipped`, `consecutiveSkips`, `lastNorm`).
+ */
+export function optimizerInvariants(key: string, leaf: StateLeaf): string | undefined {
+  if (!key.startsWith('optimizer.')) return undefined;
+  const field = key.split('.');
+  const has = (name: string): boolean => field.includes(name);
+  const last = field[field.length - 1];
+  if (['count', 'skipped', 'consecutiveSkips'].includes(last) && !(typeof leaf === 'number' && Number.isSafeInteger(leaf) && leaf >= 0)) {
+    return `a count must be a non-negative integer, got ${String(leaf)}`;
+  }
+  if (last === 'lastNorm' && typeof leaf === 'number' && leaf < 0) return `a norm cannot be negative, got ${leaf}`;
+  if (leaf instanceof Tensor && (has('nu') || has('nuMax') || has('sum') || has('squareAvg'))) {
+    const bad = leaf.data.findIndex((x) => !(x >= 0));
+    if (bad >= 0) return `second moments must be non-negative, element ${bad} is ${leaf.data[bad]}`;
+  }
+  return undefined;
+}
+
+/**
+ * The checkpoint file `path` names: the file itself, the newest checkpoint of a run
+ * folder, or — for a `--save` folder — the newest checkpoint of its one run whose name
+ * starts with `prefix`. Throws naming the path when there is none or several.
+ */
+export function resolveCheckpoint(path: string, prefix: string): string {
+  if (!isFolder(path)) return path;
+  const own = listCheckpoints(path);
+  if (own.length > 0) return own[own.length - 1].path;
+  const runs = readdirSync(path).filter((name) => name.startsWith(prefix) && listCheckpoints(join(path, name)).length > 0);
+  if (runs.length !== 1) {
+    throw new Error(`${path}: ${runs.length === 0 ? `holds no checkpoint of a ${prefix} run` : `holds several ${prefix} runs (${runs.join(', ')}); name one`}`);
+  }
+  const found = listCheckpoints(join(path, runs[0]));
+  return found[found.length - 1].path;
+}
+
+/** The run config stored in a checkpoint (to rebuild the model it was trained with); throws naming the file. */
+export function savedConfig(file: string): Record<string, unknown> {
+  const loaded = loadSafetensors(file);
+  if (loaded._tag === 'Left') throw new Error(loaded.left.message);
+  let config: unknown;
+  try {
+    config = JSON.parse(loaded.right.metadata.config ?? 'null');
+  } catch {
+    config = undefined;
+  }
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new Error(`${file}: 'config': is not a run config (not a checkpoint written by --save?)`);
+  return config as Record<string, unknown>;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,1 @@
+export { toStateDict, fromStateDict, StateDictError, type StateDictMismatch, type StateDictConflict } from './state-dict.js';
