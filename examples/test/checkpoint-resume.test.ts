@@ -12,7 +12,7 @@ import { encodeSafetensors, fromStorage } from '@tapestry/core';
 import { listCheckpoints, loadSafetensors } from '@tapestry/core/node';
 import { writeFileSync } from 'node:fs';
 import { LSTM, linear, mseLoss } from '@tapestry/layers';
-import { adam, chain, clipByGlobalNorm, flattenState } from '@tapestry/optim';
+import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentProgress } from '../src/cli/progress.js';
 import type { CheckpointPlan } from '../src/train/checkpoint.js';
@@ -92,9 +92,7 @@ describe('resuming a training run', () => {
         expect(resumed.result.steps).toBe(STEPS);
         expect(resumed.result.losses).toEqual(straight.result.losses);
         expect(bytes(resumed.result.params)).toEqual(bytes(straight.result.params));
-        const [a, b] = [flattenState(resumed.optimizerState), flattenState(straight.optimizerState)];
-        expect(bytes(a.tensors)).toEqual(bytes(b.tensors));
-        expect(a.meta).toEqual(b.meta);
+        expect(bytes(resumed.optimizerState)).toEqual(bytes(straight.optimizerState));
         // The dropout really acts: a run that drew other masks ends elsewhere.
         expect(straight.result.losses[STEPS - 1]).not.toBe(first.result.losses[STOP_AT - 1]);
       });
@@ -131,11 +129,11 @@ describe('resuming a training run', () => {
     const file = loadSafetensors(path);
     if (file._tag === 'Left') throw file.left;
     const tensors = { ...file.right.tensors };
-    const key = Object.keys(tensors).find((k) => /^optimizer\.1\.nu\./.test(k)) ?? '';
+    const key = Object.keys(tensors).find((k) => /^optimizer\..*\.nu\./.test(k)) ?? '';
     const nu = Float64Array.from(tensors[key].data);
     nu[0] = -1e-3;
     tensors[key] = fromStorage(tensors[key].shape, nu);
     writeFileSync(path, encodeSafetensors(tensors, file.right.metadata));
-    await expect(run('float64', plan({ resume: folder }))).rejects.toThrow(`${path}: '${key}': second moments must be non-negative, element 0 is -0.001`);
+    await expect(run('float64', plan({ resume: folder }))).rejects.toThrow(`${path}: loadState: '${key.slice('optimizer.'.length)}' holds a negative second moment -0.001 at element 0`);
   });
 });

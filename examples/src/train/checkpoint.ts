@@ -7,8 +7,9 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Tensor, type Rng } from '@tapestry/core';
-import { listCheckpoints, loadCheckpoint, loadSafetensors, saveCheckpoint, type JsonValue, type StateLeaf } from '@tapestry/core/node';
+import type { Rng } from '@tapestry/core';
+import { loadState } from '@tapestry/optim';
+import { listCheckpoints, loadCheckpoint, loadSafetensors, saveCheckpoint, type JsonValue } from '@tapestry/core/node';
 
 /** Where a program saves and resumes, from its flags; passed to every training run through `Progress`. */
 export interface CheckpointPlan {
@@ -54,9 +55,13 @@ export function runFolder(root: string, label: string): string {
 export function resumeRun<P, S>(plan: CheckpointPlan | undefined, label: string, fresh: LoopState<P, S>, resumable: Resumable = {}): LoopState<P, S> | undefined {
   if (plan?.resume === undefined) return undefined;
   const folder = runFolder(plan.resume, label);
-  const loaded = loadCheckpoint(folder, { params: fresh.params, optimizer: fresh.state, extra: { carry: resumable.carry?.get() } }, { validate: optimizerInvariants });
+  const loaded = loadCheckpoint(folder, { params: fresh.params, optimizer: fresh.state, extra: { carry: resumable.carry?.get() } });
   if (loaded._tag === 'Left') throw new Error(`cannot resume ${label}: ${loaded.left.message}`);
   const { right: c } = loaded;
+  // The optimizer knows its own invariants (counts, non-negative second moments): its
+  // loader checks the restored tree against the fresh state.
+  const state = loadState(fresh.state, c.optimizer);
+  if (state._tag === 'Left') throw new Error(`cannot resume ${label}: ${c.file}: ${state.left.message}`);
   for (const [name, rng] of Object.entries(resumable.rngs ?? {})) {
     const saved = c.rngs[name];
     if (saved === undefined) throw new Error(`cannot resume ${label}: ${c.file} has no generator '${name}'`);
@@ -64,7 +69,7 @@ export function resumeRun<P, S>(plan: CheckpointPlan | undefined, label: string,
   }
   resumable.carry?.set(c.extra.carry);
   plan.provenance.push(`${label}: resumed from ${c.file} (step ${c.step})`);
-  return { params: c.params, state: c.optimizer, step: c.step, losses: lossesOf(c.data) };
+  return { params: c.params, state: state.right, step: c.step, losses: lossesOf(c.data) };
 }
 
 /** Saves a run's state if the plan says to (at `every` steps and when `final`); returns the file written. */
@@ -88,28 +93,6 @@ export function saveRun<P, S>(plan: CheckpointPlan | undefined, label: string, s
 function lossesOf(data: JsonValue): number[] {
   const losses = (data as { losses?: unknown } | null)?.losses;
   return Array.isArray(losses) ? losses.map((x) => (typeof x === 'number' ? x : Number.NaN)) : [];
-}
-
-/**
- * Values no run of today's optimizers can produce: a negative or fractional step
- * count, a negative (or NaN) second moment or sum of squares, a negative norm.
- * Keys follow the optimizer states' field names (`count`, `nu`, `nuMax`, `sum`,
- * `squareAvg`, `skipped`, `consecutiveSkips`, `lastNorm`).
- */
-export function optimizerInvariants(key: string, leaf: StateLeaf): string | undefined {
-  if (!key.startsWith('optimizer.')) return undefined;
-  const field = key.split('.');
-  const has = (name: string): boolean => field.includes(name);
-  const last = field[field.length - 1];
-  if (['count', 'skipped', 'consecutiveSkips'].includes(last) && !(typeof leaf === 'number' && Number.isSafeInteger(leaf) && leaf >= 0)) {
-    return `a count must be a non-negative integer, got ${String(leaf)}`;
-  }
-  if (last === 'lastNorm' && typeof leaf === 'number' && leaf < 0) return `a norm cannot be negative, got ${leaf}`;
-  if (leaf instanceof Tensor && (has('nu') || has('nuMax') || has('sum') || has('squareAvg'))) {
-    const bad = leaf.data.findIndex((x) => !(x >= 0));
-    if (bad >= 0) return `second moments must be non-negative, element ${bad} is ${leaf.data[bad]}`;
-  }
-  return undefined;
 }
 
 /**
