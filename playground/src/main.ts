@@ -18,7 +18,20 @@ let running = false;
 let ready = false;
 let startClicked: number | undefined;
 
-const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+/**
+ * A cell's code runs in the worker, so an endless loop in it stalls only the worker: if a
+ * build has not answered after this long, the worker is replaced and the cell blamed.
+ */
+const BUILD_TIMEOUT_MS = 20_000;
+let buildTimer: ReturnType<typeof setTimeout> | undefined;
+
+const startWorker = (): Worker => {
+  const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  w.onmessage = receive;
+  w.onerror = (e) => message(`the training worker failed: ${e.message}`, true);
+  return w;
+};
+let worker: Worker;
 const send = (m: ToWorker): void => worker.postMessage(m);
 
 const dashboard = new Dashboard({
@@ -31,7 +44,7 @@ const dashboard = new Dashboard({
   viewTitle: byId('view-title'),
   all: byId('plots'),
 });
-const editor = new CellEditor(byId('code'), byId('gutter'), byId('error-band'), byId('cell-error'), (code) => change({ ...settings, code }, 'code'));
+const editor = new CellEditor(byId('code'), byId('gutter'), byId('error-band'), byId('cell-error'), (code) => change({ code }, 'code'));
 editor.code = settings.code;
 
 function message(text: string, problem = false): void {
@@ -55,18 +68,29 @@ function configure(): void {
   dashboard.setStale(true);
   message('building the model…');
   send({ type: 'configure', settings });
+  clearTimeout(buildTimer);
+  buildTimer = setTimeout(() => {
+    worker.terminate();
+    worker = startWorker();
+    editor.showError({ phase: 'check', message: `the cell did not finish building and its trial run within ${BUILD_TIMEOUT_MS / 1000} s (an endless loop?); the worker was restarted`, line: undefined });
+    message('the worker was restarted', true);
+  }, BUILD_TIMEOUT_MS);
 }
 
-function change(next: Settings, field: keyof Settings): void {
-  settings = next;
+/** Applies an edit of one field: to the URL, the form, and the worker. */
+function change(patch: Partial<Settings>, field: keyof Settings): void {
+  settings = { ...settings, ...patch };
+  showSettings(settings);
   history.replaceState(null, '', settingsToHash(settings));
   if (field === 'lr') send({ type: 'lr', lr: settings.lr });
   else if (field !== 'code' || settings.cell === 'custom') configure();
 }
 
-const showSettings = bindControls(settings, change);
+const showSettings = bindControls(change);
+showSettings(settings);
 
-worker.onmessage = ({ data }: MessageEvent<FromWorker>) => {
+function receive({ data }: MessageEvent<FromWorker>): void {
+  if (data.type === 'ready' || data.type === 'cell-error') clearTimeout(buildTimer);
   switch (data.type) {
     case 'ready':
       ready = true;
@@ -105,8 +129,8 @@ worker.onmessage = ({ data }: MessageEvent<FromWorker>) => {
       setRunning(false);
       return;
   }
-};
-worker.onerror = (e) => message(`the training worker failed: ${e.message}`, true);
+}
+worker = startWorker();
 
 byId('start').addEventListener('click', () => {
   if (running) {

@@ -1,7 +1,8 @@
 /**
  * The settings form: segmented choices for the task and the cell, sliders for the hidden
  * size, the learning rate (logarithmic) and the adding problem's length. It shows a
- * `Settings` value and reports edits as new values (immutable updates).
+ * `Settings` value and reports each edit as a patch; it keeps no settings of its own, so
+ * it cannot disagree with the page about any field (the code, say) it does not edit.
  */
 import { ranges, type CellKind, type Settings, type TaskKind } from '../state.js';
 
@@ -18,14 +19,9 @@ const lrLog = { lo: Math.log10(ranges.lr.min), hi: Math.log10(ranges.lr.max) };
 const lrFromSlider = (v: number): number => Number((10 ** (lrLog.lo + (v / 100) * (lrLog.hi - lrLog.lo))).toPrecision(2));
 const sliderFromLr = (lr: number): number => Math.round(((Math.log10(lr) - lrLog.lo) / (lrLog.hi - lrLog.lo)) * 100);
 
-/** Binds the form to settings; `onChange` receives each edited value and which field changed. */
-export function bindControls(initial: Settings, onChange: (next: Settings, field: keyof Settings) => void): (s: Settings) => void {
-  let current = initial;
-  const update = (patch: Partial<Settings>, field: keyof Settings): void => {
-    current = { ...current, ...patch };
-    show(current);
-    onChange(current, field);
-  };
+/** Binds the form: `onEdit` receives each edit; the returned function shows settings. */
+export function bindControls(onEdit: (patch: Partial<Settings>, field: keyof Settings) => void): (s: Settings) => void {
+  const update = (patch: Partial<Settings>, field: keyof Settings): void => onEdit(patch, field);
   const hidden = byId<HTMLInputElement>('hidden');
   const lr = byId<HTMLInputElement>('lr');
   const length = byId<HTMLInputElement>('length');
@@ -43,7 +39,6 @@ export function bindControls(initial: Settings, onChange: (next: Settings, field
   lr.addEventListener('change', () => update({ lr: lrFromSlider(Number(lr.value)) }, 'lr'));
 
   function show(s: Settings): void {
-    current = s;
     for (const [group, value] of [['task', s.task], ['cell', s.cell]] as const) {
       for (const b of byId(group).querySelectorAll('button')) b.setAttribute('aria-checked', String(b.value === value));
     }
@@ -57,6 +52,5 @@ export function bindControls(initial: Settings, onChange: (next: Settings, field
     byId('lr-out').textContent = String(s.lr);
     byId('editor-panel').hidden = s.cell !== 'custom';
   }
-  show(initial);
   return show;
 }
