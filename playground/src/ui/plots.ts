@@ -65,11 +65,8 @@ export function drawLines(container: Element, series: readonly Series[], options
   axes(svg, x, y, options.xLabel);
   const bottom = y(y.ticks[0]);
   let floored = 0;
-  if (options.reference !== undefined) {
-    const ry = y(options.reference.value);
-    svgEl('line', { class: 'reference', x1: M.left, x2: W - M.right, y1: ry, y2: ry }, svg);
-    svgEl('text', { class: 'reference-label', x: W - M.right - 4, y: ry - 4, 'text-anchor': 'end' }, svg).textContent = options.reference.label;
-  }
+  const ry = options.reference === undefined ? undefined : y(options.reference.value);
+  if (ry !== undefined) svgEl('line', { class: 'reference', x1: M.left, x2: W - M.right, y1: ry, y2: ry }, svg);
   for (const s of series) {
     const points: string[] = [];
     s.values.forEach((v, i) => {
@@ -79,6 +76,8 @@ export function drawLines(container: Element, series: readonly Series[], options
     });
     svgEl('polyline', { class: `line ${s.className}`, points: points.join(' ') }, svg);
   }
+  // The reference's label goes over the lines, on a halo, so that they never hide it.
+  if (ry !== undefined) svgEl('text', { class: 'reference-label', x: W - M.right - 4, y: ry - 5, 'text-anchor': 'end' }, svg).textContent = options.reference!.label;
   if (series.length > 1) legend(svg, series);
   return floored;
 }
