@@ -5,7 +5,7 @@
  * training, under `noGrad`, with the parameters the step itself uses.
  */
 import { add, matmul, mul, sigmoid, sliceAxis, tanh, type Tensor } from '@tapestry/core';
-import { gruCell, hiddenState, lstmCell, rnnCell, type Cell, type GateParams, type LstmCarry } from '@tapestry/layers';
+import { gruCell, lstmCell, rnnCell, type Cell, type GateParams, type LstmCarry } from '@tapestry/layers';
 import type { ActivationProbe } from './probe.js';
 
 /** A built-in cell's name. */
@@ -58,6 +58,3 @@ export function builtinCell(kind: BuiltinKind, H: number, probe: ActivationProbe
 function probed<P, C>(probe: ActivationProbe, probing: (p: P, c: C, x: Tensor) => [C, Tensor], plain: (p: P, c: C, x: Tensor) => [C, Tensor]) {
   return (p: P, c: C, x: Tensor): [C, Tensor] => (probe.recording ? probing(p, c, x) : plain(p, c, x));
 }
-
-/** The hidden state of any carry the playground can plot (re-exported for the tasks). */
-export { hiddenState };

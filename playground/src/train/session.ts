@@ -12,6 +12,7 @@ import type { ActivationProbe } from '../cells/probe.js';
 import type { Settings } from '../state.js';
 import { Trainer } from './trainer.js';
 
+/** Features per step each task feeds its cell (the tasks' `inputSize`; the LM's is its embedding size), for the custom cell's trial run. */
 const inputSizes: Record<Settings['task'], number> = { sine: 1, adding: 2, charlm: 16 };
 
 /** A trainer, and how to explain an exception its cell throws. */
