@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // `vitest --project core` runs one.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'golden', 'examples'],
+    projects: ['packages/*', 'golden', 'examples', 'playground'],
   },
 });
