@@ -30,18 +30,23 @@ export class Tensor<D extends DType = DType> {
   readonly size: number;
   /** The element type. */
   readonly dtype: D;
+  /** Dimensions, outermost first. A frozen array: the tensor's own, never the caller's. */
+  readonly shape: Shape;
 
   /**
    * Wraps `data` without copying. Prefer {@link tensor}, {@link zeros} and friends; this
    * constructor is for kernels and backends that already own a fresh array.
+   *
+   * `shape` is copied and frozen unless it is already frozen (another tensor's shape),
+   * so a caller who mutates the array afterwards cannot change the tensor.
    */
   constructor(
-    /** Dimensions, outermost first. */
-    readonly shape: Shape,
+    shape: Shape,
     /** Row-major storage. Treat it as read-only: other tensors may share it. */
     readonly data: DTypeArrays[D],
   ) {
     this.id = takeTensorId();
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.size = sizeOf(shape);
     this.dtype = dtypeOf(data as TypedArray) as D;
     if (data.length !== this.size) {

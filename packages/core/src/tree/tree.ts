@@ -84,21 +84,40 @@ export function zipTrees<T, L>(trees: readonly T[], fn: (leaves: Tensor[], path:
   });
 }
 
-/** The tensors of a tree with their dotted paths, in a deterministic depth-first order. */
+/**
+ * The tensors of a tree with their dotted paths, in a deterministic depth-first order.
+ * An object key that is empty or contains `.` throws a {@link ShapeError}: its path could
+ * not be told apart from a nested one (`{'a.b': t}` and `{a: {b: t}}` both give `a.b`),
+ * so {@link unflatten} would silently rebuild a different tree.
+ */
 export function flatten(tree: unknown): PathLeaf[] {
   const out: PathLeaf[] = [];
   const visit = (node: unknown, path: string): void => {
     if (isLeaf(node)) out.push({ path, leaf: node });
     else if (Array.isArray(node)) node.forEach((child, i) => visit(child, join(path, String(i))));
-    else if (node !== null && typeof node === 'object') for (const [k, child] of Object.entries(node)) visit(child, join(path, k));
+    else if (node !== null && typeof node === 'object') {
+      for (const [k, child] of Object.entries(node)) {
+        if (k === '' || k.includes('.')) {
+          throw new ShapeError(`flatten: the key ${JSON.stringify(k)}${path === '' ? '' : ` under '${path}'`} ${k === '' ? 'is empty' : "contains '.'"}, so its dotted path would be ambiguous`);
+        }
+        visit(child, join(path, k));
+      }
+    }
   };
   visit(tree, '');
   return out;
 }
 
-/** The tensors of a tree in {@link flatten} order. */
+/** The tensors of a tree in {@link flatten} order (any keys allowed: no paths are made). */
 export function leaves(tree: unknown): Tensor[] {
-  return flatten(tree).map(({ leaf }) => leaf);
+  const out: Tensor[] = [];
+  const visit = (node: unknown): void => {
+    if (isLeaf(node)) out.push(node);
+    else if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === 'object') Object.values(node).forEach(visit);
+  };
+  visit(tree);
+  return out;
 }
 
 /**
@@ -106,7 +125,7 @@ export function leaves(tree: unknown): Tensor[] {
  * arrays, so `unflatten(flatten(t))` has the structure of `t` (empty containers, which
  * hold no tensor, and objects whose keys are exactly `0..n-1` cannot be told apart from
  * nothing and from arrays). A path given twice, or both as a leaf and as a prefix of
- * another path, throws a {@link ShapeError}.
+ * another path, or a path with an empty part (`a..b`), throws a {@link ShapeError}.
  */
 export function unflatten(entries: Iterable<PathLeaf> | Record<string, Tensor>): Tree {
   const list: PathLeaf[] = Symbol.iterator in entries ? [...(entries as Iterable<PathLeaf>)] : Object.entries(entries).map(([path, leaf]) => ({ path, leaf }));
@@ -116,6 +135,7 @@ export function unflatten(entries: Iterable<PathLeaf> | Record<string, Tensor>):
   const root: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const { path, leaf } of list) {
     const parts = path.split('.');
+    if (parts.includes('')) throw new ShapeError(`unflatten: the path '${path}' has an empty part`);
     let node = root;
     for (const part of parts.slice(0, -1)) {
       const next = Object.hasOwn(node, part) ? node[part] : undefined;
