@@ -130,11 +130,17 @@ describe('creation errors name the op and the problem', () => {
 });
 
 describe('flatten and unflatten refuse ambiguous paths', () => {
-  it("a key containing '.' would merge with a nested path", () => {
+  it("a dotted key beside the key it extends would merge with it on unflatten", () => {
     const t = tensor([1]), u = tensor([2]);
     expect(() => flatten({ 'a.b': t, a: { c: u } })).toThrow(ShapeError);
-    expect(() => flatten({ 'a.b': t, a: { c: u } })).toThrow(`flatten: the key "a.b" contains '.'`);
-    expect(() => flatten({ x: { '': t } })).toThrow(`the key "" under 'x' is empty`);
+    expect(() => flatten({ 'a.b': t, a: { c: u } })).toThrow(`flatten: the keys "a" and "a.b" give paths that unflatten cannot tell apart`);
+    expect(() => flatten({ x: { 'p.q.r': t, 'p.q': { s: u } } })).toThrow(`the keys "p.q" and "p.q.r" under 'x'`);
+    expect(() => flatten({ x: { '': t } })).toThrow(`an empty key under 'x'`);
+  });
+
+  it('a flat state dict with dotted keys still flattens to its own keys', () => {
+    const t = tensor([1]), u = tensor([2]);
+    expect(flatten({ 'fc.weight': t, 'fc.bias': u }).map((e) => e.path)).toEqual(['fc.weight', 'fc.bias']);
   });
 
   it('a path with an empty part is refused', () => {

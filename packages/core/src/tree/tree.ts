@@ -86,9 +86,12 @@ export function zipTrees<T, L>(trees: readonly T[], fn: (leaves: Tensor[], path:
 
 /**
  * The tensors of a tree with their dotted paths, in a deterministic depth-first order.
- * An object key that is empty or contains `.` throws a {@link ShapeError}: its path could
- * not be told apart from a nested one (`{'a.b': t}` and `{a: {b: t}}` both give `a.b`),
- * so {@link unflatten} would silently rebuild a different tree.
+ *
+ * A key may itself contain dots (a flat state dict such as `{'fc.weight': w}` flattens to
+ * the same paths as `{fc: {weight: w}}`), but not beside a key that is one of its dotted
+ * prefixes: in `{'a.b': t, a: {c: u}}` the paths `a.b` and `a.c` would be rebuilt by
+ * {@link unflatten} as one object `a`, a different tree, so that throws a
+ * {@link ShapeError} naming both keys. An empty key throws too (its path is ambiguous).
  */
 export function flatten(tree: unknown): PathLeaf[] {
   const out: PathLeaf[] = [];
@@ -96,16 +99,26 @@ export function flatten(tree: unknown): PathLeaf[] {
     if (isLeaf(node)) out.push({ path, leaf: node });
     else if (Array.isArray(node)) node.forEach((child, i) => visit(child, join(path, String(i))));
     else if (node !== null && typeof node === 'object') {
-      for (const [k, child] of Object.entries(node)) {
-        if (k === '' || k.includes('.')) {
-          throw new ShapeError(`flatten: the key ${JSON.stringify(k)}${path === '' ? '' : ` under '${path}'`} ${k === '' ? 'is empty' : "contains '.'"}, so its dotted path would be ambiguous`);
-        }
-        visit(child, join(path, k));
-      }
+      checkUnambiguousKeys(node as Record<string, unknown>, path);
+      for (const [k, child] of Object.entries(node)) visit(child, join(path, k));
     }
   };
   visit(tree, '');
   return out;
+}
+
+/** Throws unless every key of `node` is non-empty and no dotted key extends a sibling key. */
+function checkUnambiguousKeys(node: Record<string, unknown>, path: string): void {
+  const under = path === '' ? '' : ` under '${path}'`;
+  for (const key of Object.keys(node)) {
+    if (key === '') throw new ShapeError(`flatten: an empty key${under} has no dotted path of its own`);
+    for (let dot = key.indexOf('.'); dot !== -1; dot = key.indexOf('.', dot + 1)) {
+      const prefix = key.slice(0, dot);
+      if (Object.hasOwn(node, prefix)) {
+        throw new ShapeError(`flatten: the keys ${JSON.stringify(prefix)} and ${JSON.stringify(key)}${under} give paths that unflatten cannot tell apart`);
+      }
+    }
+  }
 }
 
 /** The tensors of a tree in {@link flatten} order (any keys allowed: no paths are made). */
