@@ -1,7 +1,6 @@
-import type { Either } from 'fp-ts/lib/Either.js';
-import { chain, left, right, tryCatch } from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import { DataError } from './errors.js';
+import { either as E, function as F } from 'fp-ts';
+import { DataError, checkOptionKeys } from './errors.js';
+import { findJsonSyntaxError, lineAndColumn } from './json-syntax.js';
 import type { Tokenizer } from './tokenizers.js';
 import { builtinTokenizers } from './tokenizers.js';
 import type { SpecialTokens } from './vocab.js';
@@ -20,8 +19,10 @@ export interface VocabReadOptions {
  * tag, duplicated tokens, a special token not among the tokens, an unknown tokenizer —
  * gives a `DataError` of kind `parse`.
  */
-export function vocabFromJSON(json: unknown, options: VocabReadOptions = {}): Either<DataError, Vocab> {
-  const fail = (why: string): Either<DataError, Vocab> => left(new DataError('parse', `vocabulary JSON: ${why}`, { file: options.file }));
+export function vocabFromJSON(json: unknown, options: VocabReadOptions = {}): E.Either<DataError, Vocab> {
+  const badOptions = checkReadOptions('vocabFromJSON', options);
+  if (badOptions !== undefined) return E.left(badOptions);
+  const fail = (why: string): E.Either<DataError, Vocab> => E.left(new DataError('parse', `vocabulary JSON: ${why}`, { file: options.file }));
   if (!isRecord(json) || json.format !== 'tapestry-vocab') return fail('expected an object with format "tapestry-vocab"');
   if (json.version !== 1) return fail(`unsupported version ${JSON.stringify(json.version)} (this reader knows version 1)`);
   const { tokens, specials, tokenizer: name } = json;
@@ -35,7 +36,7 @@ export function vocabFromJSON(json: unknown, options: VocabReadOptions = {}): Ei
   }
   const tokenizer = [...(options.tokenizers ?? []), ...builtinTokenizers].find((t) => t.name === name);
   if (tokenizer === undefined) return fail(`tokenizer ${JSON.stringify(name)} is unknown; pass it in options.tokenizers`);
-  return tryCatch(
+  return E.tryCatch(
     () => Vocab.fromTokens(tokens, { tokenizer, specials: known }),
     (e) => new DataError('parse', `vocabulary JSON: ${e instanceof DataError ? e.detail : String(e)}`, { file: options.file }),
   );
@@ -52,29 +53,39 @@ export function vocabFromJSON(json: unknown, options: VocabReadOptions = {}): Ei
  * const vocab = parseVocab(text); // Right(Vocab)
  * ```
  */
-export function parseVocab(text: string, options: VocabReadOptions = {}): Either<DataError, Vocab> {
-  return pipe(
+export function parseVocab(text: string, options: VocabReadOptions = {}): E.Either<DataError, Vocab> {
+  const badOptions = checkReadOptions('parseVocab', options);
+  if (badOptions !== undefined) return E.left(badOptions);
+  return F.pipe(
     parseJSON(text, options.file),
-    chain((json) => vocabFromJSON(json, options)),
+    E.chain((json) => vocabFromJSON(json, options)),
   );
 }
 
-/** `JSON.parse` as an Either, with the line of a syntax error when the engine gives a position. */
-export function parseJSON(text: string, file?: string): Either<DataError, unknown> {
+/**
+ * `JSON.parse` as an Either. A syntax error names the line and column where the text
+ * first goes wrong — truncated text included (the end of the last line) — and what was
+ * expected there.
+ */
+export function parseJSON(text: string, file?: string): E.Either<DataError, unknown> {
   try {
-    return right(JSON.parse(text) as unknown);
+    return E.right(JSON.parse(text) as unknown);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const position = /position (\d+)/.exec(message);
-    const line = position === null ? undefined : lineAt(text, Number(position[1]));
-    return left(new DataError('parse', `invalid JSON: ${message}`, { file, line }));
+    const found = findJsonSyntaxError(text);
+    if (found === undefined) return E.left(new DataError('parse', `invalid JSON: ${e instanceof Error ? e.message : String(e)}`, { file }));
+    const { line, column } = lineAndColumn(text, found.offset);
+    return E.left(new DataError('parse', `invalid JSON: ${found.problem}`, { file, line, column }));
   }
 }
 
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+/** Unknown option names as a DataError (these functions return errors, never throw). */
+function checkReadOptions(fn: string, options: VocabReadOptions): DataError | undefined {
+  try {
+    checkOptionKeys(fn, options, { tokenizers: true, file: true });
+    return undefined;
+  } catch (e) {
+    return e as DataError;
+  }
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {
