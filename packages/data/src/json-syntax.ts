@@ -15,9 +15,13 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const ESCAPES = '"\\/bfnrt';
 const HEX = /^[0-9a-fA-F]{4}$/u;
 
-/** The first syntax error in `text`, or `undefined` if it is valid JSON. */
+/**
+ * The first syntax error in `text`, or `undefined` if it is valid JSON. A property name
+ * given twice in one object is an error too: `JSON.parse` would silently keep the last.
+ */
 export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
   const stack: ('{' | '[')[] = [];
+  const keys: Set<string>[] = [];
   let want: Want = 'value';
   let i = 0;
   for (;;) {
@@ -28,7 +32,9 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       const top = stack[stack.length - 1];
       if (top === undefined) return { offset: i, problem: 'unexpected text after the JSON value' };
       if (c === ',') want = top === '{' ? 'key' : 'value';
-      else if (c === (top === '{' ? '}' : ']')) stack.pop();
+      else if (c === (top === '{' ? '}' : ']')) {
+        if (stack.pop() === '{') keys.pop();
+      }
       else return { offset: i, problem: `expected ${expected(want, stack)}` };
       i++;
     } else if (want === 'colon') {
@@ -38,6 +44,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     } else if (want === 'key' || want === 'firstKey') {
       if (want === 'firstKey' && c === '}') {
         stack.pop();
+        keys.pop();
         want = 'after';
         i++;
         continue;
@@ -45,6 +52,10 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       if (c !== '"') return { offset: i, problem: 'expected a double-quoted property name' };
       const end = scanString(text, i);
       if (typeof end !== 'number') return end;
+      const key = JSON.parse(text.slice(i, end)) as string;
+      const seen = keys[keys.length - 1];
+      if (seen.has(key)) return { offset: i, problem: `the property ${JSON.stringify(key)} is given twice in one object` };
+      seen.add(key);
       want = 'colon';
       i = end;
     } else {
@@ -56,6 +67,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       }
       if (c === '{' || c === '[') {
         stack.push(c);
+        if (c === '{') keys.push(new Set());
         want = c === '{' ? 'firstKey' : 'firstValue';
         i++;
         continue;

@@ -6,6 +6,9 @@ import { builtinTokenizers } from './tokenizers.js';
 import type { SpecialTokens } from './vocab.js';
 import { Vocab, specialNames } from './vocab.js';
 
+/** The fields of a version 1 vocabulary file; any other field is refused rather than ignored. */
+const vocabFields: readonly string[] = ['format', 'version', 'tokenizer', 'tokens', 'specials'];
+
 /** Options for reading a vocabulary back. */
 export interface VocabReadOptions {
   /** Tokenizers to look the stored name up in, besides `chars` and `words`. */
@@ -25,6 +28,8 @@ export function vocabFromJSON(json: unknown, options: VocabReadOptions = {}): E.
   const fail = (why: string): E.Either<DataError, Vocab> => E.left(new DataError('parse', `vocabulary JSON: ${why}`, { file: options.file }));
   if (!isRecord(json) || json.format !== 'tapestry-vocab') return fail('expected an object with format "tapestry-vocab"');
   if (json.version !== 1) return fail(`unsupported version ${JSON.stringify(json.version)} (this reader knows version 1)`);
+  const unknownField = Object.keys(json).find((k) => !vocabFields.includes(k));
+  if (unknownField !== undefined) return fail(`unknown field ${JSON.stringify(unknownField)} (a version 1 file has ${vocabFields.join(', ')})`);
   const { tokens, specials, tokenizer: name } = json;
   if (!Array.isArray(tokens) || !tokens.every((t): t is string => typeof t === 'string')) return fail('"tokens" must be an array of strings');
   if (!isRecord(specials)) return fail('"specials" must be an object');
@@ -65,17 +70,24 @@ export function parseVocab(text: string, options: VocabReadOptions = {}): E.Eith
 /**
  * `JSON.parse` as an Either. A syntax error names the line and column where the text
  * first goes wrong — truncated text included (the end of the last line) — and what was
- * expected there.
+ * expected there. A property given twice in one object is an error, not a silent
+ * last-one-wins.
  */
 export function parseJSON(text: string, file?: string): E.Either<DataError, unknown> {
+  let value: unknown;
+  let engineMessage = '';
   try {
-    return E.right(JSON.parse(text) as unknown);
+    value = JSON.parse(text) as unknown;
   } catch (e) {
-    const found = findJsonSyntaxError(text);
-    if (found === undefined) return E.left(new DataError('parse', `invalid JSON: ${e instanceof Error ? e.message : String(e)}`, { file }));
+    engineMessage = e instanceof Error ? e.message : String(e);
+  }
+  // Run on valid text too: a property given twice parses, but only its last value survives.
+  const found = findJsonSyntaxError(text);
+  if (found !== undefined) {
     const { line, column } = lineAndColumn(text, found.offset);
     return E.left(new DataError('parse', `invalid JSON: ${found.problem}`, { file, line, column }));
   }
+  return engineMessage === '' ? E.right(value) : E.left(new DataError('parse', `invalid JSON: ${engineMessage}`, { file }));
 }
 
 /** Unknown option names as a DataError (these functions return errors, never throw). */
