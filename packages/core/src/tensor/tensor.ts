@@ -4,6 +4,11 @@ import { dtypeOf } from './dtype.js';
 import type { Shape } from './shape.js';
 import { formatShape, sizeOf } from './shape.js';
 import { takeTensorId } from './ids.js';
+import { registerCoreCopy } from '../single-copy.js';
+
+// The Tensor class is what two copies of core would not share: register this copy, or fail
+// at import when another copy of core is already loaded.
+registerCoreCopy(import.meta.url);
 
 /** A nested array of numbers, as produced by {@link Tensor.toArray}. */
 export type NestedArray = number | NestedArray[];
