@@ -47,7 +47,7 @@ export interface DataErrorLocation {
  *
  * @example
  * ```ts
- * import { loadSurnames } from '@tapestry/data';
+ * import { loadSurnames } from '@tapestry/data/node';
  * const result = loadSurnames({ dir: 'my-names/' });
  * if (result._tag === 'Left') console.error(result.left.message); // "my-names/French.txt:12: empty line ..."
  * ```
@@ -89,7 +89,8 @@ function withLocation(detail: string, { file, line, column }: DataErrorLocation)
  *
  * @example
  * ```ts
- * import { getOrThrow, loadTinyShakespeare } from '@tapestry/data';
+ * import { getOrThrow } from '@tapestry/data';
+ * import { loadTinyShakespeare } from '@tapestry/data/node';
  * const text = getOrThrow(loadTinyShakespeare());
  * ```
  */
