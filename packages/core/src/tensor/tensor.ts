@@ -35,15 +35,17 @@ export class Tensor<D extends DType = DType> {
   readonly size: number;
   /** The element type. */
   readonly dtype: D;
-  /** Dimensions, outermost first. A frozen array: the tensor's own, never the caller's. */
+  /** Dimensions, outermost first: the tensor's own copy, never the caller's array. */
   readonly shape: Shape;
 
   /**
    * Wraps `data` without copying. Prefer {@link tensor}, {@link zeros} and friends; this
    * constructor is for kernels and backends that already own a fresh array.
    *
-   * `shape` is copied and frozen unless it is already frozen (another tensor's shape),
-   * so a caller who mutates the array afterwards cannot change the tensor.
+   * `shape` is copied, so a caller who mutates the array afterwards cannot change the
+   * tensor. (It is not frozen: `Object.freeze` made constructing a tensor six times
+   * slower, 70 → 450 ns, and a 2×2 `add` about 60% slower; the `readonly` type keeps
+   * TypeScript code from writing to it.)
    */
   constructor(
     shape: Shape,
@@ -51,7 +53,7 @@ export class Tensor<D extends DType = DType> {
     readonly data: DTypeArrays[D],
   ) {
     this.id = takeTensorId();
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    this.shape = shape.slice();
     this.size = sizeOf(shape);
     this.dtype = dtypeOf(data as TypedArray) as D;
     if (data.length !== this.size) {

@@ -43,8 +43,7 @@ export function binary(kind: BinaryKind, a: Tensor, b: Tensor, outShape: Shape):
     const sa = strides[0][last], sb = strides[1][last];
     forEachRow(outShape, strides, (inner, offsets, io) => loop(a.data, offsets[0], sa, b.data, offsets[1], sb, out, io, inner));
   }
-  // Shapes are immutable: share an operand's shape array instead of copying it.
-  return new Tensor(outShape === a.shape || outShape === b.shape ? outShape : [...outShape], out);
+  return new Tensor(outShape, out); // the constructor copies the shape
 }
 
 /**
