@@ -112,6 +112,21 @@ describe('package metadata', () => {
   }
 });
 
+describe('fp-ts', () => {
+  it("is imported through its package root (bundlers take its ESM build), never its CommonJS 'lib/' paths", () => {
+    const offenders: string[] = [];
+    const visit = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) visit(path);
+        else if (entry.name.endsWith('.ts') && /from 'fp-ts\//u.test(readFileSync(path, 'utf8'))) offenders.push(path);
+      }
+    };
+    for (const dir of ['packages/core/src', 'packages/layers/src', 'packages/data/src', 'packages/data/test', 'examples/src', 'examples/test', 'golden/src']) visit(join(root, dir));
+    expect(offenders).toEqual([]);
+  });
+});
+
 describe('two copies of core', () => {
   const project = join(scratch, 'project');
   const modules = join(project, 'node_modules', '@tapestry');
