@@ -47,8 +47,8 @@ try { window.result = { codegen, losses: train() }; } catch (e) { window.result 
     try {
       const page = await browser.newPage();
       await page.setContent(html, { waitUntil: 'load' });
-      await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 30_000 });
-      const result = await page.evaluate(() => (window as unknown as { result: { codegen?: boolean; losses?: number[]; error?: string } }).result);
+      await page.waitForFunction(() => (globalThis as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 30_000 });
+      const result = await page.evaluate(() => (globalThis as unknown as { result: { codegen?: boolean; losses?: number[]; error?: string } }).result);
       expect(result.error).toBeUndefined();
       expect(result.codegen).toBe(false);
       const { train } = (await import(`data:text/javascript,${encodeURIComponent((await build({ stdin: { contents: training, resolveDir: examplesDir, loader: 'js' }, bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'silent' })).outputFiles[0].text)}`)) as { train: () => number[] };
