@@ -45,7 +45,9 @@ export function allocate(dtype: DType, size: number, op = 'allocate'): TypedArra
     if (e instanceof RangeError) throw new ValueError(`${op}: cannot allocate ${size} ${dtype} elements (${e.message})`, { cause: e });
     throw e;
   }
-  return checkDType(op, dtype) as never;
+  // Reached only for a dtype outside the type (from untyped code): checkDType throws.
+  checkDType(op, dtype);
+  throw new DTypeError(`${op}: unsupported dtype`);
 }
 
 /** True for the floating-point dtypes, the only ones gradients flow through. */
