@@ -5,7 +5,8 @@
  * under a minute), then prints the table and writes results/latest.json and,
  * for a full unfiltered run, RESULTS.md.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '@tapestry/core/node';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CliOptions, parseCli, USAGE } from './cli.js';
@@ -38,8 +39,8 @@ function progressLine(r: RunRecord): string {
 
 function write(report: Report, fullRun: boolean): void {
   mkdirSync(`${BENCH_DIR}/results`, { recursive: true });
-  writeFileSync(`${BENCH_DIR}/results/latest.json`, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(`${BENCH_DIR}/results/latest.md`, resultsMarkdown(report));
+  writeFileAtomic(`${BENCH_DIR}/results/latest.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(`${BENCH_DIR}/results/latest.md`, resultsMarkdown(report));
   if (fullRun) writeResultsFile(report);
   const where = fullRun ? 'RESULTS.md and results/' : 'results/ (only a full run without --only/--impl rewrites RESULTS.md)';
   console.log(`\nWritten to ${where}.`);

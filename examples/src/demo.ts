@@ -7,7 +7,8 @@
  * Ctrl-C finishes the current training step, skips the remaining tasks, writes the
  * report with what has completed, and exits with code 130.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '@tapestry/core/node';
 import { dirname, resolve } from 'node:path';
 import { backendFlag, installBackend } from './cli/backend.js';
 import { flag, parseOrExit } from './cli/flags.js';
@@ -154,7 +155,7 @@ async function main(): Promise<number> {
   const out = resolve(invocationDir(), f.out ?? 'report/index.html');
   mkdirSync(dirname(out), { recursive: true });
   const notes = skipped.length > 0 ? [`Interrupted with Ctrl-C: ${skipped.join(', ')} did not run; the task running at the time stopped early.`] : [];
-  writeFileSync(
+  writeFileAtomic(
     out,
     renderHtml({
       title: 'Tapestry: recurrent networks, end to end',

@@ -1,6 +1,6 @@
+import { either as E } from 'fp-ts';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { flag, parseFlags, usage } from '../src/cli/flags.js';
 
@@ -15,8 +15,8 @@ const specs = {
 describe('parseFlags', () => {
   it('gives the defaults, and typed values for good flags in both spellings', () => {
     const parsed = parseFlags(specs, ['--cell', 'gru', '--hidden=32', '--lengths', '5,6', '--full']);
-    expect(isRight(parsed) && parsed.right).toEqual({ cell: 'gru', hidden: 32, lr: 0.01, lengths: [5, 6], full: true });
-    expect(isRight(parseFlags(specs, [])) && parseFlags(specs, [])).toMatchObject({ right: { cell: 'lstm', hidden: 16, full: false } });
+    expect(E.isRight(parsed) && parsed.right).toEqual({ cell: 'gru', hidden: 32, lr: 0.01, lengths: [5, 6], full: true });
+    expect(E.isRight(parseFlags(specs, [])) && parseFlags(specs, [])).toMatchObject({ right: { cell: 'lstm', hidden: 16, full: false } });
   });
 
   it.each([
@@ -30,8 +30,8 @@ describe('parseFlags', () => {
     [['extra'], "unexpected argument 'extra'"],
   ])('rejects %j with a one-line message', (argv, message) => {
     const parsed = parseFlags(specs, argv);
-    expect(isLeft(parsed)).toBe(true);
-    if (isLeft(parsed)) {
+    expect(E.isLeft(parsed)).toBe(true);
+    if (E.isLeft(parsed)) {
       expect(parsed.left).toContain(message);
       expect(parsed.left).not.toContain('\n');
     }
@@ -39,7 +39,7 @@ describe('parseFlags', () => {
 
   it("ignores the bare '--' that `pnpm run <script> -- <flags>` passes through", () => {
     const parsed = parseFlags(specs, ['--', '--hidden', '8']);
-    expect(isRight(parsed) && parsed.right.hidden).toBe(8);
+    expect(E.isRight(parsed) && parsed.right.hidden).toBe(8);
   });
 
   it('lists every flag with its default in the usage', () => {

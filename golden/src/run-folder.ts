@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runLossCase, runRecurrentCase, type CaseResult } from '@tapestry/layers/golden';
+import { runLossCase, runRecurrentCase, type CaseResult } from './layers/index.js';
 import { runOptimizerCase } from './optimizer-case.js';
 import { runTrainingCase } from './training-case.js';
 

@@ -1,7 +1,7 @@
 import { valueAndGrad, type Tensor } from '@tapestry/core';
 import { GRU, LSTM, RNN, linear, mseLoss, type LinearParams, type RecurrentModule, type StateDict } from '@tapestry/layers';
-import { compareNumber, compareTensor, decodeRecord, decodeTensor, summarize, type CaseResult, type Comparison } from '@tapestry/layers/golden';
-import { isLeft, type Either } from 'fp-ts/lib/Either.js';
+import { compareNumber, compareTensor, decodeRecord, decodeTensor, summarize, type CaseResult, type Comparison } from './layers/index.js';
+import { either as E } from 'fp-ts';
 import { adam } from '@tapestry/optim';
 import { slidingWindows } from '@tapestry/data';
 
@@ -41,8 +41,8 @@ function split(f: TrainingFixture, record: Record<string, Tensor>): Model {
   return { rnn, fc: { weight: record[`${fcPrefix}weight`], bias: record[`${fcPrefix}bias`] } };
 }
 
-function orThrow<T>(decoded: Either<string, T>): T {
-  if (isLeft(decoded)) throw new Error(`malformed fixture: ${decoded.left}`);
+function orThrow<T>(decoded: E.Either<string, T>): T {
+  if (E.isLeft(decoded)) throw new Error(`malformed fixture: ${decoded.left}`);
   return decoded.right;
 }
 

@@ -3,9 +3,8 @@
  * the parser turns `argv` into a typed config or a one-line error. Bad input is a value
  * (`Either`), not an exception: the CLI boundary prints it with the usage and exits 2.
  */
+import { either as E } from 'fp-ts';
 import { existsSync } from 'node:fs';
-import type { Either } from 'fp-ts/lib/Either.js';
-import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 
 /** An integer flag within `[min, max]`. */
 export interface IntFlag {
@@ -135,7 +134,7 @@ function defaultOf(f: Flag): unknown {
  * `--name=value`; `--help` is handled by the caller. Returns the first problem as a
  * one-line message.
  */
-export function parseFlags<S extends FlagSpecs>(specs: S, argv: readonly string[]): Either<string, Parsed<S>> {
+export function parseFlags<S extends FlagSpecs>(specs: S, argv: readonly string[]): E.Either<string, Parsed<S>> {
   const config: Record<string, unknown> = defaults(specs);
   const byFlag = new Map(Object.entries(specs).map(([name, f]) => [`--${kebab(name)}`, [name, f] as const]));
   for (let i = 0; i < argv.length; i++) {
@@ -143,55 +142,55 @@ export function parseFlags<S extends FlagSpecs>(specs: S, argv: readonly string[
     if (arg === '--') continue; // what `pnpm run <script> -- <flags>` passes through
     const [key, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const entry = byFlag.get(key);
-    if (entry === undefined) return left(arg.startsWith('-') ? `unknown flag ${key}` : `unexpected argument '${arg}'`);
+    if (entry === undefined) return E.left(arg.startsWith('-') ? `unknown flag ${key}` : `unexpected argument '${arg}'`);
     const [name, f] = entry;
     if (f.kind === 'bool') {
-      if (inline !== undefined) return left(`${key} takes no value`);
+      if (inline !== undefined) return E.left(`${key} takes no value`);
       config[name] = true;
       continue;
     }
     const raw = inline ?? argv[++i];
-    if (raw === undefined) return left(`${key} needs a value`);
+    if (raw === undefined) return E.left(`${key} needs a value`);
     const value = parseValue(key, f, raw);
-    if (isLeft(value)) return value;
+    if (E.isLeft(value)) return value;
     config[name] = value.right;
   }
-  return right(config as Parsed<S>);
+  return E.right(config as Parsed<S>);
 }
 
-function parseValue(key: string, f: Exclude<Flag, BoolFlag>, raw: string): Either<string, unknown> {
+function parseValue(key: string, f: Exclude<Flag, BoolFlag>, raw: string): E.Either<string, unknown> {
   switch (f.kind) {
     case 'int':
     case 'float':
       return parseNumber(key, f, raw);
     case 'choice':
-      return f.choices.includes(raw) ? right(raw) : left(`${key} must be one of ${f.choices.join(', ')}; got '${raw}'`);
+      return f.choices.includes(raw) ? E.right(raw) : E.left(`${key} must be one of ${f.choices.join(', ')}; got '${raw}'`);
     case 'choices': {
       const items = raw.split(',').filter((s) => s !== '');
       const bad = items.find((s) => !f.choices.includes(s));
-      if (items.length === 0) return left(`${key} needs at least one of ${f.choices.join(', ')}`);
-      return bad === undefined ? right(items) : left(`${key}: unknown value '${bad}' (choose from ${f.choices.join(', ')})`);
+      if (items.length === 0) return E.left(`${key} needs at least one of ${f.choices.join(', ')}`);
+      return bad === undefined ? E.right(items) : E.left(`${key}: unknown value '${bad}' (choose from ${f.choices.join(', ')})`);
     }
     case 'ints': {
       const items = raw.split(',').map((s) => Number(s));
       const min = f.min ?? 1;
       const bad = items.findIndex((n) => !Number.isInteger(n) || n < min);
-      return bad < 0 ? right(items) : left(`${key} must be a comma-separated list of integers ≥ ${min}; got '${raw}'`);
+      return bad < 0 ? E.right(items) : E.left(`${key} must be a comma-separated list of integers ≥ ${min}; got '${raw}'`);
     }
     case 'path':
-      return f.mustExist && !existsSync(raw) ? left(`${key}: no such file '${raw}'`) : right(raw);
+      return f.mustExist && !existsSync(raw) ? E.left(`${key}: no such file '${raw}'`) : E.right(raw);
     case 'text':
-      return raw === '' ? left(`${key} must not be empty`) : right(raw.replace(/\\n/g, '\n'));
+      return raw === '' ? E.left(`${key} must not be empty`) : E.right(raw.replace(/\\n/g, '\n'));
   }
 }
 
-function parseNumber(key: string, f: IntFlag | FloatFlag, raw: string): Either<string, number> {
+function parseNumber(key: string, f: IntFlag | FloatFlag, raw: string): E.Either<string, number> {
   const n = raw.trim() === '' ? NaN : Number(raw);
   const what = f.kind === 'int' ? 'an integer' : 'a number';
-  if (!Number.isFinite(n) || (f.kind === 'int' && !Number.isInteger(n))) return left(`${key} must be ${what}; got '${raw}'`);
-  if (f.min !== undefined && n < f.min) return left(`${key} must be ≥ ${f.min}; got ${raw}`);
-  if (f.max !== undefined && n > f.max) return left(`${key} must be ≤ ${f.max}; got ${raw}`);
-  return right(n);
+  if (!Number.isFinite(n) || (f.kind === 'int' && !Number.isInteger(n))) return E.left(`${key} must be ${what}; got '${raw}'`);
+  if (f.min !== undefined && n < f.min) return E.left(`${key} must be ≥ ${f.min}; got ${raw}`);
+  if (f.max !== undefined && n > f.max) return E.left(`${key} must be ≤ ${f.max}; got ${raw}`);
+  return E.right(n);
 }
 
 /** The usage text: the synopsis, then one line per flag with its default. */
@@ -260,7 +259,7 @@ export function parseOrExit<S extends FlagSpecs>(
     process.exit(0);
   }
   const parsed = parseFlags(specs, argv);
-  if (isLeft(parsed)) {
+  if (E.isLeft(parsed)) {
     process.stderr.write(`${program}: ${parsed.left}\n\n${usage(command, description, specs)}\n`);
     process.exit(2);
   }

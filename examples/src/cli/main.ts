@@ -3,7 +3,8 @@
  * run with a progress bar and a Ctrl-C handler, print the key numbers, and write an
  * HTML page with the task's section of the report.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '@tapestry/core/node';
 import { dirname, resolve } from 'node:path';
 import { backendFlag, installBackend } from './backend.js';
 import { parseOrExit, usage, type FlagSpecs, type Parsed } from './flags.js';
@@ -44,7 +45,7 @@ export async function main<S extends FlagSpecs, C, R>(p: Program<S, C, R>, argv 
   for (const line of [...p.summary(result), ...checkpoints.provenance]) process.stdout.write(`${line}\n`);
   const out = resolve(invocationDir(), flags.out ?? `report/${p.name}.html`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, renderHtml({ title: `Tapestry example: ${p.name}`, meta: [`node examples/dist/bin/${p.name}.js ${argv.join(' ')}`, ...checkpoints.provenance], sections: [await p.section(result)] }));
+  writeFileAtomic(out, renderHtml({ title: `Tapestry example: ${p.name}`, meta: [`node examples/dist/bin/${p.name}.js ${argv.join(' ')}`, ...checkpoints.provenance], sections: [await p.section(result)] }));
   process.stdout.write(`wrote ${out}\n`);
   return stopRequested() ? 130 : 0;
 }

@@ -11,7 +11,8 @@
 import { Rng, gather, logSoftmax, noGrad, reshape, tensor, type Tensor } from '@tapestry/core';
 import { crossEntropy, embedding, linear, type EmbeddingParams, type LinearParams, type StateDict } from '@tapestry/layers';
 import { adam, chain, clipByGlobalNorm, cosineDecay } from '@tapestry/optim';
-import { Vocab, getOrThrow, lmStream, loadTinyShakespeare } from '@tapestry/data';
+import { Vocab, getOrThrow, lmStream } from '@tapestry/data';
+import { loadTinyShakespeare } from '@tapestry/data/node';
 import type { Progress } from '../cli/progress.js';
 import { recurrentModule, type CellKind } from '../models/recurrent.js';
 import { beamSearch, greedy, sample, type StepModel } from '../text/decoding.js';

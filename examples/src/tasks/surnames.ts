@@ -10,7 +10,8 @@
 import { Rng, concat, index, noGrad, type Tensor } from '@tapestry/core';
 import { crossEntropy, embedding, linear, type EmbeddingParams, type LinearParams, type StateDict } from '@tapestry/layers';
 import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
-import { Vocab, bucketBatches, getOrThrow, labelledBatch, loadSurnames, splitDataset, type LabelledBatch, type LabelledSequence } from '@tapestry/data';
+import { loadSurnames } from '@tapestry/data/node';
+import { Vocab, bucketBatches, getOrThrow, labelledBatch, splitDataset, type LabelledBatch, type LabelledSequence } from '@tapestry/data';
 import type { Progress } from '../cli/progress.js';
 import { recurrentModule, type CellKind } from '../models/recurrent.js';
 import { train } from '../train/loop.js';

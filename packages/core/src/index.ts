@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { coreVersion } from './single-copy.js';
 export * from './errors.js';
 export * from './tensor/dtype.js';
 export * from './tensor/shape.js';

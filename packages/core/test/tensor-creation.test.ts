@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  cast,
   ShapeError,
   Tensor,
   ValueError,
@@ -57,8 +58,9 @@ describe('tensor()', () => {
     expect(tensor(new Int32Array([1, 2])).dtype).toBe('int32');
   });
 
-  it('converts to the requested dtype (float → int32 truncates toward zero)', () => {
-    expectTensor(tensor([2.7, -2.7, 0.5], { dtype: 'int32' }), [3], [2, -2, 0]);
+  it('converts to the requested dtype (int32 only from integers: cast truncates)', () => {
+    expectTensor(tensor([2, -3, 0], { dtype: 'int32' }), [3], [2, -3, 0]);
+    expectTensor(cast(tensor([2.7, -2.7, 0.5]), 'int32'), [3], [2, -2, 0]);
     expect(tensor(new Float32Array([1.5]), { dtype: 'float64' }).data).toBeInstanceOf(Float64Array);
     // float32 storage rounds to the nearest float32
     expect(tensor([0.1]).data[0]).toBe(Math.fround(0.1));

@@ -1,5 +1,5 @@
 import type { Rng } from '@tapestry/core';
-import { DataError, checkInteger } from './errors.js';
+import { DataError, checkInteger, checkOptionKeys } from './errors.js';
 
 /** Options of {@link bucketBatches}. */
 export interface BucketOptions<T> {
@@ -46,6 +46,7 @@ export interface BucketOptions<T> {
  * ```
  */
 export function bucketBatches<T>(items: readonly T[], options: BucketOptions<T>): T[][] {
+  checkOptionKeys('bucketBatches', options, { batchSize: true, lengthOf: true, rng: true, dropLast: true, poolBatches: true });
   const { batchSize, rng, dropLast = false, poolBatches = 100 } = options;
   checkInteger('bucketBatches', 'batchSize', batchSize, 1);
   if (poolBatches !== Infinity) checkInteger('bucketBatches', 'poolBatches', poolBatches, 1);

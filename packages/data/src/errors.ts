@@ -1,6 +1,5 @@
+import { either as E } from 'fp-ts';
 import { ValueError } from '@tapestry/core';
-import type { Either } from 'fp-ts/lib/Either.js';
-import { isLeft } from 'fp-ts/lib/Either.js';
 
 /**
  * What went wrong, as a tag to switch on.
@@ -48,7 +47,7 @@ export interface DataErrorLocation {
  *
  * @example
  * ```ts
- * import { loadSurnames } from '@tapestry/data';
+ * import { loadSurnames } from '@tapestry/data/node';
  * const result = loadSurnames({ dir: 'my-names/' });
  * if (result._tag === 'Left') console.error(result.left.message); // "my-names/French.txt:12: empty line ..."
  * ```
@@ -90,12 +89,13 @@ function withLocation(detail: string, { file, line, column }: DataErrorLocation)
  *
  * @example
  * ```ts
- * import { getOrThrow, loadTinyShakespeare } from '@tapestry/data';
+ * import { getOrThrow } from '@tapestry/data';
+ * import { loadTinyShakespeare } from '@tapestry/data/node';
  * const text = getOrThrow(loadTinyShakespeare());
  * ```
  */
-export function getOrThrow<T>(result: Either<DataError, T>): T {
-  if (isLeft(result)) throw result.left;
+export function getOrThrow<T>(result: E.Either<DataError, T>): T {
+  if (E.isLeft(result)) throw result.left;
   return result.right;
 }
 
@@ -103,5 +103,28 @@ export function getOrThrow<T>(result: Either<DataError, T>): T {
 export function checkInteger(fn: string, param: string, value: number, min: number): void {
   if (!Number.isInteger(value) || value < min) {
     throw new DataError('invalid-argument', `${fn}: ${param} must be an integer >= ${min}, got ${value}`);
+  }
+}
+
+/**
+ * Throws a {@link DataError} naming `fn` and the option when `options` has a key that
+ * `known` does not list — a misspelt option (`truncation` for `truncate`) would otherwise
+ * be ignored and its default used without a word. `known` is a record over every key of
+ * the options type, so a new option cannot be forgotten here.
+ */
+export function checkOptionKeys<T extends object>(fn: string, options: T | undefined, known: { readonly [K in keyof Required<T>]: true }): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null) throw new DataError('invalid-argument', `${fn}: options must be an object, got ${String(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!Object.hasOwn(known, key)) {
+      throw new DataError('invalid-argument', `${fn}: unknown option ${JSON.stringify(key)}; the options are ${Object.keys(known).join(', ')}`);
+    }
+  }
+}
+
+/** Throws a {@link DataError} naming `fn` and `param` unless `value` is one of `allowed` (or undefined: the default). */
+export function checkOneOf<T extends string>(fn: string, param: string, value: T | undefined, allowed: readonly T[]): void {
+  if (value !== undefined && !allowed.includes(value)) {
+    throw new DataError('invalid-argument', `${fn}: ${param} must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`);
   }
 }

@@ -6,8 +6,9 @@
  * Errors: loading and parsing return `Either<DataError, T>`; pure functions given bad
  * arguments throw a `DataError` (a core `ValueError`) naming the function and parameter.
  *
- * The loaders (`loadTinyShakespeare`, `loadSurnames`, `loadVocab`, `saveVocab`) use
- * Node's `fs`; every other export is pure and runs anywhere.
+ * Everything here is pure and runs anywhere (no `node:` module is imported). The file
+ * loaders (`loadTinyShakespeare`, `loadSurnames`, `loadVocab`, `saveVocab`,
+ * `readTextFile`) use Node's `fs` and live in `@tapestry/data/node`.
  *
  * @packageDocumentation
  */
@@ -15,7 +16,7 @@ export { DataError, getOrThrow } from './errors.js';
 export type { DataErrorKind, DataErrorLocation } from './errors.js';
 export * from './tokenizers.js';
 export * from './vocab.js';
-export { parseVocab, vocabFromJSON } from './vocab-json.js';
+export { parseJSON, parseVocab, vocabFromJSON } from './vocab-json.js';
 export type { VocabReadOptions } from './vocab-json.js';
 export * from './utf8.js';
 export * from './ascii-fold.js';
@@ -28,9 +29,3 @@ export * from './splits.js';
 export * from './datasets/sine.js';
 export * from './datasets/adding.js';
 export * from './datasets/copy-memory.js';
-// Node-only loaders.
-export { datasetURL, readTextFile } from './files.js';
-export type { PathLike } from './files.js';
-export * from './vocab-file.js';
-export * from './datasets/shakespeare.js';
-export * from './datasets/surnames.js';

@@ -1,7 +1,4 @@
-import type { Either } from 'fp-ts/lib/Either.js';
-import { Applicative, left, map, right } from 'fp-ts/lib/Either.js';
-import { traverseWithIndex } from 'fp-ts/lib/ReadonlyArray.js';
-import { pipe } from 'fp-ts/lib/function.js';
+import { either as E, readonlyArray as RA, function as F } from 'fp-ts';
 import { DataError } from './errors.js';
 
 /** One example of a labelled text set. */
@@ -27,12 +24,13 @@ export interface LabelFile {
 }
 
 /**
- * Splits text into lines at `\n` or `\r\n`. A final line break ends the last line rather
- * than starting an empty one, so `'a\nb\n'` gives `['a', 'b']`.
+ * Splits text into lines at `\n`, `\r\n` or a lone `\r` (old Mac line endings). A final
+ * line break ends the last line rather than starting an empty one, so `'a\nb\n'` gives
+ * `['a', 'b']`.
  */
 export function splitLines(text: string): string[] {
   if (text.length === 0) return [];
-  const lines = text.split(/\r?\n/u);
+  const lines = text.split(/\r\n|\r|\n/u);
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
@@ -49,31 +47,31 @@ export function splitLines(text: string): string[] {
  * parseLineFile('Abe\n\nBo', 'names/Czech.txt'); // Left('names/Czech.txt:2: empty line ...')
  * ```
  */
-export function parseLineFile(text: string, file?: string): Either<DataError, string[]> {
+export function parseLineFile(text: string, file?: string): E.Either<DataError, string[]> {
   const lines = splitLines(text);
-  if (lines.length === 0) return left(new DataError('empty', 'the file has no lines', { file }));
+  if (lines.length === 0) return E.left(new DataError('empty', 'the file has no lines', { file }));
   const blank = lines.findIndex((line) => line.trim() === '');
-  if (blank >= 0) return left(new DataError('parse', 'empty line; every line must hold one example', { file, line: blank + 1 }));
-  return right(lines);
+  if (blank >= 0) return E.left(new DataError('parse', 'empty line; every line must hold one example', { file, line: blank + 1 }));
+  return E.right(lines);
 }
 
 /**
  * Builds a labelled set from one text per label (label ids follow the order given). The
  * first bad file's error is returned; duplicate label names are an error too.
  */
-export function labelledFromFiles(files: readonly LabelFile[]): Either<DataError, LabelledTextSet> {
+export function labelledFromFiles(files: readonly LabelFile[]): E.Either<DataError, LabelledTextSet> {
   const labels = files.map((f) => f.label);
   const dup = labels.find((l, i) => labels.indexOf(l) !== i);
-  if (dup !== undefined) return left(new DataError('parse', `label ${JSON.stringify(dup)} is given by more than one file`));
-  if (files.length === 0) return left(new DataError('empty', 'no label files were given'));
-  return pipe(
+  if (dup !== undefined) return E.left(new DataError('parse', `label ${JSON.stringify(dup)} is given by more than one file`));
+  if (files.length === 0) return E.left(new DataError('empty', 'no label files were given'));
+  return F.pipe(
     files,
-    traverseWithIndex(Applicative)((label, f) =>
-      pipe(
+    RA.traverseWithIndex(E.Applicative)((label, f) =>
+      F.pipe(
         parseLineFile(f.text, f.file),
-        map((lines) => lines.map((text) => ({ text, label }))),
+        E.map((lines) => lines.map((text) => ({ text, label }))),
       ),
     ),
-    map((perFile) => ({ examples: perFile.flat(), labels })),
+    E.map((perFile) => ({ examples: perFile.flat(), labels })),
   );
 }

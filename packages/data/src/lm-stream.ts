@@ -1,6 +1,6 @@
 import type { Tensor } from '@tapestry/core';
 import { fromStorage } from '@tapestry/core';
-import { DataError, checkInteger } from './errors.js';
+import { DataError, checkInteger, checkOptionKeys } from './errors.js';
 
 /** Options of {@link lmStream}. */
 export interface LmStreamOptions {
@@ -63,6 +63,7 @@ export interface LmStream extends Iterable<LmBatch> {
  * ```
  */
 export function lmStream(tokens: ArrayLike<number>, options: LmStreamOptions): LmStream {
+  checkOptionKeys('lmStream', options, { batchSize: true, seqLen: true, offset: true, dropLast: true });
   const { batchSize: B, seqLen: T, offset = 0, dropLast = false } = options;
   checkInteger('lmStream', 'batchSize', B, 1);
   checkInteger('lmStream', 'seqLen', T, 1);

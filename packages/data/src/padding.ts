@@ -1,6 +1,6 @@
 import type { Tensor } from '@tapestry/core';
 import { fromStorage } from '@tapestry/core';
-import { DataError, checkInteger } from './errors.js';
+import { DataError, checkInteger, checkOneOf, checkOptionKeys } from './errors.js';
 
 /** A sequence of token ids (a plain array or an `Int32Array`). */
 export type Sequence = ArrayLike<number>;
@@ -68,6 +68,7 @@ export interface LabelledSequence {
  * ```
  */
 export function padBatch(sequences: readonly Sequence[], options: PadOptions = {}): PaddedBatch {
+  checkPadOptionNames('padBatch', options);
   const { maxLength = Infinity, truncate = 'error', fixedLength = false, padId = 0, maskDType = 'float32' } = options;
   checkPadOptions(sequences.length, maxLength, fixedLength, padId);
   const B = sequences.length;
@@ -101,6 +102,7 @@ export function padBatch(sequences: readonly Sequence[], options: PadOptions = {
  * ```
  */
 export function labelledBatch(examples: readonly LabelledSequence[], options: PadOptions = {}): LabelledBatch {
+  checkPadOptionNames('labelledBatch', options);
   const targets = new Int32Array(examples.length);
   for (let b = 0; b < examples.length; b++) {
     const label = examples[b].label;
@@ -125,6 +127,15 @@ export function unpadBatch(batch: Pick<PaddedBatch, 'tokens' | 'lengths'>): Int3
   const out: Int32Array[] = [];
   for (let b = 0; b < B; b++) out.push(batch.tokens.data.slice(b * T, b * T + batch.lengths.data[b]));
   return out;
+}
+
+const padOptionKeys = { maxLength: true, truncate: true, fixedLength: true, padId: true, maskDType: true } as const;
+
+/** Unknown option names and values are errors, never a silent default. */
+function checkPadOptionNames(fn: string, options: PadOptions): void {
+  checkOptionKeys(fn, options, padOptionKeys);
+  checkOneOf(fn, 'truncate', options.truncate, ['error', 'end', 'start']);
+  checkOneOf(fn, 'maskDType', options.maskDType, ['float32', 'float64']);
 }
 
 function checkPadOptions(B: number, maxLength: number, fixedLength: boolean, padId: number): void {

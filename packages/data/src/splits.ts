@@ -1,5 +1,5 @@
 import type { Rng } from '@tapestry/core';
-import { DataError, checkInteger } from './errors.js';
+import { DataError, checkInteger, checkOptionKeys } from './errors.js';
 
 /** Relative sizes of the three splits (normalised by their sum, so `{ 8, 1, 1 }` works too). */
 export interface SplitFractions {
@@ -55,6 +55,7 @@ export function splitIndices(n: number, rng: Rng, fractions: SplitFractions = de
  * ```
  */
 export function splitDataset<T>(items: readonly T[], rng: Rng, options: SplitOptions<T> = {}): Splits<T> {
+  checkOptionKeys('splitDataset', options, { fractions: true, stratify: true });
   const { fractions = defaultFractions, stratify } = options;
   const indices = stratify === undefined ? splitIndices(items.length, rng, fractions) : stratifiedIndices(items, rng, fractions, stratify);
   const pick = (idx: number[]): T[] => idx.map((i) => items[i]);

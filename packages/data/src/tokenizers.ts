@@ -49,7 +49,7 @@ export const wordTokenizer: Tokenizer = {
 /**
  * The hook for a user's own tokenizer: gives a function pair a name so that a vocabulary
  * built with it can be saved and loaded again (pass it in the `tokenizers` option of
- * {@link parseVocab}, {@link vocabFromJSON} or {@link loadVocab}).
+ * {@link parseVocab}, {@link vocabFromJSON} or `loadVocab` from `@tapestry/data/node`).
  *
  * @example
  * ```ts

@@ -1,5 +1,4 @@
-import type { Either } from 'fp-ts/lib/Either.js';
-import { left, right } from 'fp-ts/lib/Either.js';
+import { either as E } from 'fp-ts';
 import { DataError } from './errors.js';
 
 // One fatal decoder for the whole process: it keeps no state between complete decode calls.
@@ -17,14 +16,14 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * decodeUtf8(new Uint8Array([0x68, 0xff]), 'a.txt');       // Left(DataError 'a.txt:1:2: ...')
  * ```
  */
-export function decodeUtf8(bytes: Uint8Array, file?: string): Either<DataError, string> {
+export function decodeUtf8(bytes: Uint8Array, file?: string): E.Either<DataError, string> {
   try {
-    return right(decoder.decode(bytes));
+    return E.right(decoder.decode(bytes));
   } catch {
     const offset = firstInvalidUtf8(bytes);
     const { line, column } = locate(bytes, Math.max(offset, 0));
     const shown = offset < 0 ? '' : ` (byte 0x${bytes[offset].toString(16).padStart(2, '0')} at offset ${offset})`;
-    return left(new DataError('encoding', `not valid UTF-8${shown}`, { file, line, column }));
+    return E.left(new DataError('encoding', `not valid UTF-8${shown}`, { file, line, column }));
   }
 }
 
@@ -61,7 +60,8 @@ function locate(bytes: Uint8Array, offset: number): { line: number; column: numb
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset; i++) {
-    if (bytes[i] === 0x0a) {
+    // \n, \r\n and a lone \r each end a line, as splitLines counts them.
+    if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) {
       line++;
       lineStart = i + 1;
     }

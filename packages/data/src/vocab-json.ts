@@ -1,11 +1,13 @@
-import type { Either } from 'fp-ts/lib/Either.js';
-import { chain, left, right, tryCatch } from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import { DataError } from './errors.js';
+import { either as E, function as F } from 'fp-ts';
+import { DataError, checkOptionKeys } from './errors.js';
+import { findJsonSyntaxError, lineAndColumn } from './json-syntax.js';
 import type { Tokenizer } from './tokenizers.js';
 import { builtinTokenizers } from './tokenizers.js';
 import type { SpecialTokens } from './vocab.js';
 import { Vocab, specialNames } from './vocab.js';
+
+/** The fields of a version 1 vocabulary file; any other field is refused rather than ignored. */
+const vocabFields: readonly string[] = ['format', 'version', 'tokenizer', 'tokens', 'specials'];
 
 /** Options for reading a vocabulary back. */
 export interface VocabReadOptions {
@@ -20,10 +22,14 @@ export interface VocabReadOptions {
  * tag, duplicated tokens, a special token not among the tokens, an unknown tokenizer —
  * gives a `DataError` of kind `parse`.
  */
-export function vocabFromJSON(json: unknown, options: VocabReadOptions = {}): Either<DataError, Vocab> {
-  const fail = (why: string): Either<DataError, Vocab> => left(new DataError('parse', `vocabulary JSON: ${why}`, { file: options.file }));
+export function vocabFromJSON(json: unknown, options: VocabReadOptions = {}): E.Either<DataError, Vocab> {
+  const badOptions = checkReadOptions('vocabFromJSON', options);
+  if (badOptions !== undefined) return E.left(badOptions);
+  const fail = (why: string): E.Either<DataError, Vocab> => E.left(new DataError('parse', `vocabulary JSON: ${why}`, { file: options.file }));
   if (!isRecord(json) || json.format !== 'tapestry-vocab') return fail('expected an object with format "tapestry-vocab"');
   if (json.version !== 1) return fail(`unsupported version ${JSON.stringify(json.version)} (this reader knows version 1)`);
+  const unknownField = Object.keys(json).find((k) => !vocabFields.includes(k));
+  if (unknownField !== undefined) return fail(`unknown field ${JSON.stringify(unknownField)} (a version 1 file has ${vocabFields.join(', ')})`);
   const { tokens, specials, tokenizer: name } = json;
   if (!Array.isArray(tokens) || !tokens.every((t): t is string => typeof t === 'string')) return fail('"tokens" must be an array of strings');
   if (!isRecord(specials)) return fail('"specials" must be an object');
@@ -35,7 +41,7 @@ export function vocabFromJSON(json: unknown, options: VocabReadOptions = {}): Ei
   }
   const tokenizer = [...(options.tokenizers ?? []), ...builtinTokenizers].find((t) => t.name === name);
   if (tokenizer === undefined) return fail(`tokenizer ${JSON.stringify(name)} is unknown; pass it in options.tokenizers`);
-  return tryCatch(
+  return E.tryCatch(
     () => Vocab.fromTokens(tokens, { tokenizer, specials: known }),
     (e) => new DataError('parse', `vocabulary JSON: ${e instanceof DataError ? e.detail : String(e)}`, { file: options.file }),
   );
@@ -52,29 +58,46 @@ export function vocabFromJSON(json: unknown, options: VocabReadOptions = {}): Ei
  * const vocab = parseVocab(text); // Right(Vocab)
  * ```
  */
-export function parseVocab(text: string, options: VocabReadOptions = {}): Either<DataError, Vocab> {
-  return pipe(
+export function parseVocab(text: string, options: VocabReadOptions = {}): E.Either<DataError, Vocab> {
+  const badOptions = checkReadOptions('parseVocab', options);
+  if (badOptions !== undefined) return E.left(badOptions);
+  return F.pipe(
     parseJSON(text, options.file),
-    chain((json) => vocabFromJSON(json, options)),
+    E.chain((json) => vocabFromJSON(json, options)),
   );
 }
 
-/** `JSON.parse` as an Either, with the line of a syntax error when the engine gives a position. */
-export function parseJSON(text: string, file?: string): Either<DataError, unknown> {
+/**
+ * `JSON.parse` as an Either. A syntax error names the line and column where the text
+ * first goes wrong — truncated text included (the end of the last line) — and what was
+ * expected there. A property given twice in one object is an error, not a silent
+ * last-one-wins.
+ */
+export function parseJSON(text: string, file?: string): E.Either<DataError, unknown> {
+  let value: unknown;
+  let engineMessage = '';
   try {
-    return right(JSON.parse(text) as unknown);
+    value = JSON.parse(text) as unknown;
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const position = /position (\d+)/.exec(message);
-    const line = position === null ? undefined : lineAt(text, Number(position[1]));
-    return left(new DataError('parse', `invalid JSON: ${message}`, { file, line }));
+    engineMessage = e instanceof Error ? e.message : String(e);
   }
+  // Run on valid text too: a property given twice parses, but only its last value survives.
+  const found = findJsonSyntaxError(text);
+  if (found !== undefined) {
+    const { line, column } = lineAndColumn(text, found.offset);
+    return E.left(new DataError('parse', `invalid JSON: ${found.problem}`, { file, line, column }));
+  }
+  return engineMessage === '' ? E.right(value) : E.left(new DataError('parse', `invalid JSON: ${engineMessage}`, { file }));
 }
 
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+/** Unknown option names as a DataError (these functions return errors, never throw). */
+function checkReadOptions(fn: string, options: VocabReadOptions): DataError | undefined {
+  try {
+    checkOptionKeys(fn, options, { tokenizers: true, file: true });
+    return undefined;
+  } catch (e) {
+    return e as DataError;
+  }
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

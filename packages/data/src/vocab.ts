@@ -1,4 +1,4 @@
-import { DataError, checkInteger } from './errors.js';
+import { DataError, checkInteger, checkOptionKeys } from './errors.js';
 import type { Tokenizer } from './tokenizers.js';
 import { charTokenizer } from './tokenizers.js';
 
@@ -119,12 +119,15 @@ export class Vocab {
    * {@link DataError} of kind `empty` when the corpus has no token that is kept.
    */
   static build(corpus: string | Iterable<string>, options: VocabBuildOptions = {}): Vocab {
+    checkOptionKeys('Vocab.build', options, { tokenizer: true, minFreq: true, maxSize: true, specials: true });
     const { tokenizer = charTokenizer, minFreq = 1, maxSize = Infinity, specials = defaultSpecials } = options;
     checkInteger('Vocab.build', 'minFreq', minFreq, 1);
     const specialList = orderedSpecials('Vocab.build', specials);
     if (maxSize !== Infinity) checkInteger('Vocab.build', 'maxSize', maxSize, specialList.length + 1);
     const counts = countTokens(typeof corpus === 'string' ? [corpus] : corpus, tokenizer);
     for (const s of specialList) counts.delete(s);
+    // A tokenizer that yields '' would give a token no text can be split into.
+    counts.delete('');
     if (counts.size === 0) throw new DataError('empty', 'Vocab.build: the corpus is empty (it has no tokens)');
     const kept = [...counts].filter(([, n]) => n >= minFreq).sort(byCountThenToken);
     if (kept.length === 0) throw new DataError('empty', `Vocab.build: no token occurs at least minFreq = ${minFreq} times`);
@@ -135,15 +138,19 @@ export class Vocab {
 
   /**
    * A vocabulary with exactly these tokens (ids are positions). Every special token must
-   * be among `tokens`. Throws a {@link DataError} if tokens repeat or a special is missing.
+   * be among `tokens`. Throws a {@link DataError} if a token is empty or repeats, if two
+   * roles share one special token (pad = unk), or if a special is missing.
    */
   static fromTokens(tokens: readonly string[], options: { tokenizer?: Tokenizer; specials?: SpecialTokens } = {}): Vocab {
+    checkOptionKeys('Vocab.fromTokens', options, { tokenizer: true, specials: true });
     const { tokenizer = charTokenizer, specials = {} } = options;
+    orderedSpecials('Vocab.fromTokens', specials);
     const seen = new Set<string>();
-    for (const t of tokens) {
+    tokens.forEach((t, id) => {
+      if (t === '') throw new DataError('invalid-argument', `Vocab.fromTokens: the token with id ${id} is empty`);
       if (seen.has(t)) throw new DataError('invalid-argument', `Vocab.fromTokens: token ${JSON.stringify(t)} appears twice`);
       seen.add(t);
-    }
+    });
     for (const name of specialNames) {
       const s = specials[name];
       if (s !== undefined && !seen.has(s)) {
@@ -181,6 +188,7 @@ export class Vocab {
 
   /** Maps tokens (already split) to ids, as {@link Vocab.encode} does. */
   encodeTokens(tokens: readonly string[], options: EncodeOptions = {}): Int32Array {
+    checkOptionKeys('Vocab.encode', options, { bos: true, eos: true });
     const bos = options.bos === true ? this.requireSpecial('bos', this.bosId) : undefined;
     const eos = options.eos === true ? this.requireSpecial('eos', this.eosId) : undefined;
     const offset = bos === undefined ? 0 : 1;
@@ -196,6 +204,7 @@ export class Vocab {
 
   /** Ids → token strings, dropping pad, bos and eos unless `keepSpecials`. */
   decodeTokens(ids: ArrayLike<number>, options: DecodeOptions = {}): string[] {
+    checkOptionKeys('Vocab.decode', options, { keepSpecials: true });
     const keep = options.keepSpecials === true;
     const out: string[] = [];
     for (let i = 0; i < ids.length; i++) {
@@ -244,6 +253,7 @@ function byCountThenToken(a: [string, number], b: [string, number]): number {
 function orderedSpecials(fn: string, specials: SpecialTokens): string[] {
   const list = specialNames.map((name) => specials[name]).filter((s): s is string => s !== undefined);
   if (new Set(list).size !== list.length) throw new DataError('invalid-argument', `${fn}: special tokens must be distinct, got ${JSON.stringify(specials)}`);
+  if (list.includes('')) throw new DataError('invalid-argument', `${fn}: a special token is empty, got ${JSON.stringify(specials)}`);
   return list;
 }
 

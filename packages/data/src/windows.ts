@@ -1,6 +1,6 @@
 import type { DType, TypedArray } from '@tapestry/core';
 import { Tensor, allocate, dtypeOf, fromStorage } from '@tapestry/core';
-import { DataError, checkInteger } from './errors.js';
+import { DataError, checkInteger, checkOptionKeys } from './errors.js';
 
 /** Options of {@link slidingWindows}. */
 export interface WindowOptions {
@@ -34,6 +34,7 @@ export interface WindowPairs {
  * ```
  */
 export function slidingWindows(series: ArrayLike<number> | Tensor, n: number, options: WindowOptions = {}): WindowPairs {
+  checkOptionKeys('slidingWindows', options, { dtype: true, stride: true });
   const { stride = 1 } = options;
   checkInteger('slidingWindows', 'windowLength', n, 1);
   checkInteger('slidingWindows', 'stride', stride, 1);

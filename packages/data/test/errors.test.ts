@@ -1,5 +1,5 @@
 import { ValueError } from '@tapestry/core';
-import { left, right } from 'fp-ts/lib/Either.js';
+import { either } from 'fp-ts';
 import { describe, expect, it } from 'vitest';
 import { DataError, getOrThrow } from '../src/index.js';
 
@@ -22,8 +22,8 @@ describe('DataError', () => {
   });
 
   it('getOrThrow unwraps a Right and throws the Left', () => {
-    expect(getOrThrow(right(3))).toBe(3);
+    expect(getOrThrow(either.right(3))).toBe(3);
     const e = new DataError('io', 'gone', { file: 'f' });
-    expect(() => getOrThrow(left(e))).toThrow(e);
+    expect(() => getOrThrow(either.left(e))).toThrow(e);
   });
 });

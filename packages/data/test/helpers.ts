@@ -1,4 +1,6 @@
-import type { Either } from 'fp-ts/lib/Either.js';
+import type { either } from 'fp-ts';
+
+type Either<E, A> = either.Either<E, A>;
 import { expect } from 'vitest';
 import { DataError } from '../src/index.js';
 import type { DataErrorKind } from '../src/index.js';

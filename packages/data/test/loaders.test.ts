@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Vocab, datasetURL, loadSurnames, loadTinyShakespeare, loadVocab, saveVocab, wordTokenizer } from '../src/index.js';
+import { Vocab, wordTokenizer } from '../src/index.js';
+import { datasetURL, loadSurnames, loadTinyShakespeare, loadVocab, saveVocab } from '../src/node/index.js';
 import { expectLeft, expectRight } from './helpers.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tapestry-data-'));

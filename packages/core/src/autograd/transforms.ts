@@ -33,6 +33,28 @@ function checkScalar(name: string, value: unknown): Tensor {
   return value;
 }
 
+/**
+ * Throws a {@link GradientError} naming the first leaf of `tree` that cannot have a
+ * gradient: a number, string, boolean or other non-tensor value (its gradient would
+ * otherwise come back as the value itself), or an int32 tensor (no gradient flows
+ * through integers). `null` and `undefined` are absent optional entries and pass.
+ */
+function checkDifferentiable(name: string, tree: unknown, what: string): void {
+  const visit = (node: unknown, path: string): void => {
+    const where = path === '' ? what : `${what} at '${path}'`;
+    if (node instanceof Tensor) {
+      if (!isFloat(node.dtype)) throw new GradientError(`${name}: ${where} is an ${node.dtype} tensor; gradients flow only to float32 and float64 tensors (pass it in an argument that is not differentiated)`);
+    } else if (Array.isArray(node)) {
+      node.forEach((child, i) => visit(child, path === '' ? String(i) : `${path}.${i}`));
+    } else if (node !== null && typeof node === 'object') {
+      for (const [k, child] of Object.entries(node)) visit(child, path === '' ? k : `${path}.${k}`);
+    } else if (node !== null && node !== undefined) {
+      throw new GradientError(`${name}: ${where} is a ${typeof node}, not a tensor; only tensors can be differentiated (wrap it with tensor(), or pass it in an argument that is not differentiated)`);
+    }
+  };
+  visit(tree, '');
+}
+
 /** Runs `f` on a fresh tape watching the leaves of the chosen arguments, and sweeps back from `value`. */
 function differentiate<A extends unknown[]>(
   name: string,
@@ -43,6 +65,7 @@ function differentiate<A extends unknown[]>(
 ): { result: unknown; grads: unknown } {
   const nums = typeof argnums === 'number' ? [argnums] : argnums;
   for (const n of nums) if (!Number.isInteger(n) || n < 0 || n >= args.length) throw new GradientError(`${name}: argnums ${n} is out of range for ${args.length} argument(s)`);
+  for (const n of nums) checkDifferentiable(name, args[n], `argument ${n}`);
   const tape = new Tape();
   for (const n of nums) for (const leaf of leaves(args[n])) tape.watch(leaf);
   const result = withTape(tape, () => f(...args));
@@ -58,6 +81,11 @@ function differentiate<A extends unknown[]>(
  * Transforms `f` into a function returning `[value, gradients]`. `f` must return a
  * scalar tensor; the gradients have the same tree structure as the differentiated
  * argument(s) (a parameter object in, a gradient object of the same shape out).
+ *
+ * Every leaf of a differentiated argument must be a float tensor; `null` and `undefined`
+ * entries (absent optional parameters) come back as they are. A number, string or other
+ * non-tensor leaf, or an int32 tensor, throws a {@link GradientError} naming its path —
+ * pass such values in an argument that is not differentiated.
  *
  * @example
  * ```ts
@@ -117,9 +145,11 @@ export function grad<A extends unknown[], const K extends ArgNums = 0>(f: (...ar
 /**
  * Evaluates `f(...primals)` and returns its output with a function that maps an
  * output cotangent (same structure as the output) to the cotangents of every primal.
- * The pullback can be called several times.
+ * The pullback can be called several times. Every leaf of the primals must be a float
+ * tensor (or `null`/`undefined`), as for {@link grad}.
  */
 export function vjp<A extends unknown[], R>(f: (...args: A) => R, ...primals: A): [R, (cotangent: R) => MapLeaves<A, Tensor>] {
+  primals.forEach((p, i) => checkDifferentiable('vjp', p, `primal ${i}`));
   const tape = new Tape();
   for (const leaf of leaves(primals)) tape.watch(leaf);
   const out = withTape(tape, () => f(...primals));

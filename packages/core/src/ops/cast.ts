@@ -1,6 +1,6 @@
 import { backend } from '../backend/current.js';
 import type { DType } from '../tensor/dtype.js';
-import { isFloat } from '../tensor/dtype.js';
+import { checkDType, isFloat } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { defineOp } from './op.js';
 
@@ -14,6 +14,7 @@ export const castOp = defineOp<{ dtype: DType }>({
 
 /** Converts to another dtype (float → int32 truncates toward zero). */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  checkDType('cast', dtype);
   if (x.dtype === dtype) return x;
   return castOp.run([x], { dtype })[0];
 }

@@ -31,12 +31,20 @@ export function slice(x: Tensor, starts: readonly number[], sizes: readonly numb
   return sliceOp.run([x], { starts: [...starts], sizes: resolved })[0];
 }
 
-/** Elements `start .. end-1` along one axis (negative indices count from the end). */
+/**
+ * Elements `start .. end-1` along one axis, as Python and NumPy slice: negative indices
+ * count from the end, indices past either end are clamped, and an empty range (`end <=
+ * start`) gives a tensor with 0 elements along the axis.
+ */
 export function sliceAxis(x: Tensor, axis: number, start: number, end?: number): Tensor {
   const a = normalizeAxis('sliceAxis', axis, x.shape);
+  if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end))) {
+    throw new ShapeError(`sliceAxis: start and end must be integers, got ${start} and ${end}`);
+  }
   const n = x.shape[a];
-  const s = start < 0 ? start + n : start;
-  const e = end === undefined ? n : end < 0 ? end + n : end;
+  const clampIndex = (i: number): number => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
+  const s = clampIndex(start);
+  const e = Math.max(end === undefined ? n : clampIndex(end), s);
   const starts = x.shape.map((_, i) => (i === a ? s : 0));
   const sizes = x.shape.map((d, i) => (i === a ? e - s : d));
   return slice(x, starts, sizes);

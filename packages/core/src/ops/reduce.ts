@@ -1,7 +1,8 @@
 import type { ReduceKind } from '../backend/backend.js';
 import { backend } from '../backend/current.js';
 import { reducedShape } from '../backend/js/reduce.js';
-import { normalizeAxes, normalizeAxis, sizeOf } from '../tensor/shape.js';
+import { ShapeError } from '../errors.js';
+import { formatShape, normalizeAxes, normalizeAxis, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, div, mul, sub } from './arithmetic.js';
 import { abs, exp, log } from './math.js';
@@ -100,12 +101,19 @@ export const argmaxOp = defineOp<{ axis: number }>({ name: 'argmax', differentia
 /** The registered op behind {@link argmin} (not differentiable). */
 export const argminOp = defineOp<{ axis: number }>({ name: 'argmin', differentiable: false, forward: ([x], { axis }) => backend().argReduce('argmin', x, axis) });
 
-/** Index (int32) of the largest element along `axis`; the first on ties. */
+/** Index (int32) of the largest element along `axis`; the first on ties, the first NaN if there is one (as NumPy). */
 export function argmax(x: Tensor, axis = -1): Tensor {
-  return argmaxOp.run([x], { axis: normalizeAxis('argmax', axis, x.shape) })[0];
+  return argmaxOp.run([x], { axis: nonEmptyAxis('argmax', axis, x) })[0];
 }
 
-/** Index (int32) of the smallest element along `axis`; the first on ties. */
+/** Index (int32) of the smallest element along `axis`; the first on ties, the first NaN if there is one (as NumPy). */
 export function argmin(x: Tensor, axis = -1): Tensor {
-  return argminOp.run([x], { axis: normalizeAxis('argmin', axis, x.shape) })[0];
+  return argminOp.run([x], { axis: nonEmptyAxis('argmin', axis, x) })[0];
+}
+
+/** The resolved axis; an empty one has no largest or smallest element, so it is refused. */
+function nonEmptyAxis(op: string, axis: number, x: Tensor): number {
+  const a = normalizeAxis(op, axis, x.shape);
+  if (x.shape[a] === 0) throw new ShapeError(`${op}: axis ${a} of ${formatShape(x.shape)} is empty, so it has no ${op === 'argmax' ? 'largest' : 'smallest'} element`);
+  return a;
 }

@@ -1,6 +1,6 @@
 import { ValueError } from '../errors.js';
 import type { DType } from '../tensor/dtype.js';
-import { allocate, defaultFloat } from '../tensor/dtype.js';
+import { allocate, checkDType, defaultFloat } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import { checkShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -162,28 +162,31 @@ export class Rng {
   normal(shape: Shape, options: { mean?: number; std?: number; dtype?: DType } = {}): Tensor {
     const { mean = 0, std = 1, dtype = defaultFloat } = options;
     checkShape('Rng.normal', shape);
-    const out = allocate(dtype, sizeOf(shape));
+    checkDType('Rng.normal', dtype);
+    const out = allocate(dtype, sizeOf(shape), 'Rng');
     for (let i = 0; i < out.length; i++) out[i] = mean + std * this.nextNormal();
-    return new Tensor([...shape], out);
+    return new Tensor(shape, out);
   }
 
   /** A tensor of uniform draws from [low, high). */
   uniform(shape: Shape, options: { low?: number; high?: number; dtype?: DType } = {}): Tensor {
     const { low = 0, high = 1, dtype = defaultFloat } = options;
     checkShape('Rng.uniform', shape);
+    checkDType('Rng.uniform', dtype);
     if (!(high >= low)) throw new ValueError(`Rng.uniform: high (${high}) must be >= low (${low})`);
-    const out = allocate(dtype, sizeOf(shape));
+    const out = allocate(dtype, sizeOf(shape), 'Rng');
     for (let i = 0; i < out.length; i++) out[i] = low + (high - low) * this.nextFloat();
-    return new Tensor([...shape], out);
+    return new Tensor(shape, out);
   }
 
   /** A tensor of 0/1 draws that are 1 with probability `p`. */
   bernoulli(shape: Shape, p: number, dtype: DType = defaultFloat): Tensor {
     if (!(p >= 0 && p <= 1)) throw new ValueError(`Rng.bernoulli: p must be in [0, 1], got ${p}`);
     checkShape('Rng.bernoulli', shape);
-    const out = allocate(dtype, sizeOf(shape));
+    checkDType('Rng.bernoulli', dtype);
+    const out = allocate(dtype, sizeOf(shape), 'Rng');
     for (let i = 0; i < out.length; i++) out[i] = this.nextFloat() < p ? 1 : 0;
-    return new Tensor([...shape], out);
+    return new Tensor(shape, out);
   }
 
   /** A tensor of uniform integers in [0, n) (int32). */
@@ -191,7 +194,7 @@ export class Rng {
     checkShape('Rng.integers', shape);
     const out = allocate('int32', sizeOf(shape));
     for (let i = 0; i < out.length; i++) out[i] = this.nextInt(n);
-    return new Tensor([...shape], out);
+    return new Tensor(shape, out);
   }
 
   /** A uniformly random permutation of 0..n-1 (Fisher–Yates). */

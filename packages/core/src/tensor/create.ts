@@ -1,6 +1,6 @@
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import type { DType, DTypeArrays, TypedArray } from './dtype.js';
-import { allocate, defaultFloat, dtypeOf } from './dtype.js';
+import { allocate, checkDType, defaultFloat, dtypeOf } from './dtype.js';
 import type { Shape } from './shape.js';
 import { checkShape, formatShape, sizeOf } from './shape.js';
 import type { NestedArray } from './tensor.js';
@@ -42,6 +42,19 @@ function flattenNested(data: NestedArray, shape: Shape, out: TypedArray): void {
 }
 
 /**
+ * Throws a {@link ValueError} naming `op` unless every value fits an int32 exactly: an
+ * integer in [−2³¹, 2³¹ − 1]. A typed array would silently truncate 1.7 and wrap 3e10.
+ */
+function checkInt32Values(op: string, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v) || v < -(2 ** 31) || v > 2 ** 31 - 1) {
+      throw new ValueError(`${op}: ${v} (element ${i}) is not an int32 value; int32 tensors hold integers in [-2147483648, 2147483647] (use cast to truncate)`);
+    }
+  }
+}
+
+/**
  * Creates a tensor from a number, a nested array, or a flat typed array (copied).
  *
  * @example
@@ -54,20 +67,27 @@ function flattenNested(data: NestedArray, shape: Shape, out: TypedArray): void {
 export function tensor(data: NestedArray | TypedArray | readonly number[], options: CreateOptions = {}): Tensor {
   if (ArrayBuffer.isView(data)) {
     const dtype = options.dtype ?? dtypeOf(data);
+    checkDType('tensor', dtype);
     const shape = options.shape ?? [data.length];
     checkShape('tensor', shape);
     if (sizeOf(shape) !== data.length) {
       throw new ShapeError(`tensor: shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, got ${data.length}`);
     }
-    const out = allocate(dtype, data.length);
+    if (dtype === 'int32' && !(data instanceof Int32Array)) checkInt32Values('tensor', data);
+    const out = allocate(dtype, data.length, 'tensor');
     out.set(data);
     return new Tensor(shape, out);
   }
   const dtype = options.dtype ?? defaultFloat;
+  checkDType('tensor', dtype);
   const nested = data as NestedArray;
   const natural = inferShape(nested);
-  const out = allocate(dtype, sizeOf(natural));
-  flattenNested(nested, natural, out);
+  checkShape('tensor', natural);
+  // Filled in float64 first so int32 values can be checked before they are truncated.
+  const values = dtype === 'int32' ? new Float64Array(sizeOf(natural)) : allocate(dtype, sizeOf(natural), 'tensor');
+  flattenNested(nested, natural, values);
+  if (dtype === 'int32') checkInt32Values('tensor', values);
+  const out = dtype === 'int32' ? Int32Array.from(values) : values;
   const shape = options.shape ?? natural;
   checkShape('tensor', shape);
   if (sizeOf(shape) !== out.length) {
@@ -78,16 +98,20 @@ export function tensor(data: NestedArray | TypedArray | readonly number[], optio
 
 /** A 0-d tensor holding `value`. */
 export function scalar(value: number, dtype: DType = defaultFloat): Tensor {
+  checkDType('scalar', dtype);
+  if (dtype === 'int32') checkInt32Values('scalar', [value]);
   const out = allocate(dtype, 1);
   out[0] = value;
   return new Tensor([], out);
 }
 
 function filled(op: string, shape: Shape, value: number, dtype: DType): Tensor {
+  checkDType(op, dtype);
   checkShape(op, shape);
-  const out = allocate(dtype, sizeOf(shape));
+  if (dtype === 'int32') checkInt32Values(op, [value]);
+  const out = allocate(dtype, sizeOf(shape), op);
   if (value !== 0) out.fill(value);
-  return new Tensor([...shape], out);
+  return new Tensor(shape, out);
 }
 
 /** A tensor of `shape` filled with `value`. */
@@ -126,8 +150,11 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = de
   }
   if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be finite and non-zero, got ${step}`);
   if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new ValueError(`arange: start and stop must be finite, got ${start} and ${stop}`);
+  checkDType('arange', dtype);
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const out = allocate(dtype, n);
+  checkShape('arange', [n]);
+  if (dtype === 'int32' && n > 0) checkInt32Values('arange', [start, step, start + (n - 1) * step]);
+  const out = allocate(dtype, n, 'arange');
   for (let i = 0; i < n; i++) out[i] = start + i * step;
   return new Tensor([n], out);
 }
@@ -135,7 +162,9 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = de
 /** `num` evenly spaced values from `start` to `stop`, both included (like `numpy.linspace`). */
 export function linspace(start: number, stop: number, num: number, dtype: DType = defaultFloat): Tensor {
   if (!Number.isInteger(num) || num < 0) throw new ValueError(`linspace: num must be a non-negative integer, got ${num}`);
-  const out = allocate(dtype, num);
+  checkDType('linspace', dtype);
+  checkShape('linspace', [num]);
+  const out = allocate(dtype, num, 'linspace');
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) out[i] = start + i * step;
   if (num > 1) out[num - 1] = stop;
@@ -144,15 +173,16 @@ export function linspace(start: number, stop: number, num: number, dtype: DType 
 
 /** The `n × m` identity matrix (`m` defaults to `n`). */
 export function eye(n: number, m: number = n, dtype: DType = defaultFloat): Tensor {
+  checkDType('eye', dtype);
   checkShape('eye', [n, m]);
-  const out = allocate(dtype, n * m);
+  const out = allocate(dtype, n * m, 'eye');
   for (let i = 0; i < Math.min(n, m); i++) out[i * m + i] = 1;
   return new Tensor([n, m], out);
 }
 
 /** Wraps typed storage as a tensor without copying; the caller gives up ownership of `data`. */
 export function fromStorage<D extends DType>(shape: Shape, data: DTypeArrays[D]): Tensor<D> {
-  return new Tensor<D>([...shape], data);
+  return new Tensor<D>(shape, data);
 }
 
 /** Throws unless `t` has dtype `dtype`. */

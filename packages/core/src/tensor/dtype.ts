@@ -1,3 +1,5 @@
+import { DTypeError, ValueError } from '../errors.js';
+
 /** The element types a tensor can hold. */
 export type DType = 'float32' | 'float64' | 'int32';
 
@@ -14,16 +16,38 @@ export interface DTypeArrays {
 /** Any storage array a tensor can have. */
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 
-/** Allocates zeroed storage of `size` elements for `dtype`. */
-export function allocate(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(size);
-    case 'float64':
-      return new Float64Array(size);
-    case 'int32':
-      return new Int32Array(size);
+/** The dtypes Tapestry has, for validating a dtype that came from untyped code. */
+export const dtypes: readonly DType[] = ['float32', 'float64', 'int32'];
+
+/** Throws a {@link DTypeError} naming `op` unless `dtype` is one of {@link dtypes}. */
+export function checkDType(op: string, dtype: unknown): asserts dtype is DType {
+  if (!(dtypes as readonly unknown[]).includes(dtype)) {
+    throw new DTypeError(`${op}: unsupported dtype ${JSON.stringify(dtype)}; Tapestry has ${dtypes.join(', ')}`);
   }
+}
+
+/**
+ * Allocates zeroed storage of `size` elements for `dtype`. A size no typed array can
+ * hold, or more memory than the engine can give, throws a {@link ValueError} naming
+ * `op`, the size and the dtype instead of a bare `RangeError`.
+ */
+export function allocate(dtype: DType, size: number, op = 'allocate'): TypedArray {
+  try {
+    switch (dtype) {
+      case 'float32':
+        return new Float32Array(size);
+      case 'float64':
+        return new Float64Array(size);
+      case 'int32':
+        return new Int32Array(size);
+    }
+  } catch (e) {
+    if (e instanceof RangeError) throw new ValueError(`${op}: cannot allocate ${size} ${dtype} elements (${e.message})`, { cause: e });
+    throw e;
+  }
+  // Reached only for a dtype outside the type (from untyped code): checkDType throws.
+  checkDType(op, dtype);
+  throw new DTypeError(`${op}: unsupported dtype`);
 }
 
 /** True for the floating-point dtypes, the only ones gradients flow through. */

@@ -71,9 +71,24 @@ export function normalizeAxes(op: string, axes: number | readonly number[] | und
   return out.sort((x, y) => x - y);
 }
 
-/** Checks that every dimension is a non-negative integer. */
+/**
+ * The most elements a tensor may have: the longest typed array JavaScript engines
+ * allocate (2³² − 1 in V8 on 64-bit machines; smaller engines fail at allocation, which
+ * {@link allocate} reports as clearly).
+ */
+export const maxTensorSize = 2 ** 32 - 1;
+
+/**
+ * Checks that `shape` is an array of non-negative integers whose product is at most
+ * {@link maxTensorSize}; throws a {@link ShapeError} naming `op` otherwise.
+ */
 export function checkShape(op: string, shape: Shape): void {
+  if (!Array.isArray(shape)) throw new ShapeError(`${op}: a shape must be an array of integers, got ${String(shape)}`);
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${op}: invalid shape ${formatShape(shape)}`);
+    if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${op}: invalid shape ${formatShape(shape)} (dimensions must be non-negative integers)`);
+  }
+  const size = sizeOf(shape);
+  if (size > maxTensorSize) {
+    throw new ShapeError(`${op}: shape ${formatShape(shape)} has ${size} elements, more than the ${maxTensorSize} a tensor can hold`);
   }
 }

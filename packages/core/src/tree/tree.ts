@@ -84,21 +84,53 @@ export function zipTrees<T, L>(trees: readonly T[], fn: (leaves: Tensor[], path:
   });
 }
 
-/** The tensors of a tree with their dotted paths, in a deterministic depth-first order. */
+/**
+ * The tensors of a tree with their dotted paths, in a deterministic depth-first order.
+ *
+ * A key may itself contain dots (a flat state dict such as `{'fc.weight': w}` flattens to
+ * the same paths as `{fc: {weight: w}}`), but not beside a key that is one of its dotted
+ * prefixes: in `{'a.b': t, a: {c: u}}` the paths `a.b` and `a.c` would be rebuilt by
+ * {@link unflatten} as one object `a`, a different tree, so that throws a
+ * {@link ShapeError} naming both keys. An empty key throws too (its path is ambiguous).
+ */
 export function flatten(tree: unknown): PathLeaf[] {
   const out: PathLeaf[] = [];
   const visit = (node: unknown, path: string): void => {
     if (isLeaf(node)) out.push({ path, leaf: node });
     else if (Array.isArray(node)) node.forEach((child, i) => visit(child, join(path, String(i))));
-    else if (node !== null && typeof node === 'object') for (const [k, child] of Object.entries(node)) visit(child, join(path, k));
+    else if (node !== null && typeof node === 'object') {
+      checkUnambiguousKeys(node as Record<string, unknown>, path);
+      for (const [k, child] of Object.entries(node)) visit(child, join(path, k));
+    }
   };
   visit(tree, '');
   return out;
 }
 
-/** The tensors of a tree in {@link flatten} order. */
+/** Throws unless every key of `node` is non-empty and no dotted key extends a sibling key. */
+function checkUnambiguousKeys(node: Record<string, unknown>, path: string): void {
+  const under = path === '' ? '' : ` under '${path}'`;
+  for (const key of Object.keys(node)) {
+    if (key === '') throw new ShapeError(`flatten: an empty key${under} has no dotted path of its own`);
+    for (let dot = key.indexOf('.'); dot !== -1; dot = key.indexOf('.', dot + 1)) {
+      const prefix = key.slice(0, dot);
+      if (Object.hasOwn(node, prefix)) {
+        throw new ShapeError(`flatten: the keys ${JSON.stringify(prefix)} and ${JSON.stringify(key)}${under} give paths that unflatten cannot tell apart`);
+      }
+    }
+  }
+}
+
+/** The tensors of a tree in {@link flatten} order (any keys allowed: no paths are made). */
 export function leaves(tree: unknown): Tensor[] {
-  return flatten(tree).map(({ leaf }) => leaf);
+  const out: Tensor[] = [];
+  const visit = (node: unknown): void => {
+    if (isLeaf(node)) out.push(node);
+    else if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === 'object') Object.values(node).forEach(visit);
+  };
+  visit(tree);
+  return out;
 }
 
 /**
@@ -106,7 +138,7 @@ export function leaves(tree: unknown): Tensor[] {
  * arrays, so `unflatten(flatten(t))` has the structure of `t` (empty containers, which
  * hold no tensor, and objects whose keys are exactly `0..n-1` cannot be told apart from
  * nothing and from arrays). A path given twice, or both as a leaf and as a prefix of
- * another path, throws a {@link ShapeError}.
+ * another path, or a path with an empty part (`a..b`), throws a {@link ShapeError}.
  */
 export function unflatten(entries: Iterable<PathLeaf> | Record<string, Tensor>): Tree {
   const list: PathLeaf[] = Symbol.iterator in entries ? [...(entries as Iterable<PathLeaf>)] : Object.entries(entries).map(([path, leaf]) => ({ path, leaf }));
@@ -116,6 +148,7 @@ export function unflatten(entries: Iterable<PathLeaf> | Record<string, Tensor>):
   const root: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const { path, leaf } of list) {
     const parts = path.split('.');
+    if (parts.includes('')) throw new ShapeError(`unflatten: the path '${path}' has an empty part`);
     let node = root;
     for (const part of parts.slice(0, -1)) {
       const next = Object.hasOwn(node, part) ? node[part] : undefined;

@@ -1,6 +1,6 @@
 import type { Rng, Tensor } from '@tapestry/core';
 import { allocate, fromStorage } from '@tapestry/core';
-import { checkInteger } from '../errors.js';
+import { checkInteger, checkOptionKeys } from '../errors.js';
 import type { FloatDType } from '../padding.js';
 
 /** Options of {@link addingProblem}. */
@@ -35,6 +35,7 @@ export interface AddingData {
  * ```
  */
 export function addingProblem(rng: Rng, options: AddingOptions): AddingData {
+  checkOptionKeys('addingProblem', options, { samples: true, length: true, dtype: true });
   const { samples: N, length: T, dtype = 'float32' } = options;
   checkInteger('addingProblem', 'samples', N, 1);
   checkInteger('addingProblem', 'length', T, 2);

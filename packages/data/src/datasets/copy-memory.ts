@@ -1,6 +1,6 @@
 import type { Rng, Tensor } from '@tapestry/core';
 import { fromStorage } from '@tapestry/core';
-import { checkInteger } from '../errors.js';
+import { checkInteger, checkOptionKeys } from '../errors.js';
 
 /** Options of {@link copyMemory}. */
 export interface CopyMemoryOptions {
@@ -41,6 +41,7 @@ export interface CopyMemoryData {
  * ```
  */
 export function copyMemory(rng: Rng, options: CopyMemoryOptions): CopyMemoryData {
+  checkOptionKeys('copyMemory', options, { samples: true, length: true, copyLength: true, alphabetSize: true });
   const { samples: N, length: T, copyLength: K = 10, alphabetSize: A = 8 } = options;
   checkInteger('copyMemory', 'samples', N, 1);
   checkInteger('copyMemory', 'length', T, 1);

@@ -1,6 +1,6 @@
 import type { Tensor } from '@tapestry/core';
 import { allocate, fromStorage, linspace } from '@tapestry/core';
-import { checkInteger } from '../errors.js';
+import { checkInteger, checkOptionKeys } from '../errors.js';
 import type { FloatDType } from '../padding.js';
 import type { WindowPairs } from '../windows.js';
 import { slidingWindows } from '../windows.js';
@@ -32,6 +32,7 @@ export interface SineWindows extends WindowPairs {
  * Values are computed in float64 and rounded once to the requested dtype.
  */
 export function sineSeries(options: SineOptions = {}): Tensor<FloatDType> {
+  checkOptionKeys('sineSeries', options, { points: true, end: true, dtype: true });
   const { points = 100, end = 4 * Math.PI, dtype = 'float32' } = options;
   checkInteger('sineSeries', 'points', points, 2);
   const t = linspace(0, end, points, 'float64').data;
@@ -51,7 +52,8 @@ export function sineSeries(options: SineOptions = {}): Tensor<FloatDType> {
  * ```
  */
 export function sineWindows(options: SineWindowOptions = {}): SineWindows {
-  const { windowLength = 10 } = options;
-  const series = sineSeries(options);
+  checkOptionKeys('sineWindows', options, { points: true, end: true, dtype: true, windowLength: true });
+  const { windowLength = 10, ...seriesOptions } = options;
+  const series = sineSeries(seriesOptions);
   return { ...slidingWindows(series, windowLength), series };
 }

@@ -136,6 +136,7 @@ function makeModule<C>(kind: 'rnn' | 'lstm' | 'gru', options: Required<Recurrent
         throw new ShapeError(`${kind}: input must be [B, T, ${inputSize}], got ${formatShape(input.shape)}`);
       }
       const B = input.shape[0];
+      if (run.c0 !== undefined && kind !== 'lstm') throw new ValueError(`${kind}: c0 was given, but only an LSTM has a cell state (pass h0 alone)`);
       checkState('h0', run.h0, B);
       checkState('c0', run.c0, B);
       const carry = Array.from({ length: L }, (_, k) => carryOf(run.h0, run.c0, k));
@@ -200,5 +201,7 @@ export function recurrentModule(kind: RecurrentKind, options: RecurrentModuleOpt
       return LSTM(options);
     case 'gru':
       return GRU(options);
+    default:
+      throw new ValueError(`recurrentModule: unknown kind ${JSON.stringify(kind)}; the built-in kinds are ${recurrentKinds.join(', ')}`);
   }
 }

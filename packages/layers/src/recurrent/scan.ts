@@ -62,6 +62,8 @@ function unroll<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: ScanOpti
   const carry0 = options.carry ?? cell.initCarry(B, xs.dtype);
   if (options.carry !== undefined) checkCarry(cell, options.carry, cell.initCarry(B, xs.dtype));
   const masks = options.lengths === undefined ? undefined : stepMasks(cell.name, options.lengths, B, T, xs.dtype);
+  // No steps: the cell is never called; the carry is the initial one and the output empty.
+  if (T === 0) return { outputs: fromStorage([B, 0, cell.outputSize], allocate(xs.dtype, 0)), carry: carry0, states: [] };
   // One split op for all steps: its backward is one concat, O(T) instead of O(T²).
   const inputs = unstack(cell.project ? cell.project(params, xs) : xs, 1);
   const order = Array.from({ length: T }, (_, i) => (options.reverse ? T - 1 - i : i));

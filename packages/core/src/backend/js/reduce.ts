@@ -76,7 +76,7 @@ export function reduce(kind: ReduceKind, x: Tensor, axes: readonly number[], kee
   return new Tensor(shape, out);
 }
 
-/** Index of the largest (or smallest) element along `axis`, as int32; the first one on ties. */
+/** Index of the largest (or smallest) element along `axis`, as int32; the first one on ties, or the first NaN. */
 export function argReduce(kind: 'argmax' | 'argmin', x: Tensor, axis: number): Tensor {
   const outer = sizeOf(x.shape.slice(0, axis));
   const n = x.shape[axis];
@@ -90,7 +90,8 @@ export function argReduce(kind: 'argmax' | 'argmin', x: Tensor, axis: number): T
       let at = 0;
       for (let k = 1; k < n; k++) {
         const v = src[(o * n + k) * inner + i];
-        if (isMax ? v > best : v < best) {
+        // A NaN wins and then stays (best !== best), as numpy.argmax returns the first NaN.
+        if ((isMax ? v > best : v < best) || (v !== v && best === best)) {
           best = v;
           at = k;
         }

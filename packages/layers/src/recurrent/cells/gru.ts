@@ -2,7 +2,7 @@ import { add, zeros, type Tensor } from '@tapestry/core';
 import type { Cell } from '../cell.js';
 import { gruGates, gruGatesComposed } from '../fused/gru-gates.js';
 import type { GateParams } from './pytorch-params.js';
-import { initGateParams, projectInputs, recurrentProduct } from './pytorch-params.js';
+import { checkGateParams, initGateParams, projectInputs, recurrentProduct } from './pytorch-params.js';
 
 /** Options of {@link gruCell}. */
 export interface GruCellOptions {
@@ -23,7 +23,10 @@ export function gruCell({ hiddenSize, fused = true }: GruCellOptions): Cell<Gate
     outputSize: hiddenSize,
     init: (rng, inputSize, dtype) => initGateParams(rng, inputSize, hiddenSize, 3, dtype),
     initCarry: (batch, dtype = 'float32') => zeros([batch, hiddenSize], dtype),
-    project: (p, xs) => projectInputs(xs, p.weight_ih, p.bias_ih),
+    project: (p, xs) => {
+      checkGateParams('gru', p, 3, hiddenSize);
+      return projectInputs(xs, p.weight_ih, p.bias_ih);
+    },
     step: (p, h, x) => {
       const next = gates(x, add(recurrentProduct(h, p.weight_hh), p.bias_hh), h);
       return [next, next];

@@ -2,7 +2,7 @@ import { add, zeros, type Tensor } from '@tapestry/core';
 import type { Cell } from '../cell.js';
 import { lstmGates, lstmGatesComposed } from '../fused/lstm-gates.js';
 import type { GateParams } from './pytorch-params.js';
-import { initGateParams, projectInputs, recurrentProduct } from './pytorch-params.js';
+import { checkGateParams, initGateParams, projectInputs, recurrentProduct } from './pytorch-params.js';
 
 /** The LSTM's carry: hidden state and cell state, each `[B, H]`. */
 export interface LstmCarry {
@@ -28,7 +28,10 @@ export function lstmCell({ hiddenSize, fused = true }: LstmCellOptions): Cell<Ga
     outputSize: hiddenSize,
     init: (rng, inputSize, dtype) => initGateParams(rng, inputSize, hiddenSize, 4, dtype),
     initCarry: (batch, dtype = 'float32') => ({ h: zeros([batch, hiddenSize], dtype), c: zeros([batch, hiddenSize], dtype) }),
-    project: (p, xs) => projectInputs(xs, p.weight_ih, add(p.bias_ih, p.bias_hh)),
+    project: (p, xs) => {
+      checkGateParams('lstm', p, 4, hiddenSize);
+      return projectInputs(xs, p.weight_ih, add(p.bias_ih, p.bias_hh));
+    },
     step: (p, { h, c }, x) => {
       const [hNext, cNext] = gates(add(x, recurrentProduct(h, p.weight_hh)), c);
       return [{ h: hNext, c: cNext }, hNext];

@@ -1,4 +1,4 @@
-import { add, matmul, reshape, type DType, type Rng, type Tensor } from '@tapestry/core';
+import { DTypeError, ShapeError, add, formatShape, matmul, reshape, shapesEqual, type DType, type Rng, type Tensor } from '@tapestry/core';
 
 /**
  * The parameters of one PyTorch-layout recurrent cell: `G` gate blocks of `H` rows
@@ -40,4 +40,28 @@ export function projectInputs(xs: Tensor, weight: Tensor, bias: Tensor): Tensor 
 /** `h W_hhᵀ`: the recurrent product of one step. */
 export function recurrentProduct(h: Tensor, weight: Tensor): Tensor {
   return matmul(h, weight, { transB: true });
+}
+
+/**
+ * Checks a cell's parameters against PyTorch's layout for `gates` gate blocks of
+ * `hiddenSize` rows, and that all four share one dtype. A bias of shape `[1]` would
+ * otherwise broadcast silently over every gate. Throws a ShapeError (DTypeError) naming
+ * the cell, the parameter and both shapes.
+ */
+export function checkGateParams(cell: string, p: GateParams, gates: number, hiddenSize: number): void {
+  const rows = gates * hiddenSize;
+  const want: Record<keyof GateParams, (s: readonly number[]) => boolean> = {
+    weight_ih: (s) => s.length === 2 && s[0] === rows,
+    weight_hh: (s) => shapesEqual(s, [rows, hiddenSize]),
+    bias_ih: (s) => shapesEqual(s, [rows]),
+    bias_hh: (s) => shapesEqual(s, [rows]),
+  };
+  const expected: Record<keyof GateParams, string> = { weight_ih: `[${rows}, inputSize]`, weight_hh: `[${rows},${hiddenSize}]`, bias_ih: `[${rows}]`, bias_hh: `[${rows}]` };
+  for (const key of Object.keys(want) as (keyof GateParams)[]) {
+    const t = p[key];
+    if (t === undefined || !want[key](t.shape)) {
+      throw new ShapeError(`${cell}: ${key} must have shape ${expected[key]} (${gates} gates × hiddenSize ${hiddenSize}), got ${t === undefined ? 'nothing' : formatShape(t.shape)}`);
+    }
+    if (t.dtype !== p.weight_ih.dtype) throw new DTypeError(`${cell}: ${key} is ${t.dtype} but weight_ih is ${p.weight_ih.dtype}; the parameters must share one dtype`);
+  }
 }

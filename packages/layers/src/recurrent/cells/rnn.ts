@@ -1,7 +1,7 @@
 import { add, relu, tanh, zeros, type Tensor } from '@tapestry/core';
 import type { Cell } from '../cell.js';
 import type { GateParams } from './pytorch-params.js';
-import { initGateParams, projectInputs, recurrentProduct } from './pytorch-params.js';
+import { checkGateParams, initGateParams, projectInputs, recurrentProduct } from './pytorch-params.js';
 
 /** Options of {@link rnnCell}. */
 export interface RnnCellOptions {
@@ -21,7 +21,10 @@ export function rnnCell({ hiddenSize, nonlinearity = 'tanh' }: RnnCellOptions): 
     outputSize: hiddenSize,
     init: (rng, inputSize, dtype) => initGateParams(rng, inputSize, hiddenSize, 1, dtype),
     initCarry: (batch, dtype = 'float32') => zeros([batch, hiddenSize], dtype),
-    project: (p, xs) => projectInputs(xs, p.weight_ih, add(p.bias_ih, p.bias_hh)),
+    project: (p, xs) => {
+      checkGateParams(`rnn(${nonlinearity})`, p, 1, hiddenSize);
+      return projectInputs(xs, p.weight_ih, add(p.bias_ih, p.bias_hh));
+    },
     step: (p, h, x) => {
       const next = act(add(x, recurrentProduct(h, p.weight_hh)));
       return [next, next];

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runRecurrentCase } from '../src/golden/recurrent-case.js';
+import { runRecurrentCase } from '../src/layers/recurrent-case.js';
 
 // The one copy of the golden fixtures lives at the repository root (golden/fixtures).
-const dir = new URL('../../../golden/fixtures/', import.meta.url);
+const dir = new URL('../fixtures/', import.meta.url);
 const fixtures = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as { case: string; kind: string })

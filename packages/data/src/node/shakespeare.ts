@@ -1,9 +1,7 @@
-import type { Either } from 'fp-ts/lib/Either.js';
-import { chain, left, right } from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
+import { either as E, function as F } from 'fp-ts';
 import { DataError } from '../errors.js';
-import type { PathLike } from '../files.js';
-import { datasetURL, displayPath, readTextFile } from '../files.js';
+import type { PathLike } from './files.js';
+import { datasetURL, displayPath, readTextFile } from './files.js';
 
 /** Options of {@link loadTinyShakespeare}. */
 export interface ShakespeareOptions {
@@ -18,14 +16,15 @@ export interface ShakespeareOptions {
  *
  * @example
  * ```ts
- * import { getOrThrow, loadTinyShakespeare } from '@tapestry/data';
+ * import { getOrThrow } from '@tapestry/data';
+ * import { loadTinyShakespeare } from '@tapestry/data/node';
  * const text = getOrThrow(loadTinyShakespeare());
  * ```
  */
-export function loadTinyShakespeare(options: ShakespeareOptions = {}): Either<DataError, string> {
+export function loadTinyShakespeare(options: ShakespeareOptions = {}): E.Either<DataError, string> {
   const path = options.path ?? datasetURL('tinyshakespeare.txt.gz');
-  return pipe(
+  return F.pipe(
     readTextFile(path),
-    chain((text) => (text.length > 0 ? right(text) : left(new DataError('empty', 'the corpus file is empty', { file: displayPath(path) })))),
+    E.chain((text) => (text.length > 0 ? E.right(text) : E.left(new DataError('empty', 'the corpus file is empty', { file: displayPath(path) })))),
   );
 }

@@ -1,13 +1,11 @@
+import { either as E } from 'fp-ts';
 import type { Tensor } from '@tapestry/core';
 import { ValueError, valueAndGrad } from '@tapestry/core';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import type { LossFixture } from './loss-fixture.js';
 import { decodeLossFixture } from './loss-fixture.js';
 import type { Comparison } from './compare.js';
 import { compareNumber, compareTensor, summarize, type CaseResult } from './compare.js';
-import { crossEntropy } from '../losses/cross-entropy.js';
-import { mseLoss } from '../losses/mse.js';
-import type { Reduction } from '../losses/reduction.js';
+import { crossEntropy, mseLoss, type Reduction } from '@tapestry/layers';
 
 /** The verdict of {@link runLossCase}. */
 export type LossCaseResult = CaseResult;
@@ -66,7 +64,7 @@ function caseName(fixture: unknown): string {
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs';
- * import { runLossCase } from '@tapestry/layers/golden';
+ * import { runLossCase } from './layers/index.js';
  * const verdict = runLossCase(JSON.parse(readFileSync('golden/fixtures/loss_mse.json', 'utf8')));
  * console.log(`${verdict.ok ? 'PASS' : 'FAIL'} ${verdict.name}: ${verdict.detail}`);
  * ```
@@ -74,7 +72,7 @@ function caseName(fixture: unknown): string {
 export function runLossCase(fixture: unknown): LossCaseResult {
   const name = caseName(fixture);
   const decoded = decodeLossFixture(fixture);
-  if (isLeft(decoded)) return { name, ok: false, detail: `malformed fixture: ${decoded.left}` };
+  if (E.isLeft(decoded)) return { name, ok: false, detail: `malformed fixture: ${decoded.left}` };
   try {
     return summarize(name, check(decoded.right));
   } catch (e) {

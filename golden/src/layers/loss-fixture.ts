@@ -1,7 +1,6 @@
+import { either as E } from 'fp-ts';
 import type { DType, Tensor } from '@tapestry/core';
 import { decodeTensor, isObject, type Json } from './decode.js';
-import type { Either } from 'fp-ts/lib/Either.js';
-import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 
 /** A decoded loss fixture (see the golden README's "Losses" section). */
 export interface LossFixture {
@@ -19,18 +18,18 @@ export interface LossFixture {
   readonly grads: Readonly<Record<string, Tensor>>;
 }
 
-function decodeTensors(where: string, x: unknown, dtypes: Readonly<Record<string, DType>>): Either<string, Record<string, Tensor>> {
-  if (!isObject(x)) return left(`${where} is missing`);
+function decodeTensors(where: string, x: unknown, dtypes: Readonly<Record<string, DType>>): E.Either<string, Record<string, Tensor>> {
+  if (!isObject(x)) return E.left(`${where} is missing`);
   const out: Record<string, Tensor> = {};
   for (const key of Object.keys(x)) {
     const dtype = dtypes[key];
-    if (dtype === undefined) return left(`${where}.${key} is not a known entry (expected ${Object.keys(dtypes).join(', ')})`);
+    if (dtype === undefined) return E.left(`${where}.${key} is not a known entry (expected ${Object.keys(dtypes).join(', ')})`);
     const decoded = decodeTensor(`${where}.${key}`, x[key], dtype);
-    if (isLeft(decoded)) return decoded;
+    if (E.isLeft(decoded)) return decoded;
     out[key] = decoded.right;
   }
   const missing = Object.keys(dtypes).filter((k) => !(k in out));
-  return missing.length > 0 ? left(`${where} lacks ${missing.join(', ')}`) : right(out);
+  return missing.length > 0 ? E.left(`${where} lacks ${missing.join(', ')}`) : E.right(out);
 }
 
 const inputDTypes = {
@@ -43,26 +42,26 @@ const gradDTypes = {
   mse_loss: { input: 'float64', target: 'float64' },
 } as const;
 
-function decodeLoss(x: Json): Either<string, number> {
+function decodeLoss(x: Json): E.Either<string, number> {
   const value = isObject(x.loss) ? x.loss.value : undefined;
-  if (typeof value !== 'number') return left('loss.value is not a number');
+  if (typeof value !== 'number') return E.left('loss.value is not a number');
   const output = isObject(x.outputs) ? x.outputs.loss : value;
-  return output === value ? right(value) : left(`outputs.loss (${String(output)}) and loss.value (${value}) differ`);
+  return output === value ? E.right(value) : E.left(`outputs.loss (${String(output)}) and loss.value (${value}) differ`);
 }
 
 /** Decodes a parsed loss fixture, or says what is wrong with it. */
-export function decodeLossFixture(x: unknown): Either<string, LossFixture> {
-  if (!isObject(x)) return left('the fixture is not a JSON object');
+export function decodeLossFixture(x: unknown): E.Either<string, LossFixture> {
+  if (!isObject(x)) return E.left('the fixture is not a JSON object');
   const name = typeof x.case === 'string' ? x.case : '?';
-  if (x.kind !== 'loss') return left(`kind is ${JSON.stringify(x.kind)}, not "loss"`);
-  if (x.module !== 'cross_entropy' && x.module !== 'mse_loss') return left(`module ${JSON.stringify(x.module)} is not cross_entropy or mse_loss`);
+  if (x.kind !== 'loss') return E.left(`kind is ${JSON.stringify(x.kind)}, not "loss"`);
+  if (x.module !== 'cross_entropy' && x.module !== 'mse_loss') return E.left(`module ${JSON.stringify(x.module)} is not cross_entropy or mse_loss`);
   const module = x.module;
   const inputs = decodeTensors('inputs', x.inputs, inputDTypes[module]);
-  if (isLeft(inputs)) return inputs;
+  if (E.isLeft(inputs)) return inputs;
   const grads = decodeTensors('grads', x.grads, gradDTypes[module]);
-  if (isLeft(grads)) return grads;
+  if (E.isLeft(grads)) return grads;
   const loss = decodeLoss(x);
-  if (isLeft(loss)) return loss;
+  if (E.isLeft(loss)) return loss;
   const config = isObject(x.config) ? x.config : {};
-  return right({ name, module, config, inputs: inputs.right, loss: loss.right, grads: grads.right });
+  return E.right({ name, module, config, inputs: inputs.right, loss: loss.right, grads: grads.right });
 }

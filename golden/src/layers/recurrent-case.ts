@@ -1,9 +1,6 @@
+import { either as E } from 'fp-ts';
 import { add, mul, sum, valueAndGrad, type Tensor } from '@tapestry/core';
-import { GRU, LSTM, RNN, type RecurrentModule } from '../recurrent/modules.js';
-import { GRUCellModule, LSTMCellModule, RNNCellModule } from '../recurrent/step-modules.js';
-import type { GateParams } from '../recurrent/cells/pytorch-params.js';
-import type { LstmCarry } from '../recurrent/cells/lstm.js';
-import { isLeft } from 'fp-ts/lib/Either.js';
+import { GRU, GRUCellModule, LSTM, LSTMCellModule, RNN, RNNCellModule, type GateParams, type LstmCarry, type RecurrentModule } from '@tapestry/layers';
 import { compareNumber, compareTensor, summarize, type CaseResult, type Comparison } from './compare.js';
 import { decodeRecord, decodeTensor } from './decode.js';
 
@@ -63,14 +60,14 @@ function forward(f: RecurrentFixture, vars: Record<string, Tensor>, lengths: Ten
 /** Decodes a record, throwing the decoder's message (caught by {@link runRecurrentCase}). */
 function record(where: string, x: unknown, dtype: 'float64' | 'int32' = 'float64'): Record<string, Tensor> {
   const decoded = decodeRecord(where, x, dtype);
-  if (isLeft(decoded)) throw new Error(`malformed fixture: ${decoded.left}`);
+  if (E.isLeft(decoded)) throw new Error(`malformed fixture: ${decoded.left}`);
   return decoded.right;
 }
 
 function compute(f: RecurrentFixture): Comparison[] {
   const { lengths: encodedLengths, ...encodedInputs } = f.inputs;
   const decodedLengths = encodedLengths === undefined ? undefined : decodeTensor('inputs.lengths', encodedLengths, 'int32');
-  if (decodedLengths !== undefined && isLeft(decodedLengths)) throw new Error(`malformed fixture: ${decodedLengths.left}`);
+  if (decodedLengths !== undefined && E.isLeft(decodedLengths)) throw new Error(`malformed fixture: ${decodedLengths.left}`);
   const lengths = decodedLengths?.right;
   const vars = { ...record('inputs', encodedInputs), ...record('params', f.params) };
   const weights = record('loss_weights', f.loss_weights);

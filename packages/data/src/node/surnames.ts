@@ -1,12 +1,9 @@
+import { either as E, readonlyArray as RA, function as F } from 'fp-ts';
 import { join } from 'node:path';
-import type { Either } from 'fp-ts/lib/Either.js';
-import { Applicative, chain, left, map, right } from 'fp-ts/lib/Either.js';
-import { traverse } from 'fp-ts/lib/ReadonlyArray.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import { foldToAscii } from '../ascii-fold.js';
 import { DataError } from '../errors.js';
-import type { PathLike } from '../files.js';
-import { datasetURL, displayPath, listFolder, readTextFile } from '../files.js';
+import type { PathLike } from './files.js';
+import { datasetURL, displayPath, listFolder, readTextFile } from './files.js';
 import type { LabelFile, LabelledTextSet } from '../labels.js';
 import { labelledFromFiles } from '../labels.js';
 
@@ -36,34 +33,35 @@ export interface SurnameDataset {
 
 /**
  * The surname classification set: about 20,000 surnames from 17 languages, UTF-8 with
- * their accents (NFC). Node-only. Each `<Language>.txt` file holds one name per line; an
+ * their accents (the shipped files are NFC; files are read as they are). Node-only. Each `<Language>.txt` file holds one name per line; an
  * empty line, a non-UTF-8 file or a missing folder gives a `DataError` naming the file
  * and line.
  *
  * @example
  * ```ts
- * import { getOrThrow, loadSurnames } from '@tapestry/data';
+ * import { getOrThrow } from '@tapestry/data';
+ * import { loadSurnames } from '@tapestry/data/node';
  * const { examples, languages } = getOrThrow(loadSurnames({ ascii: true }));
  * ```
  */
-export function loadSurnames(options: SurnameOptions = {}): Either<DataError, SurnameDataset> {
+export function loadSurnames(options: SurnameOptions = {}): E.Either<DataError, SurnameDataset> {
   const dir = options.dir ?? datasetURL('names/');
   const fold = options.ascii === true ? foldToAscii : (s: string): string => s;
-  return pipe(
+  return F.pipe(
     listFolder(dir),
-    map((names) => names.filter((n) => n.endsWith('.txt'))),
-    chain((names) => (names.length > 0 ? right(names) : left(new DataError('empty', 'the folder has no .txt files', { file: displayPath(dir) })))),
-    chain(traverse(Applicative)((name) => readLabelFile(dir, name))),
-    chain(labelledFromFiles),
-    map((set) => toSurnames(set, fold)),
+    E.map((names) => names.filter((n) => n.endsWith('.txt'))),
+    E.chain((names) => (names.length > 0 ? E.right(names) : E.left(new DataError('empty', 'the folder has no .txt files', { file: displayPath(dir) })))),
+    E.chain(RA.traverse(E.Applicative)((name) => readLabelFile(dir, name))),
+    E.chain(labelledFromFiles),
+    E.map((set) => toSurnames(set, fold)),
   );
 }
 
-function readLabelFile(dir: PathLike, name: string): Either<DataError, LabelFile> {
+function readLabelFile(dir: PathLike, name: string): E.Either<DataError, LabelFile> {
   const path = typeof dir === 'string' ? join(dir, name) : new URL(name, withSlash(dir));
-  return pipe(
+  return F.pipe(
     readTextFile(path),
-    map((text) => ({ label: name.slice(0, -'.txt'.length), text, file: displayPath(path) })),
+    E.map((text) => ({ label: name.slice(0, -'.txt'.length), text, file: displayPath(path) })),
   );
 }
 

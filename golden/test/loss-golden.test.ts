@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runLossCase } from '../src/golden/index.js';
+import { runLossCase } from '../src/layers/index.js';
 
 // The one copy of the golden fixtures lives at the repository root (golden/fixtures).
-const dir = new URL('../../../golden/fixtures/', import.meta.url);
+const dir = new URL('../fixtures/', import.meta.url);
 const load = (file: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Record<string, unknown>;
 const files = readdirSync(dir).filter((f) => /^loss_.*\.json$/.test(f)).sort();
 
