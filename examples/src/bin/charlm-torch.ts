@@ -14,7 +14,8 @@
  */
 import { fromStorage, unflatten, type Tensor } from '@tapestry/core';
 import { loadSafetensors, saveCheckpoint, saveSafetensors, type JsonValue } from '@tapestry/core/node';
-import { Vocab, getOrThrow, loadTinyShakespeare } from '@tapestry/data';
+import { Vocab, getOrThrow } from '@tapestry/data';
+import { loadTinyShakespeare } from '@tapestry/data/node';
 import { fromStateDict, toStateDict } from '@tapestry/layers';
 import { resolveCheckpoint, runFolder } from '../train/checkpoint.js';
 

@@ -1,5 +1,4 @@
-import { TapestryError, formatShape, mapTree, type Tensor } from '@tapestry/core';
-import { left, right, type Either } from 'fp-ts/lib/Either.js';
+import { TapestryError, formatShape, mapTree, type Either, type Tensor } from '@tapestry/core';
 import { stateDictNames } from './names.js';
 
 /** One tensor whose shape or dtype differs between the state dict and the model. */
@@ -98,9 +97,9 @@ export function fromStateDict<T>(dict: Readonly<Record<string, Tensor>>, templat
   });
   const unexpected = Object.keys(dict).filter((name) => !expected.has(name));
   if (missing.length + unexpected.length + wrongShape.length + wrongDType.length > 0) {
-    return left(new StateDictError({ missing, unexpected, wrongShape, wrongDType }, source));
+    return { _tag: 'Left', left: new StateDictError({ missing, unexpected, wrongShape, wrongDType }, source) };
   }
-  return right(tree as T);
+  return { _tag: 'Right', right: tree as T };
 }
 
 function describe(m: StateDictMismatch, source: string): string {
