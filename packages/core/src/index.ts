@@ -39,3 +39,4 @@ export { backward, sumToShape } from './autograd/backward.js';
 export * from './autograd/transforms.js';
 export * from './autograd/record.js';
 export type { ProductTerm } from './autograd/product-term.js';
+export * from './compile/index.js';

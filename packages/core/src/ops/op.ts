@@ -3,6 +3,7 @@ import { peekTensorId } from '../tensor/ids.js';
 import { recordOp, resumeTapes, suspendTapes } from '../autograd/tape.js';
 import { checkFinite } from '../autograd/anomaly.js';
 import type { ProductTerm } from '../autograd/product-term.js';
+import { activeTrace } from '../compile/trace-state.js';
 
 /** What an op's backward rule can see of the forward call. */
 export interface OpContext<A> {
@@ -123,6 +124,10 @@ export function defineOp<A>(spec: OpSpec<A>): Op<A> {
   return {
     spec,
     run(inputs, attrs) {
+      // While a trace records (compiling a recurrent step), ops record themselves
+      // symbolically instead of computing.
+      const trace = activeTrace();
+      if (trace !== undefined) return trace.apply(spec as OpSpec<unknown>, inputs, attrs);
       const firstId = peekTensorId();
       const tapes = suspendTapes();
       let result: Tensor | Tensor[] | ForwardResult;
