@@ -22,6 +22,7 @@ export interface ScanOptions<C> {
    * Compile the step (default `true`): trace it once per cell and shapes, then run all
    * steps forward and backward as one planned program. `false` runs it op by op. The
    * results are the same either way; {@link ScanResult.path} says which path ran.
+   * The environment variable `TAPESTRY_SCAN_COMPILE=0` changes the default to `false`.
    */
   compile?: boolean;
   /**
@@ -83,8 +84,8 @@ function unroll<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: ScanOpti
   const input = mask === undefined ? xs : where(mask, xs, 0);
   const projected = cell.project ? cell.project(params, input) : input;
   const reverse = options.reverse ?? false;
-  const compile = options.compile ?? true;
-  let path: ScanPath = { compiled: false, reason: 'compile: false was passed' };
+  const compile = options.compile ?? environment('TAPESTRY_SCAN_COMPILE') !== '0';
+  let path: ScanPath = { compiled: false, reason: options.compile === false ? 'compile: false was passed' : 'TAPESTRY_SCAN_COMPILE=0 is set' };
   if (compile && !options.keepStates) {
     const done = tryCompiledScan(cell, { params, inputs: projected, carry: carry0, mask, reverse });
     if ('outputs' in done) return explained(cell, { outputs: done.outputs, carry: done.carry, states: [], path: done.path }, options);
@@ -136,15 +137,15 @@ function stepByStep<P, C>(cell: Cell<P, C>, params: P, projected: Tensor, carry0
 
 /** Tells which path ran when asked (the `explain` option or TAPESTRY_EXPLAIN_SCAN=1). */
 function explained<C>(cell: Cell<unknown, C>, result: ScanResult<C>, options: ScanOptions<C>): ScanResult<C> {
-  if (options.explain || explainFromEnvironment()) {
+  if (options.explain || environment('TAPESTRY_EXPLAIN_SCAN') === '1') {
     console.info(`scan(${cell.name}): ${result.path.compiled ? 'compiled' : 'interpreted'} — ${result.path.reason}`);
   }
   return result;
 }
 
-function explainFromEnvironment(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.TAPESTRY_EXPLAIN_SCAN === '1';
+/** An environment variable where there is one (Node), else `undefined` (browsers). */
+function environment(name: string): string | undefined {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
 }
 
 /** Padding steps keep the old carry: `mask ? next : old`, leaf by leaf. */
