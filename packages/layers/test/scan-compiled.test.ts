@@ -74,7 +74,7 @@ describe('compiled scan equals the op-by-op scan (float64, 1e-12)', () => {
     );
   });
 
-  it('keepStates: ∂L/∂h_t from a recording is the same compiled and op by op', () => {
+  it('keepStates: ∂L/∂h_t from a recording (and the weights\' gradient) is the same compiled and op by op', () => {
     const cell = randomCell({ hidden: 3, carry: 'object', leaves: 2, project: true, bias: 1, ops: [{ unary: false, fn: 2, a: 1, b: 3 }, { unary: true, fn: 0, a: 5, b: 0 }], next: [6, 4, 0], y: 6 }) as AnyCell;
     const rng = new Rng(5);
     const params = cell.init(rng, 2, 'float64');
@@ -85,9 +85,12 @@ describe('compiled scan equals the op-by-op scan (float64, 1e-12)', () => {
         const out = scan(cell, params, xs, { keepStates: true, lengths: [4, 2], compile });
         states.push(...out.states);
         expect(out.path.compiled).toBe(compile);
-        return sum(mul(out.outputs, out.outputs));
+        // The loss also reads a state directly: its cotangent must reach the parameters
+        // and add to the recurrence's part of ∂L/∂h_1.
+        return add(sum(mul(out.outputs, out.outputs)), sum(mul(leaves(out.states[1])[0], 3)));
       });
-      return states.map((s) => leaves(rec.gradient(rec.value, s)));
+      const weights = leaves(rec.gradient(rec.value, params));
+      return [...states.map((s) => leaves(rec.gradient(rec.value, s))), weights];
     };
     const compiled = perStep(true);
     const interpreted = perStep(false);

@@ -3,20 +3,22 @@ import { stack, unstack } from '../ops/join.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { LoopStep } from './loop.js';
 
-/** The loop a compiled one stands for, run op by op (every op on the tape). */
+/** The loop a compiled one stands for, run op by op (every op on the tape): `[carry…, ys…, exposed (time-major)…]`. */
 export function eagerLoop(step: LoopStep, consts: Tensor[], carry0: Tensor[], xs: Tensor[], reverse: boolean): Tensor[] {
   const T = xs[0].shape[1];
   const slices = xs.map((x) => unstack(x, 1));
   const ys: Tensor[][] = [];
+  const exposed: Tensor[][] = [];
   let carry = carry0;
   for (let i = 0; i < T; i++) {
     const t = reverse ? T - 1 - i : i;
     const out = step(consts, carry, slices.map((s) => s[t]));
     carry = out.carry;
     ys[t] = out.ys;
+    exposed[t] = out.exposed ?? [];
   }
   const ny = ys[0].length;
-  return [...carry, ...Array.from({ length: ny }, (_, k) => stack(ys.map((y) => y[k]), 1))];
+  return [...carry, ...Array.from({ length: ny }, (_, k) => stack(ys.map((y) => y[k]), 1)), ...exposed.flat()];
 }
 
 /**

@@ -14,9 +14,11 @@ import { addInto, readStep, writeStep } from './loop-io.js';
 /**
  * One step of a loop over time, on flat lists of tensors: loop-invariant `consts`
  * (parameters), the `carry` leaves and this step's slices of the sequences `xs`.
- * Returns the new carry (same shapes) and this step's outputs.
+ * Returns the new carry (same shapes), this step's outputs, and optionally `exposed`
+ * values: per-step intermediates (a cell's state before masking) that the run returns
+ * as tensors of their own, each differentiable with its total cotangent (∂L/∂h_t).
  */
-export type LoopStep = (consts: Tensor[], carry: Tensor[], xs: Tensor[]) => { carry: Tensor[]; ys: Tensor[] };
+export type LoopStep = (consts: Tensor[], carry: Tensor[], xs: Tensor[]) => { carry: Tensor[]; ys: Tensor[]; exposed?: Tensor[] };
 
 /** Shapes and dtypes a {@link compileLoop} plan is made for. */
 export interface LoopSignature {
@@ -36,6 +38,8 @@ export interface LoopResult {
   readonly carry: Tensor[];
   /** Every step's outputs, `[B, T, …]` each, in time order. */
   readonly ys: Tensor[];
+  /** The exposed values of every step: `exposed[t][k]`, in time order (empty when the step exposes none). */
+  readonly exposed: Tensor[][];
 }
 
 /**
@@ -63,15 +67,17 @@ export function compileLoop(step: LoopStep, signature: LoopSignature): CompiledL
   const nh = signature.carry.length;
   const nx = signature.xs.length;
   let ny = 0;
+  let ne = 0;
   const forward = traceFunction((inputs) => {
-    const { carry, ys } = step(inputs.slice(0, nc), inputs.slice(nc, nc + nh), inputs.slice(nc + nh));
+    const { carry, ys, exposed = [] } = step(inputs.slice(0, nc), inputs.slice(nc, nc + nh), inputs.slice(nc + nh));
     ny = ys.length;
-    return [...carry, ...ys];
+    ne = exposed.length;
+    return [...carry, ...ys, ...exposed];
   }, [...signature.consts, ...signature.carry, ...signature.xs]);
   const xsGrad = signature.xsDifferentiable ?? signature.xs.map(() => true);
   const needsGrad = [...signature.consts.map(() => true), ...signature.carry.map(() => true), ...xsGrad];
-  const reverse = traceBackward(forward, needsGrad);
-  return new PlannedLoop(step, forward, reverse.graph, reverse.primals, { nc, nh, nx, ny, xsGrad });
+  const reverse = traceBackward(forward, needsGrad, forward.outputs.slice(nh + ny));
+  return new PlannedLoop(step, forward, reverse.graph, reverse.primals, { nc, nh, nx, ny, ne, xsGrad });
 }
 
 interface Arity {
@@ -79,6 +85,7 @@ interface Arity {
   nh: number;
   nx: number;
   ny: number;
+  ne: number;
   xsGrad: readonly boolean[];
 }
 
@@ -130,7 +137,7 @@ class PlannedLoop implements CompiledLoop {
     const run = new LoopRun(this, consts, carry, xs, reverse, isRecording());
     const result = run.forward();
     const inputs = [...consts, ...carry, ...xs];
-    const outputs = [...result.carry, ...result.ys];
+    const outputs = [...result.carry, ...result.ys, ...result.exposed.flat()];
     recordOp(loopOpSpec as DifferentiableOpSpec<never>, inputs, outputs, undefined, run);
     return result;
   }
@@ -189,7 +196,7 @@ class LoopRun {
 
   forward(): LoopResult {
     const { fwd, forward, arity, stepPrimals, invariantPrimals } = this.loop;
-    const { nc, nh, nx, ny } = arity;
+    const { nc, nh, nx, ny, ne } = arity;
     const t = fwd.tensors;
     const inputs = forward.inputs;
     for (let i = 0; i < nc; i++) t[inputs[i]].data.set(this.consts[i].data);
@@ -204,22 +211,28 @@ class LoopRun {
     const T = this.T;
     if (this.keep) this.slabs = stepPrimals.map(({ value }) => fresh([T, ...t[value].shape], t[value].dtype));
     const slabSources = stepPrimals.map(({ value }) => t[value]);
+    const exposedOut = Array.from({ length: ne }, (_, k) => t[forward.outputs[nh + ny + k]]);
+    const exposedSlabs = exposedOut.map((e) => fresh([T, ...e.shape], e.dtype));
     const perStep = fwd.perStep;
     for (const s of this.order) {
       for (let k = 0; k < nx; k++) readStep(this.xs[k].data, T, s, xBufs[k].data, this.B, xBufs[k].size / this.B);
       for (let i = 0; i < perStep.length; i++) perStep[i]();
       if (this.keep) for (let p = 0; p < slabSources.length; p++) this.slabs[p].data.set(slabSources[p].data, s * slabSources[p].size);
       for (let k = 0; k < ny; k++) writeStep(yOut[k].data, ys[k].data, T, s, this.B, yOut[k].size / this.B);
+      for (let k = 0; k < ne; k++) exposedSlabs[k].data.set(exposedOut[k].data, s * exposedOut[k].size);
       moveCarry(carryOut, carryIn);
     }
-    return { carry: carryIn.map(copyOf), ys };
+    const exposed = Array.from({ length: ne === 0 ? 0 : T }, (_, s) =>
+      exposedOut.map((e, k) => new Tensor(e.shape, exposedSlabs[k].data.subarray(s * e.size, (s + 1) * e.size))),
+    );
+    return { carry: carryIn.map(copyOf), ys, exposed };
   }
 
   /** Cotangents of [consts, carry0, xs] from those of [final carry, ys]: the traced backward, run in reverse. */
   backward(cts: readonly Tensor[], ctx: OpContext<undefined>): (Tensor | null)[] {
     if (isRecording()) return eagerLoopVjp(this.loop.step, ctx.inputs, cts, this.loop.arity, this.reverse);
     const { bwd, backwardGraph, stepPrimals, invariantPrimals, arity } = this.loop;
-    const { nc, nh, nx, ny, xsGrad } = arity;
+    const { nc, nh, nx, ny, ne, xsGrad } = arity;
     const t = bwd.tensors;
     const inputs = backwardGraph.inputs;
     const outputs = backwardGraph.outputs;
@@ -237,10 +250,15 @@ class LoopRun {
     const xOut = xsWithGrad.map((_, m) => t[outputs[nc + nh + m]]);
     const gradXs = xsWithGrad.map((k) => fresh(this.xs[k].shape, this.xs[k].dtype));
     const T = this.T;
+    // Exposed values: their direct cotangents come in per step; their totals go out.
+    const ctExposedIn = Array.from({ length: ne }, (_, k) => t[inputs[nh + ny + k]]);
+    const exposedOut = Array.from({ length: ne }, (_, k) => t[outputs[nc + nh + xsWithGrad.length + k]]);
+    const totals: (Tensor | null)[] = [...new Array<null>(nh + ny).fill(null), ...new Array<Tensor>(ne * (ne === 0 ? 0 : T))];
     const perStep = bwd.perStep;
     for (let i = this.order.length - 1; i >= 0; i--) {
       const s = this.order[i];
       for (let k = 0; k < ny; k++) readStep(ctYs[k].data, T, s, ctYIn[k].data, this.B, ctYIn[k].size / this.B);
+      for (let k = 0; k < ne; k++) ctExposedIn[k].data.set(cts[nh + ny + s * ne + k].data);
       for (let p = 0; p < primalBufs.length; p++) {
         const size = primalBufs[p].size;
         primalBufs[p].data.set(this.slabs[p].data.subarray(s * size, (s + 1) * size));
@@ -248,10 +266,12 @@ class LoopRun {
       for (let k = 0; k < perStep.length; k++) perStep[k]();
       for (let c = 0; c < nc; c++) addInto(gradConsts[c].data, constOut[c].data);
       for (let m = 0; m < xOut.length; m++) writeStep(xOut[m].data, gradXs[m].data, T, s, this.B, xOut[m].size / this.B);
+      for (let k = 0; k < ne; k++) totals[nh + ny + s * ne + k] = copyOf(exposedOut[k]);
       moveCarry(carryOut, ctCarryIn);
     }
     const gradX = new Array<Tensor | null>(nx).fill(null);
     xsWithGrad.forEach((k, m) => (gradX[k] = gradXs[m]));
-    return [...gradConsts, ...ctCarryIn.map(copyOf), ...gradX];
+    const grads = [...gradConsts, ...ctCarryIn.map(copyOf), ...gradX];
+    return ne === 0 ? grads : [...grads, ...totals];
   }
 }

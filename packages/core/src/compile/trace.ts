@@ -131,7 +131,9 @@ class Trace implements ActiveTrace {
 
 /** The shape and dtype of one traced input. */
 export interface TraceInput {
+  /** Its shape. */
   readonly shape: Shape;
+  /** Its dtype. */
   readonly dtype: DType;
 }
 

@@ -52,7 +52,12 @@ interface OpSpecBase<A> {
  * have a broadcast shape larger than its input — the tape sums it back in one place.
  */
 export interface DifferentiableOpSpec<A> extends OpSpecBase<A> {
-  /** The backward rule: cotangents of the outputs → cotangents of the inputs (`null` for none). */
+  /**
+   * The backward rule: cotangents of the outputs → cotangents of the inputs (`null` for
+   * none). An op whose outputs also feed computation inside it (a compiled loop's
+   * per-step states) may append one entry per output: that output's total cotangent,
+   * which the sweep reports when the output is differentiated against.
+   */
   vjp(cotangents: readonly Tensor[], ctx: OpContext<A>): readonly (Tensor | null)[];
   /**
    * Optional, for ops whose input cotangents are matrix products (`matmul`): the same

@@ -1,5 +1,5 @@
 import {
-  TraceError, backend, compileBlocker, compileLoop, flatten, leaves, mapTree, reshape, where,
+  TraceError, backend, compileBlocker, compileLoop, flatten, leaves, mapTree, where,
   type CompiledLoop, type LoopStep, type Tensor,
 } from '@tapestry/core';
 import type { Cell } from './cell.js';
@@ -27,6 +27,8 @@ export interface CompiledScanInputs<P, C> {
   /** `[B, T, 1]` step masks (1 while valid), when the batch has lengths. */
   mask?: Tensor;
   reverse: boolean;
+  /** Return every step's new carry (before masking) as tensors of their own, differentiable as ∂L/∂h_t. */
+  keepStates: boolean;
 }
 
 /**
@@ -34,40 +36,24 @@ export interface CompiledScanInputs<P, C> {
  * is the cell's step followed by the length masks (`where(m, next, carry)`,
  * `where(m, y, 0)`), so the masks' backward comes out of the same derivation.
  */
-export function tryCompiledScan<P, C>(cell: Cell<P, C>, run: CompiledScanInputs<P, C>): { outputs: Tensor; carry: C; path: ScanPath } | ScanPath {
+export function tryCompiledScan<P, C>(cell: Cell<P, C>, run: CompiledScanInputs<P, C>): { outputs: Tensor; carry: C; states: C[]; path: ScanPath } | ScanPath {
   const blocker = compileBlocker();
   if (blocker !== undefined) return { compiled: false, reason: blocker };
-  const loop = planFor(cell, run.params, run.carry, run.inputs, run.mask, false);
+  const loop = planFor(cell, run.params, run.carry, run.inputs, run.mask, run.keepStates);
   if (typeof loop === 'string') return { compiled: false, reason: loop };
   const xs = run.mask === undefined ? [run.inputs] : [run.inputs, run.mask];
   const out = loop.run(leaves(run.params), leaves(run.carry), xs, run.reverse);
-  let k = 0;
-  const carry = mapTree(run.carry, () => out.carry[k++]) as C;
-  return { outputs: out.ys[0], carry, path: { compiled: true, reason: loop.summary } };
+  const rebuild = (flat: Tensor[]): C => {
+    let k = 0;
+    return mapTree(run.carry, () => flat[k++]) as C;
+  };
+  return { outputs: out.ys[0], carry: rebuild(out.carry), states: out.exposed.map(rebuild), path: { compiled: true, reason: loop.summary } };
 }
 
-/**
- * One compiled step (no masks) as one tape entry: for `keepStates`, where every step's
- * new carry must be a tensor of its own so that a recording can differentiate with
- * respect to it.
- */
-export function compiledStep<P, C>(cell: Cell<P, C>, params: P, carry: C, x: Tensor): { next: C; y: Tensor } | string {
-  const blocker = compileBlocker();
-  if (blocker !== undefined) return blocker;
-  const B = x.shape[0];
-  const seq = reshape(x, [B, 1, x.shape[1]]);
-  const loop = planFor(cell, params, carry, seq, undefined, true);
-  if (typeof loop === 'string') return loop;
-  const out = loop.run(leaves(params), leaves(carry), [seq], false);
-  let k = 0;
-  const next = mapTree(carry, () => out.carry[k++]) as C;
-  return { next, y: reshape(out.ys[0], [B, out.ys[0].shape[2]]) };
-}
-
-function planFor<P, C>(cell: Cell<P, C>, params: P, carry: C, inputs: Tensor, mask: Tensor | undefined, single: boolean): CompiledLoop | string {
+function planFor<P, C>(cell: Cell<P, C>, params: P, carry: C, inputs: Tensor, mask: Tensor | undefined, keepStates: boolean): CompiledLoop | string {
   const [B, , G] = inputs.shape;
   const described = (tree: unknown): string => flatten(tree).map(({ path, leaf }) => `${path}:${leaf.dtype}[${leaf.shape.join(',')}]`).join(';');
-  const key = `${backend().name}|${single}|${described(params)}|${described(carry)}|${inputs.dtype}[${B},${G}]|${mask === undefined ? '' : 'mask'}`;
+  const key = `${backend().name}|${keepStates}|${described(params)}|${described(carry)}|${inputs.dtype}[${B},${G}]|${mask === undefined ? '' : 'mask'}`;
   let byKey = plans.get(cell);
   if (byKey === undefined) plans.set(cell, (byKey = new Map()));
   const known = byKey.get(key);
@@ -84,9 +70,10 @@ function planFor<P, C>(cell: Cell<P, C>, params: P, carry: C, inputs: Tensor, ma
     checkStepResult(cell, next, y, cs, B);
     const byPath = new Map(flatten(next).map(({ path, leaf }) => [path, leaf]));
     const nextLeaves = flatten(carry).map(({ path }) => byPath.get(path) as Tensor);
-    if (xs.length === 1) return { carry: nextLeaves, ys: [y] };
+    const exposed = keepStates ? nextLeaves : [];
+    if (xs.length === 1) return { carry: nextLeaves, ys: [y], exposed };
     const m = xs[1];
-    return { carry: nextLeaves.map((n, j) => where(m, n, carryIn[j])), ys: [where(m, y, 0)] };
+    return { carry: nextLeaves.map((n, j) => where(m, n, carryIn[j])), ys: [where(m, y, 0)], exposed };
   };
   let result: CompiledLoop | string;
   try {

@@ -1,6 +1,6 @@
 import { ShapeError, Tensor, allocate, flatten, formatShape, fromStorage, mapTree, stack, unstack, where } from '@tapestry/core';
 import type { Cell } from './cell.js';
-import { compiledStep, tryCompiledScan, type ScanPath } from './compiled-scan.js';
+import { tryCompiledScan, type ScanPath } from './compiled-scan.js';
 import { checkCarry, checkStepResult } from './step-checks.js';
 
 /** Options of {@link scan}. */
@@ -86,20 +86,19 @@ function unroll<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: ScanOpti
   const reverse = options.reverse ?? false;
   const compile = options.compile ?? environment('TAPESTRY_SCAN_COMPILE') !== '0';
   let path: ScanPath = { compiled: false, reason: options.compile === false ? 'compile: false was passed' : 'TAPESTRY_SCAN_COMPILE=0 is set' };
-  if (compile && !options.keepStates) {
-    const done = tryCompiledScan(cell, { params, inputs: projected, carry: carry0, mask, reverse });
-    if ('outputs' in done) return explained(cell, { outputs: done.outputs, carry: done.carry, states: [], path: done.path }, options);
+  if (compile) {
+    const keepStates = options.keepStates === true;
+    const done = tryCompiledScan(cell, { params, inputs: projected, carry: carry0, mask, reverse, keepStates });
+    if ('outputs' in done) return explained(cell, { outputs: done.outputs, carry: done.carry, states: done.states, path: done.path }, options);
     path = done;
   }
   const masks = lengths === undefined ? undefined : stepMasks(lengths, B, T, xs.dtype);
-  const result = stepByStep(cell, params, projected, carry0, masks, reverse, compile && options.keepStates === true);
-  if (result.compiledSteps) path = { compiled: true, reason: 'keepStates: each step is one compiled tape entry (its new carry must be a tensor of its own)' };
-  else if (compile && options.keepStates) path = { compiled: false, reason: `keepStates: ${result.fallback}` };
+  const result = stepByStep(cell, params, projected, carry0, masks, reverse);
   return explained(cell, { outputs: result.outputs, carry: result.carry, states: options.keepStates ? result.states : [], path }, options);
 }
 
-/** The scan one step at a time: each step's ops on the tape (or, with `compiledSteps`, each step one compiled entry). */
-function stepByStep<P, C>(cell: Cell<P, C>, params: P, projected: Tensor, carry0: C, masks: Tensor[] | undefined, reverse: boolean, tryCompiled: boolean) {
+/** The scan one step at a time, every op on the tape. */
+function stepByStep<P, C>(cell: Cell<P, C>, params: P, projected: Tensor, carry0: C, masks: Tensor[] | undefined, reverse: boolean): { outputs: Tensor; carry: C; states: C[] } {
   const B = projected.shape[0];
   const T = projected.shape[1];
   // One split op for all steps: its backward is one concat, O(T) instead of O(T²).
@@ -108,18 +107,8 @@ function stepByStep<P, C>(cell: Cell<P, C>, params: P, projected: Tensor, carry0
   const outputs = new Array<Tensor>(T);
   const states: C[] = [];
   let carry = carry0;
-  let compiledSteps = tryCompiled;
-  let fallback = '';
   for (const t of order) {
-    let next: C;
-    let y: Tensor;
-    const compiled = compiledSteps ? compiledStep(cell, params, carry, inputs[t]) : undefined;
-    if (typeof compiled === 'string') {
-      compiledSteps = false;
-      fallback = compiled;
-    }
-    if (compiled !== undefined && typeof compiled !== 'string') ({ next, y } = compiled);
-    else [next, y] = cell.step(params, carry, inputs[t]);
+    const [next, y] = cell.step(params, carry, inputs[t]);
     // Checked once: a cell whose step changes the carry's structure fails here, by name.
     if (t === order[0]) checkStepResult(cell, next, y, carry0, B);
     states[t] = next;
@@ -132,7 +121,7 @@ function stepByStep<P, C>(cell: Cell<P, C>, params: P, projected: Tensor, carry0
       outputs[t] = where(m, y, 0);
     }
   }
-  return { outputs: stack(outputs, 1), carry, states, compiledSteps, fallback };
+  return { outputs: stack(outputs, 1), carry, states };
 }
 
 /** Tells which path ran when asked (the `explain` option or TAPESTRY_EXPLAIN_SCAN=1). */

@@ -80,7 +80,9 @@ function loopCache<K extends string, L>(exprs: Record<K, string>, compile: (name
   return (dtype, kind) => (cache[dtype][kind] ??= compile(`${kind}_${dtype}`, exprs[kind]));
 }
 
+/** The generated loop of a unary kind for a dtype (shared by the single kernels and element-wise programs). */
 export const unaryLoop = loopCache(UNARY_EXPR, compileUnary);
+/** The generated loop of a binary kind for a dtype (shared by the single kernels and element-wise programs). */
 export const binaryLoop = loopCache(BINARY_EXPR, compileBinary);
 
 /** Applies a unary element-wise function. */
