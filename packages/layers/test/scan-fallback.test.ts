@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Rng, add, detectAnomaly, grad, hessianVectorProduct, matmul, mul, sum, tanh, zeros, type Tensor } from '@tapestry/core';
-import { rnnCell, scan, type Cell } from '../src/recurrent/index.js';
+import { gruCell, lstmCell, rnnCell, scan, type Cell } from '../src/recurrent/index.js';
 import { expectAgree } from './scan-compiled-helpers.js';
 
 // What a trace cannot see makes scan run op by op — with the same results — and say why.
@@ -72,6 +72,18 @@ describe('scan falls back to running op by op', () => {
       return sum(mul(out.outputs, out.outputs));
     }, params.weight_hh, v);
     expectAgree('Hv', hvp, reference);
+  });
+
+  it('by default for the built-in fused LSTM and GRU gates (compile: true compiles their composed form)', () => {
+    for (const cell of [lstmCell({ hiddenSize: 2 }), gruCell({ hiddenSize: 2 })] as Cell<unknown, unknown>[]) {
+      const params = cell.init(new Rng(1), 2, 'float64');
+      const auto = scan(cell, params, xs);
+      expect(auto.path.compiled).toBe(false);
+      expect(auto.path.reason).toMatch(/fused op\(s\) (lstmGates|gruGates)/);
+      const forced = scan(cell, params, xs, { compile: true });
+      expect(forced.path.compiled).toBe(true);
+      expectAgree('outputs', forced.outputs, auto.outputs);
+    }
   });
 
   it('when anomaly detection is on', () => {

@@ -39,4 +39,6 @@ export interface TraceGraph {
   readonly nodes: readonly TraceNode[];
   /** The traced function's outputs, in order. */
   readonly outputs: readonly number[];
+  /** Ops recorded through their registered decomposition (see `registerDecomposition`), by name. */
+  readonly decomposed: readonly string[];
 }

@@ -6,7 +6,9 @@ import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { traceBackward } from './backward-graph.js';
 import type { TraceGraph } from './graph.js';
-import { planGraph, type GraphPlan } from './plan.js';
+import { invariantValues, planGraph, type GraphPlan } from './plan.js';
+import { findDeferrable, type DeferredGradient } from './deferred-gradients.js';
+import { sumRows } from './loop-io.js';
 import { traceFunction, type TraceInput } from './trace.js';
 import { eagerLoopVjp } from './eager-loop.js';
 import { addInto, readStep, writeStep } from './loop-io.js';
@@ -55,6 +57,8 @@ export interface CompiledLoop {
   run(consts: readonly Tensor[], carry: readonly Tensor[], xs: readonly Tensor[], reverse?: boolean): LoopResult;
   /** What a step runs: element-wise programs, products, copies (forward; backward). */
   readonly summary: string;
+  /** Ops of the step recorded through a decomposition (a fused op replaced by its composed form), by name. */
+  readonly decomposed: readonly string[];
 }
 
 /**
@@ -105,6 +109,11 @@ class PlannedLoop implements CompiledLoop {
   readonly stepPrimals: { value: number; input: number }[] = [];
   readonly invariantPrimals: { value: number; input: number }[] = [];
   readonly summary: string;
+  readonly decomposed: readonly string[];
+  /** Weight and bias gradients summed once over all steps (see {@link DeferredGradient}). */
+  readonly deferred: DeferredGradient[];
+  /** Per deferred operand: the forward slab holding it, or −1 (stored during the backward). */
+  readonly deferredSources: number[][];
 
   constructor(
     readonly step: LoopStep,
@@ -127,10 +136,17 @@ class PlannedLoop implements CompiledLoop {
       (this.fwd.invariant[v] ? this.invariantPrimals : this.stepPrimals).push({ value: v, input });
     });
     const bwdVarying = backwardGraph.inputs.map((v, i) => i < nct || !this.fwd.invariant[primals[i - nct]]);
-    this.bwd = planGraph(backwardGraph, bwdVarying, [], be);
+    this.deferred = findDeferrable(backwardGraph, nc, invariantValues(backwardGraph, bwdVarying));
+    const skip = new Set(this.deferred.flatMap((d) => d.skip));
+    this.bwd = planGraph(backwardGraph, bwdVarying, this.deferred.flatMap((d) => d.operands), be, skip);
+    // A deferred operand that is a stored forward value is read from its forward slab.
+    const slabOf = new Map(this.stepPrimals.map(({ input }, p) => [input, p]));
+    this.deferredSources = this.deferred.map((d) => d.operands.map((v) => slabOf.get(v) ?? -1));
     void nh;
     void nx;
-    this.summary = `forward: ${this.fwd.summary}; backward: ${this.bwd.summary}; ${this.stepPrimals.length} value(s) stored per step`;
+    this.decomposed = forward.decomposed;
+    const sums = this.deferred.length === 0 ? '' : `; ${this.deferred.length} parameter gradient(s) as one sum over all steps`;
+    this.summary = `forward: ${this.fwd.summary}; backward: ${this.bwd.summary}; ${this.stepPrimals.length} value(s) stored per step${sums}`;
   }
 
   run(consts: readonly Tensor[], carry: readonly Tensor[], xs: readonly Tensor[], reverse = false): LoopResult {
@@ -244,7 +260,20 @@ class LoopRun {
     const ctYs = cts.slice(nh);
     const primalBufs = stepPrimals.map(({ input }) => t[input]);
     const gradConsts = this.consts.map((c) => fresh(c.shape, c.dtype));
-    const constOut = Array.from({ length: nc }, (_, i) => t[outputs[i]]);
+    const deferredOut = new Set(this.loop.deferred.map((d) => d.output));
+    // A const the step does not read gets a zero cotangent: a constant, never added.
+    const isZero = (v: number): boolean => backwardGraph.values[v].constant?.data.every((x) => x === 0) ?? false;
+    const perStepConsts = Array.from({ length: nc }, (_, i) => i).filter((i) => !deferredOut.has(i) && !isZero(outputs[i]));
+    const constOut = perStepConsts.map((i) => t[outputs[i]]);
+    const constGrad = perStepConsts.map((i) => gradConsts[i]);
+    const T0 = this.T;
+    const deferredSlabs = this.loop.deferred.map((d, k) =>
+      d.operands.map((v, j) => {
+        const p = this.loop.deferredSources[k][j];
+        return p >= 0 ? this.slabs[p] : fresh([T0, ...t[v].shape], t[v].dtype);
+      }),
+    );
+    const deferredCopies = this.loop.deferred.flatMap((d, k) => d.operands.map((v, j) => ({ from: t[v], to: deferredSlabs[k][j], own: this.loop.deferredSources[k][j] < 0 }))).filter((c) => c.own);
     const carryOut = Array.from({ length: nh }, (_, j) => t[outputs[nc + j]]);
     const xsWithGrad = xsGrad.map((g, k) => (g ? k : -1)).filter((k) => k >= 0);
     const xOut = xsWithGrad.map((_, m) => t[outputs[nc + nh + m]]);
@@ -264,11 +293,19 @@ class LoopRun {
         primalBufs[p].data.set(this.slabs[p].data.subarray(s * size, (s + 1) * size));
       }
       for (let k = 0; k < perStep.length; k++) perStep[k]();
-      for (let c = 0; c < nc; c++) addInto(gradConsts[c].data, constOut[c].data);
+      for (let c = 0; c < constOut.length; c++) addInto(constGrad[c].data, constOut[c].data);
+      for (let c = 0; c < deferredCopies.length; c++) deferredCopies[c].to.data.set(deferredCopies[c].from.data, s * deferredCopies[c].from.size);
       for (let m = 0; m < xOut.length; m++) writeStep(xOut[m].data, gradXs[m].data, T, s, this.B, xOut[m].size / this.B);
       for (let k = 0; k < ne; k++) totals[nh + ny + s * ne + k] = copyOf(exposedOut[k]);
       moveCarry(carryOut, ctCarryIn);
     }
+    this.loop.deferred.forEach((d, k) => {
+      const slabs = deferredSlabs[k];
+      const out = gradConsts[d.output];
+      const rows = (slab: Tensor): Tensor => new Tensor([slab.size / slab.shape[slab.rank - 1], slab.shape[slab.rank - 1]], slab.data);
+      if (d.kind === 'product') backend().matmulInto(rows(slabs[0]), rows(slabs[1]), true, false, out, false);
+      else sumRows(rows(slabs[0]).data, slabs[0].shape[slabs[0].rank - 1], out.data);
+    });
     const gradX = new Array<Tensor | null>(nx).fill(null);
     xsWithGrad.forEach((k, m) => (gradX[k] = gradXs[m]));
     const grads = [...gradConsts, ...ctCarryIn.map(copyOf), ...gradX];

@@ -39,14 +39,10 @@ export interface GraphPlan {
  * step; `readAfter` lists values read after a step (graph outputs are added), which
  * element-wise groups must therefore write out.
  */
-export function planGraph(graph: TraceGraph, varying: readonly boolean[], readAfter: Iterable<number>, be: Backend): GraphPlan {
-  const { values, nodes } = graph;
-  const invariant = values.map((v) => v.constant !== undefined);
-  graph.inputs.forEach((v, i) => (invariant[v] = !varying[i]));
-  for (const node of nodes) {
-    const inv = node.inputs.every((v) => invariant[v]);
-    for (const o of node.outputs) invariant[o] = inv;
-  }
+export function planGraph(graph: TraceGraph, varying: readonly boolean[], readAfter: Iterable<number>, be: Backend, skip: ReadonlySet<TraceNode> = new Set()): GraphPlan {
+  const { values } = graph;
+  const nodes = graph.nodes.filter((n) => !skip.has(n));
+  const invariant = invariantValues(graph, varying);
   const tensors = new Array<Tensor>(values.length);
   values.forEach((v, i) => {
     if (v.constant !== undefined) tensors[i] = v.constant;
@@ -63,10 +59,21 @@ export function planGraph(graph: TraceGraph, varying: readonly boolean[], readAf
   }
   const hoisted = nodes.filter((n) => invariant[n.outputs[0]]).map((n) => runForwardInto(n, tensors));
   const stepNodes = nodes.filter((n) => !invariant[n.outputs[0]]);
-  const scheduled = new StepScheduler(graph, tensors, be, new Set([...readAfter, ...graph.outputs]));
+  const scheduled = new StepScheduler({ ...graph, nodes }, tensors, be, new Set([...readAfter, ...graph.outputs]));
   for (const node of stepNodes) scheduled.add(node);
   const perStep = scheduled.finish();
   return { tensors, invariant, hoisted, perStep, summary: scheduled.summary() };
+}
+
+/** Per value: it does not change from step to step (constants, invariant inputs, and what only they feed). */
+export function invariantValues(graph: TraceGraph, varying: readonly boolean[]): boolean[] {
+  const invariant = graph.values.map((v) => v.constant !== undefined);
+  graph.inputs.forEach((v, i) => (invariant[v] = !varying[i]));
+  for (const node of graph.nodes) {
+    const inv = node.inputs.every((v) => invariant[v]);
+    for (const o of node.outputs) invariant[o] = inv;
+  }
+  return invariant;
 }
 
 function sizeOfShape(shape: Shape): number {

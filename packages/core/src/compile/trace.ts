@@ -52,6 +52,7 @@ class Trace implements ActiveTrace {
   readonly values: TraceValue[] = [];
   readonly inputs: number[] = [];
   readonly nodes: TraceNode[] = [];
+  readonly decomposed = new Set<string>();
   private readonly index = new Map<number, number>();
   private readonly symbolic = new Set<number>();
   private readonly standIns = new Map<number, Tensor>();
@@ -87,6 +88,7 @@ class Trace implements ActiveTrace {
       if (decomposition === undefined) {
         throw new TraceError(`op '${spec.name}' saves data for its backward rule and has no registered decomposition, so a trace cannot record it`);
       }
+      this.decomposed.add(spec.name);
       return decomposition(inputs, attrs);
     }
     const symbolic = outputs.map((o) => this.fresh(o.shape, o.dtype));
@@ -125,7 +127,7 @@ class Trace implements ActiveTrace {
   }
 
   graph(outputs: readonly Tensor[]): TraceGraph {
-    return { values: this.values, inputs: this.inputs, nodes: this.nodes, outputs: outputs.map((t) => this.valueOf(t)) };
+    return { values: this.values, inputs: this.inputs, nodes: this.nodes, outputs: outputs.map((t) => this.valueOf(t)), decomposed: [...this.decomposed] };
   }
 }
 

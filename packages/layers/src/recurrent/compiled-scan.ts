@@ -29,6 +29,8 @@ export interface CompiledScanInputs<P, C> {
   reverse: boolean;
   /** Return every step's new carry (before masking) as tensors of their own, differentiable as ∂L/∂h_t. */
   keepStates: boolean;
+  /** `'auto'`: not when the step needs a fused op's decomposition (its hand-written kernel is faster today). */
+  mode: true | 'auto';
 }
 
 /**
@@ -41,6 +43,10 @@ export function tryCompiledScan<P, C>(cell: Cell<P, C>, run: CompiledScanInputs<
   if (blocker !== undefined) return { compiled: false, reason: blocker };
   const loop = planFor(cell, run.params, run.carry, run.inputs, run.mask, run.keepStates);
   if (typeof loop === 'string') return { compiled: false, reason: loop };
+  if (run.mode === 'auto' && loop.decomposed.length > 0) {
+    const ops = loop.decomposed.join(', ');
+    return { compiled: false, reason: `the step uses fused op(s) ${ops}, whose hand-written kernels are faster than their traced composition on the current backends (compile: true compiles it anyway)` };
+  }
   const xs = run.mask === undefined ? [run.inputs] : [run.inputs, run.mask];
   const out = loop.run(leaves(run.params), leaves(run.carry), xs, run.reverse);
   const rebuild = (flat: Tensor[]): C => {

@@ -19,12 +19,16 @@ export interface ScanOptions<C> {
   /** Keep every step's new carry (before masking) in `states`, e.g. to take ∂L/∂h_t from a recording. */
   keepStates?: boolean;
   /**
-   * Compile the step (default `true`): trace it once per cell and shapes, then run all
-   * steps forward and backward as one planned program. `false` runs it op by op. The
-   * results are the same either way; {@link ScanResult.path} says which path ran.
-   * The environment variable `TAPESTRY_SCAN_COMPILE=0` changes the default to `false`.
+   * Compile the step: trace it once per cell and shapes, then run all steps forward and
+   * backward as one planned program. `'auto'` (the default) compiles unless the step
+   * uses a fused op that has to be traced as its composed form (the built-in `lstm`
+   * and `gru` cells' gate ops: their hand-written kernels are faster today); `true`
+   * compiles whenever the step can be traced; `false` runs it op by op. The results are
+   * the same either way; {@link ScanResult.path} says which path ran and why. The
+   * environment variable `TAPESTRY_SCAN_COMPILE` (`0` or `1`) changes the default to
+   * `false` or `true`.
    */
-  compile?: boolean;
+  compile?: boolean | 'auto';
   /**
    * Print which path ran and why (`console.info`). Setting the environment variable
    * `TAPESTRY_EXPLAIN_SCAN=1` does the same for every scan.
@@ -84,11 +88,12 @@ function unroll<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: ScanOpti
   const input = mask === undefined ? xs : where(mask, xs, 0);
   const projected = cell.project ? cell.project(params, input) : input;
   const reverse = options.reverse ?? false;
-  const compile = options.compile ?? environment('TAPESTRY_SCAN_COMPILE') !== '0';
+  const fromEnvironment = environment('TAPESTRY_SCAN_COMPILE');
+  const compile = options.compile ?? (fromEnvironment === '0' ? false : fromEnvironment === '1' ? true : 'auto');
   let path: ScanPath = { compiled: false, reason: options.compile === false ? 'compile: false was passed' : 'TAPESTRY_SCAN_COMPILE=0 is set' };
-  if (compile) {
+  if (compile !== false) {
     const keepStates = options.keepStates === true;
-    const done = tryCompiledScan(cell, { params, inputs: projected, carry: carry0, mask, reverse, keepStates });
+    const done = tryCompiledScan(cell, { params, inputs: projected, carry: carry0, mask, reverse, keepStates, mode: compile });
     if ('outputs' in done) return explained(cell, { outputs: done.outputs, carry: done.carry, states: done.states, path: done.path }, options);
     path = done;
   }
