@@ -4,7 +4,9 @@
 //   W3-like — RNN and LSTM, B = 8, T = 512, H = 128, input 32, keepStates and ∂L/∂h_t for
 //   every t, as bench W3 does: ms/iteration.
 // Run after building: node scripts/bench-compiled-scan.mjs [js|wasm] [overhead|w1|w3]
-// One variant alone, for timing whole processes against each other:
+// The side-by-side mode shares one process, so each path's JIT state and garbage affect
+// the other: quote ratios from whole processes, one variant alone each, alternating
+// (e.g. with a tool that times two commands in turn):
 //   node scripts/bench-compiled-scan.mjs wasm w3:lstm compiled|interpreted ITERATIONS
 const backendName = process.argv[2] ?? 'js';
 const only = process.argv[3];
