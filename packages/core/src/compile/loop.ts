@@ -123,7 +123,7 @@ class PlannedLoop implements CompiledLoop {
     readonly arity: Arity,
   ) {
     const be = backend();
-    const { nc, nh, nx } = arity;
+    const { nc } = arity;
     const fwdVarying = forward.inputs.map((_, i) => i >= nc);
     const used = usedValues(backwardGraph);
     const nct = forward.outputs.length;
@@ -142,8 +142,6 @@ class PlannedLoop implements CompiledLoop {
     // A deferred operand that is a stored forward value is read from its forward slab.
     const slabOf = new Map(this.stepPrimals.map(({ input }, p) => [input, p]));
     this.deferredSources = this.deferred.map((d) => d.operands.map((v) => slabOf.get(v) ?? -1));
-    void nh;
-    void nx;
     this.decomposed = forward.decomposed;
     const sums = this.deferred.length === 0 ? '' : `; ${this.deferred.length} parameter gradient(s) as one sum over all steps`;
     this.summary = `forward: ${this.fwd.summary}; backward: ${this.bwd.summary}; ${this.stepPrimals.length} value(s) stored per step${sums}`;
