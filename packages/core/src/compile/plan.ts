@@ -9,6 +9,7 @@ import { broadcastInto, copyBlock } from './block-copy.js';
 import { lowerElementwise, withOperands } from './elementwise-ops.js';
 import type { TraceGraph, TraceNode } from './graph.js';
 import { specOf, type StructuralOp } from './structural-ops.js';
+import { fuseScatterAdds, scatterInto, scatterSpec, type ScatterAttrs } from './scatter-adds.js';
 
 /** One planned action: a kernel call on preallocated buffers. */
 export type Instruction = () => void;
@@ -58,8 +59,9 @@ export function planGraph(graph: TraceGraph, varying: readonly boolean[], readAf
     }
   }
   const hoisted = nodes.filter((n) => invariant[n.outputs[0]]).map((n) => runForwardInto(n, tensors));
-  const stepNodes = nodes.filter((n) => !invariant[n.outputs[0]]);
-  const scheduled = new StepScheduler({ ...graph, nodes }, tensors, be, new Set([...readAfter, ...graph.outputs]));
+  const after = new Set([...readAfter, ...graph.outputs]);
+  const stepNodes = fuseScatterAdds(nodes.filter((n) => !invariant[n.outputs[0]]), values, after);
+  const scheduled = new StepScheduler({ ...graph, nodes: stepNodes }, tensors, be, after);
   for (const node of stepNodes) scheduled.add(node);
   const perStep = scheduled.finish();
   return { tensors, invariant, hoisted, perStep, summary: scheduled.summary() };
@@ -171,6 +173,11 @@ class StepScheduler {
     if (kind === 'reshape') {
       if (out.data === ins[0].data) return () => {};
       return () => out.data.set(ins[0].data);
+    }
+    if (node.spec === scatterSpec) {
+      this.copies += ins.length;
+      const attrs = node.attrs as ScatterAttrs;
+      return () => scatterInto(ins, attrs, out);
     }
     if (kind === 'slice') {
       this.copies++;

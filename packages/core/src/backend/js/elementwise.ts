@@ -12,7 +12,8 @@ import { Tensor } from '../../tensor/tensor.js';
 // (monomorphic). A loop that has seen float32, float64 and int32 arrays is deoptimised
 // to generic element access: an add over 1024 float32s measured 35 µs instead of 1.1.
 
-const UNARY_EXPR: Record<UnaryKind, string> = {
+/** Each unary kind as an expression in `x` (and the bounds `p0`, `p1`). */
+export const UNARY_EXPR: Record<UnaryKind, string> = {
   neg: '-x',
   exp: 'Math.exp(x)',
   log: 'Math.log(x)',
@@ -34,7 +35,8 @@ const UNARY_EXPR: Record<UnaryKind, string> = {
   inRange: 'x >= p0 && x <= p1 ? 1 : 0',
 };
 
-const BINARY_EXPR: Record<BinaryKind, string> = {
+/** Each binary kind as an expression in `a` and `b`. */
+export const BINARY_EXPR: Record<BinaryKind, string> = {
   add: 'a + b',
   sub: 'a - b',
   mul: 'a * b',
