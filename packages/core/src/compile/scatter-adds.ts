@@ -5,8 +5,9 @@ import { copyBlock } from './block-copy.js';
 import type { TraceNode, TraceValue } from './graph.js';
 import { specOf } from './structural-ops.js';
 
-/** Attributes of a scatter: where each input's block starts in the output. */
+/** Attributes of a scatter. */
 export interface ScatterAttrs {
+  /** Where each input's block starts in the output, per axis. */
   readonly starts: readonly (readonly number[])[];
   /** The blocks cover the whole output (no zero fill needed). */
   readonly covers: boolean;
