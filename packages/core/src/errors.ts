@@ -59,3 +59,14 @@ export class LoadError extends TapestryError {
     super(`${source}${key === undefined ? '' : `: '${key}'`}: ${reason}`);
   }
 }
+
+/**
+ * A traced function did something a data-free trace cannot capture: it read the values
+ * of a symbolic tensor (`.data`, `item()` — how a value-dependent branch shows), drew
+ * random numbers, or used an op whose forward saves data and has no decomposition.
+ * Compiled code (a compiled `scan`) catches it and runs the function eagerly instead.
+ */
+export class TraceError extends TapestryError {
+  /** `'TraceError'`, for messages and `error.name` checks. */
+  override name = 'TraceError';
+}

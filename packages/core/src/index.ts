@@ -42,3 +42,4 @@ export * from './autograd/record.js';
 export type { ProductTerm } from './autograd/product-term.js';
 export { encodeSafetensors, decodeSafetensors, type Safetensors, type SafetensorsDType } from './io/safetensors.js';
 export type { Either, Left, Right } from './either.js';
+export * from './compile/index.js';

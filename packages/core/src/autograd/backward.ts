@@ -107,7 +107,10 @@ export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly T
         outCts[i] = settle(o.id) ?? zerosLike(o);
         if (!keep.has(o.id)) cotangents.delete(o.id);
       }
-      if (!needed) continue;
+      // An op may report the total cotangent of an output the caller asked for (a
+      // compiled loop's per-step states: their cotangent flows on inside the op too), so
+      // it runs when an output is wanted even if no input needs a gradient.
+      if (!needed && !outputs.some((o) => keep.has(o.id))) continue;
       const outer = setBackwardContext(entry.spec.name);
       const ctx = { inputs, outputs, attrs: entry.attrs, saved: entry.saved, needsGrad };
       let inCts: readonly (Tensor | null)[];
@@ -128,6 +131,10 @@ export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly T
       for (let i = 0; i < inputs.length; i++) {
         const g = inCts[i];
         if (needsGrad[i] && g !== null && g !== undefined) accumulate(inputs[i], sumToShape(g, inputs[i].shape));
+      }
+      for (let k = 0; inCts.length > inputs.length && k < outputs.length; k++) {
+        const total = inCts[inputs.length + k];
+        if (total !== null && total !== undefined && keep.has(outputs[k].id)) cotangents.set(outputs[k].id, total);
       }
     }
   } finally {

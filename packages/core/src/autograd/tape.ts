@@ -158,6 +158,13 @@ export function resumeTapes(tapes: Tape[] | undefined): void {
   if (tapes !== undefined) activeTapes = tapes;
 }
 
+/** How many tapes would record an op run now (more than one: a transform nested in another, as for higher derivatives). */
+export function recordingTapeCount(): number {
+  let n = 0;
+  for (const tape of activeTapes) if (!tape.paused) n++;
+  return n;
+}
+
 /** True when an op run now would be offered to some tape (used by fused ops to pick a backward path). */
 export function isRecording(): boolean {
   for (const tape of activeTapes) if (!tape.paused) return true;

@@ -3,6 +3,7 @@ import { peekTensorId } from '../tensor/ids.js';
 import { recordOp, resumeTapes, suspendTapes } from '../autograd/tape.js';
 import { checkFinite } from '../autograd/anomaly.js';
 import type { ProductTerm } from '../autograd/product-term.js';
+import { activeTrace } from '../compile/trace-state.js';
 
 /** What an op's backward rule can see of the forward call. */
 export interface OpContext<A> {
@@ -51,7 +52,12 @@ interface OpSpecBase<A> {
  * have a broadcast shape larger than its input — the tape sums it back in one place.
  */
 export interface DifferentiableOpSpec<A> extends OpSpecBase<A> {
-  /** The backward rule: cotangents of the outputs → cotangents of the inputs (`null` for none). */
+  /**
+   * The backward rule: cotangents of the outputs → cotangents of the inputs (`null` for
+   * none). An op whose outputs also feed computation inside it (a compiled loop's
+   * per-step states) may append one entry per output: that output's total cotangent,
+   * which the sweep reports when the output is differentiated against.
+   */
   vjp(cotangents: readonly Tensor[], ctx: OpContext<A>): readonly (Tensor | null)[];
   /**
    * Optional, for ops whose input cotangents are matrix products (`matmul`): the same
@@ -123,6 +129,10 @@ export function defineOp<A>(spec: OpSpec<A>): Op<A> {
   return {
     spec,
     run(inputs, attrs) {
+      // While a trace records (compiling a recurrent step), ops record themselves
+      // symbolically instead of computing.
+      const trace = activeTrace();
+      if (trace !== undefined) return trace.apply(spec as OpSpec<unknown>, inputs, attrs);
       const firstId = peekTensorId();
       const tapes = suspendTapes();
       let result: Tensor | Tensor[] | ForwardResult;

@@ -1,4 +1,5 @@
-import { ValueError } from '../errors.js';
+import { TraceError, ValueError } from '../errors.js';
+import { activeTrace } from '../compile/trace-state.js';
 import type { DType } from '../tensor/dtype.js';
 import { allocate, checkDType, defaultFloat } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
@@ -106,6 +107,9 @@ export class Rng {
 
   /** The next uniformly distributed unsigned 32-bit integer. */
   nextUint32(): number {
+    // A trace records ops, not values: a draw inside it would become a constant, the
+    // same at every step, so compiled code must see it and run the function eagerly.
+    if (activeTrace() !== undefined) throw new TraceError('a traced function drew random numbers (a trace would freeze them into constants)');
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
     const t = this.s1 << 9;
     this.s2 ^= this.s0;

@@ -5,6 +5,7 @@ export * from './combinators.js';
 export * from './modules.js';
 export * from './step-modules.js';
 export * from './hidden-state.js';
+export type { ScanPath } from './compiled-scan.js';
 export { rnnCell, type RnnCellOptions } from './cells/rnn.js';
 export { lstmCell, type LstmCarry, type LstmCellOptions } from './cells/lstm.js';
 export { gruCell, type GruCellOptions } from './cells/gru.js';

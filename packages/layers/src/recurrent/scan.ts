@@ -1,5 +1,7 @@
 import { ShapeError, Tensor, allocate, flatten, formatShape, fromStorage, mapTree, stack, unstack, where } from '@tapestry/core';
 import type { Cell } from './cell.js';
+import { tryCompiledScan, type ScanPath } from './compiled-scan.js';
+import { checkCarry, checkStepResult } from './step-checks.js';
 
 /** Options of {@link scan}. */
 export interface ScanOptions<C> {
@@ -16,6 +18,22 @@ export interface ScanOptions<C> {
   lengths?: Tensor | readonly number[];
   /** Keep every step's new carry (before masking) in `states`, e.g. to take ∂L/∂h_t from a recording. */
   keepStates?: boolean;
+  /**
+   * Compile the step: trace it once per cell and shapes, then run all steps forward and
+   * backward as one planned program. `'auto'` (the default) compiles unless the step
+   * uses a fused op that has to be traced as its composed form (the built-in `lstm`
+   * and `gru` cells' gate ops: their hand-written kernels are faster today); `true`
+   * compiles whenever the step can be traced; `false` runs it op by op. The results are
+   * the same either way; {@link ScanResult.path} says which path ran and why. The
+   * environment variable `TAPESTRY_SCAN_COMPILE` (`0` or `1`) changes the default to
+   * `false` or `true`.
+   */
+  compile?: boolean | 'auto';
+  /**
+   * Print which path ran and why (`console.info`). Setting the environment variable
+   * `TAPESTRY_EXPLAIN_SCAN=1` does the same for every scan.
+   */
+  explain?: boolean;
 }
 
 /** The result of {@link scan}. */
@@ -26,6 +44,8 @@ export interface ScanResult<C> {
   carry: C;
   /** With `keepStates`: the cell's new carry at each time index t (time order). */
   states: C[];
+  /** Whether the step ran compiled or op by op, and why. */
+  path: ScanPath;
 }
 
 /**
@@ -61,12 +81,36 @@ function unroll<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: ScanOpti
   const [B, T] = xs.shape;
   const carry0 = options.carry ?? cell.initCarry(B, xs.dtype);
   if (options.carry !== undefined) checkCarry(cell, options.carry, cell.initCarry(B, xs.dtype));
-  const masks = options.lengths === undefined ? undefined : stepMasks(cell.name, options.lengths, B, T, xs.dtype);
+  const lengths = options.lengths === undefined ? undefined : validLengths(cell.name, options.lengths, B, T);
   // No steps: the cell is never called; the carry is the initial one and the output empty.
-  if (T === 0) return { outputs: fromStorage([B, 0, cell.outputSize], allocate(xs.dtype, 0)), carry: carry0, states: [] };
+  if (T === 0) return { outputs: fromStorage([B, 0, cell.outputSize], allocate(xs.dtype, 0)), carry: carry0, states: [], path: { compiled: false, reason: 'no time steps' } };
+  // Padding is ignored whatever it holds: zeroed before the cell sees it, so no NaN or
+  // ±Inf in a padded step reaches a product or a backward rule (where 0 · NaN = NaN).
+  const mask = lengths === undefined ? undefined : sequenceMask(lengths, B, T, xs.dtype);
+  const input = mask === undefined ? xs : where(mask, xs, 0);
+  const projected = cell.project ? cell.project(params, input) : input;
+  const reverse = options.reverse ?? false;
+  const fromEnvironment = environment('TAPESTRY_SCAN_COMPILE');
+  const compile = options.compile ?? (fromEnvironment === '0' ? false : fromEnvironment === '1' ? true : 'auto');
+  let path: ScanPath = { compiled: false, reason: options.compile === false ? 'compile: false was passed' : 'TAPESTRY_SCAN_COMPILE=0 is set' };
+  if (compile !== false) {
+    const keepStates = options.keepStates === true;
+    const done = tryCompiledScan(cell, { params, inputs: projected, carry: carry0, mask, reverse, keepStates, mode: compile });
+    if ('outputs' in done) return explained(cell, { outputs: done.outputs, carry: done.carry, states: done.states, path: done.path }, options);
+    path = done;
+  }
+  const masks = lengths === undefined ? undefined : stepMasks(lengths, B, T, xs.dtype);
+  const result = stepByStep(cell, params, projected, carry0, masks, reverse);
+  return explained(cell, { outputs: result.outputs, carry: result.carry, states: options.keepStates ? result.states : [], path }, options);
+}
+
+/** The scan one step at a time, every op on the tape. */
+function stepByStep<P, C>(cell: Cell<P, C>, params: P, projected: Tensor, carry0: C, masks: Tensor[] | undefined, reverse: boolean): { outputs: Tensor; carry: C; states: C[] } {
+  const B = projected.shape[0];
+  const T = projected.shape[1];
   // One split op for all steps: its backward is one concat, O(T) instead of O(T²).
-  const inputs = unstack(cell.project ? cell.project(params, xs) : xs, 1);
-  const order = Array.from({ length: T }, (_, i) => (options.reverse ? T - 1 - i : i));
+  const inputs = unstack(projected, 1);
+  const order = Array.from({ length: T }, (_, i) => (reverse ? T - 1 - i : i));
   const outputs = new Array<Tensor>(T);
   const states: C[] = [];
   let carry = carry0;
@@ -74,7 +118,7 @@ function unroll<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: ScanOpti
     const [next, y] = cell.step(params, carry, inputs[t]);
     // Checked once: a cell whose step changes the carry's structure fails here, by name.
     if (t === order[0]) checkStepResult(cell, next, y, carry0, B);
-    if (options.keepStates) states[t] = next;
+    states[t] = next;
     if (masks === undefined) {
       carry = next;
       outputs[t] = y;
@@ -87,6 +131,19 @@ function unroll<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: ScanOpti
   return { outputs: stack(outputs, 1), carry, states };
 }
 
+/** Tells which path ran when asked (the `explain` option or TAPESTRY_EXPLAIN_SCAN=1). */
+function explained<C>(cell: Cell<unknown, C>, result: ScanResult<C>, options: ScanOptions<C>): ScanResult<C> {
+  if (options.explain || environment('TAPESTRY_EXPLAIN_SCAN') === '1') {
+    console.info(`scan(${cell.name}): ${result.path.compiled ? 'compiled' : 'interpreted'} — ${result.path.reason}`);
+  }
+  return result;
+}
+
+/** An environment variable where there is one (Node), else `undefined` (browsers). */
+function environment(name: string): string | undefined {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
+}
+
 /** Padding steps keep the old carry: `mask ? next : old`, leaf by leaf. */
 function keepWhereMasked<C>(mask: Tensor, next: C, old: C): C {
   if (next instanceof Tensor && old instanceof Tensor) return where(mask, next, old) as C;
@@ -96,44 +153,28 @@ function keepWhereMasked<C>(mask: Tensor, next: C, old: C): C {
   return mapTree(next, (n, path) => where(mask, n, olds.get(path) as Tensor)) as C;
 }
 
-function checkStepResult<C>(cell: Cell<unknown, C>, next: C, y: Tensor, carry0: C, batch: number): void {
-  try {
-    checkCarry(cell, next, carry0);
-  } catch (e) {
-    throw new ShapeError(`scan(${cell.name}): step returned a carry unlike the one it was given — ${(e as Error).message.replace(/^scan\([^)]*\): /, '')}`);
-  }
-  if (!(y instanceof Tensor) || y.rank !== 2 || y.shape[0] !== batch || y.shape[1] !== cell.outputSize) {
-    const shape = y instanceof Tensor ? formatShape(y.shape) : typeof y;
-    throw new ShapeError(`scan(${cell.name}): step returned an output of shape ${shape}, expected [${batch},${cell.outputSize}]`);
-  }
-}
-
-/** A given initial carry must have the structure and shapes of the cell's own zero carry. */
-function checkCarry<C>(cell: Cell<unknown, C>, carry: C, expected: C): void {
-  const got = new Map(flatten(carry).map(({ path, leaf }) => [path, leaf]));
-  const want = flatten(expected);
-  const name = (path: string): string => (path === '' ? 'carry' : `carry '${path}'`);
-  if (got.size !== want.length || want.some(({ path }) => !got.has(path))) {
-    throw new ShapeError(`scan(${cell.name}): the carry has entries [${[...got.keys()].join(', ')}], expected [${want.map((w) => w.path).join(', ')}]`);
-  }
-  for (const { path, leaf } of want) {
-    const t = got.get(path) as Tensor;
-    if (formatShape(t.shape) !== formatShape(leaf.shape)) {
-      throw new ShapeError(`scan(${cell.name}): ${name(path)} has shape ${formatShape(t.shape)}, expected ${formatShape(leaf.shape)}`);
-    }
-  }
-}
-
-/** One [B, 1] mask per time step: 1 while t < lengths[b]. Validates the lengths. */
-function stepMasks(name: string, lengths: Tensor | readonly number[], B: number, T: number, dtype: Tensor['dtype']): Tensor[] {
+/** Validates the lengths: one integer in [1, T] per sequence. */
+function validLengths(name: string, lengths: Tensor | readonly number[], B: number, T: number): number[] {
   const list = lengths instanceof Tensor ? Array.from(lengths.data) : [...lengths];
   if (list.length !== B) throw new ShapeError(`scan(${name}): ${list.length} lengths for a batch of ${B}`);
   list.forEach((n, b) => {
     if (!Number.isInteger(n) || n < 1 || n > T) throw new ShapeError(`scan(${name}): lengths[${b}] = ${n} is outside [1, ${T}]`);
   });
+  return list;
+}
+
+/** The `[B, T, 1]` mask: 1 while t < lengths[b]. */
+function sequenceMask(lengths: readonly number[], B: number, T: number, dtype: Tensor['dtype']): Tensor {
+  const m = allocate(dtype, B * T);
+  for (let b = 0; b < B; b++) for (let t = 0; t < lengths[b]; t++) m[b * T + t] = 1;
+  return fromStorage([B, T, 1], m);
+}
+
+/** One [B, 1] mask per time step: 1 while t < lengths[b]. */
+function stepMasks(lengths: readonly number[], B: number, T: number, dtype: Tensor['dtype']): Tensor[] {
   return Array.from({ length: T }, (_, t) => {
     const m = allocate(dtype, B);
-    for (let b = 0; b < B; b++) m[b] = t < list[b] ? 1 : 0;
+    for (let b = 0; b < B; b++) m[b] = t < lengths[b] ? 1 : 0;
     return fromStorage([B, 1], m);
   });
 }

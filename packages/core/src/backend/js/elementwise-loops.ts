@@ -18,7 +18,8 @@ import type { DType, TypedArray } from '../../tensor/dtype.js';
 // NaN propagates as in IEEE arithmetic: every expression that compares gives NaN back for
 // NaN (relu, sign), as NumPy and PyTorch do; the 0/1 masks and comparisons follow IEEE
 // comparisons (false for NaN).
-const UNARY_EXPR: Record<UnaryKind, string> = {
+/** Each unary kind as an expression in `x` (and the bounds `p0`, `p1`). */
+export const UNARY_EXPR: Record<UnaryKind, string> = {
   neg: '-x',
   exp: 'Math.exp(x)',
   log: 'Math.log(x)',
@@ -62,7 +63,8 @@ const UNARY_FN: Record<UnaryKind, (x: number, p0: number, p1: number) => number>
   inRange: (x, p0, p1) => (x >= p0 && x <= p1 ? 1 : 0),
 };
 
-const BINARY_EXPR: Record<BinaryKind, string> = {
+/** Each binary kind as an expression in `a` and `b`. */
+export const BINARY_EXPR: Record<BinaryKind, string> = {
   add: 'a + b',
   sub: 'a - b',
   mul: 'a * b',

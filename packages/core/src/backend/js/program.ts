@@ -3,6 +3,7 @@ import { validateProgram } from '../program.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { binaryLoop, unaryLoop } from './elementwise.js';
+import { fusedLoop } from './program-codegen.js';
 
 // An element-wise program runs in blocks of BLOCK elements: each instruction is one
 // tight loop over a block held in a float64 register, so the registers stay in the L1
@@ -50,6 +51,12 @@ function load(x: TypedArray, size: number, start: number, len: number, reg: Floa
 export function elementwise(program: ElementwiseProgram, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
   const regs = registersOf(program);
   const n = checkOperands(program, inputs, outputs);
+  const sizes = inputs.map((x) => x.size);
+  const loop = fusedLoop(program, sizes, n);
+  if (loop !== null) {
+    loop(inputs.map((x) => x.data), outputs.map((o) => o.data), sizes, n);
+    return;
+  }
   const first = program.inputs;
   for (let start = 0; start < n; start += BLOCK) {
     const len = Math.min(BLOCK, n - start);

@@ -1,6 +1,7 @@
 import { add, zeros, type Tensor } from '@tapestry/core';
 import type { Cell } from '../cell.js';
 import { gruGates, gruGatesComposed } from '../fused/gru-gates.js';
+import { registerGateDecompositions } from '../decompositions.js';
 import type { GateParams } from './pytorch-params.js';
 import { checkGateParams, initGateParams, projectInputs, recurrentProduct } from './pytorch-params.js';
 
@@ -17,6 +18,7 @@ export interface GruCellOptions {
  * because `b_hn` sits inside the reset gate's product.
  */
 export function gruCell({ hiddenSize, fused = true }: GruCellOptions): Cell<GateParams, Tensor> {
+  registerGateDecompositions();
   const gates = fused ? gruGates : gruGatesComposed;
   return {
     name: fused ? 'gru' : 'gru(composed)',

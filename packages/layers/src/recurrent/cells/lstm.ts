@@ -1,6 +1,7 @@
 import { add, zeros, type Tensor } from '@tapestry/core';
 import type { Cell } from '../cell.js';
 import { lstmGates, lstmGatesComposed } from '../fused/lstm-gates.js';
+import { registerGateDecompositions } from '../decompositions.js';
 import type { GateParams } from './pytorch-params.js';
 import { checkGateParams, initGateParams, projectInputs, recurrentProduct } from './pytorch-params.js';
 
@@ -22,6 +23,7 @@ export interface LstmCellOptions {
  * `c' = f ⊙ c + i ⊙ g`, `h' = o ⊙ tanh(c')`. Its output is `h'`.
  */
 export function lstmCell({ hiddenSize, fused = true }: LstmCellOptions): Cell<GateParams, LstmCarry> {
+  registerGateDecompositions();
   const gates = fused ? lstmGates : lstmGatesComposed;
   return {
     name: fused ? 'lstm' : 'lstm(composed)',

@@ -1,0 +1,60 @@
+import type { TypedArray } from '../tensor/dtype.js';
+import { stridesOf, type Shape } from '../tensor/shape.js';
+
+/**
+ * Copies the block of `size` elements (per axis) at `srcStart` of a row-major `src`
+ * of shape `srcShape` to `dstStart` of `dst` of shape `dstShape` (same rank). The
+ * innermost axis is one `set` of a subarray; the outer axes are an odometer, so
+ * nothing is allocated per call beyond the subarray views.
+ */
+export function copyBlock(
+  src: TypedArray, srcShape: Shape, srcStart: readonly number[],
+  dst: TypedArray, dstShape: Shape, dstStart: readonly number[],
+  size: readonly number[],
+): void {
+  const rank = size.length;
+  if (rank === 0) {
+    dst[0] = src[0];
+    return;
+  }
+  const ss = stridesOf(srcShape);
+  const ds = stridesOf(dstShape);
+  const inner = size[rank - 1];
+  if (size.some((n) => n === 0)) return;
+  const index = new Array<number>(rank - 1).fill(0);
+  for (;;) {
+    let s = srcStart[rank - 1];
+    let d = dstStart[rank - 1];
+    for (let a = 0; a < rank - 1; a++) {
+      s += (srcStart[a] + index[a]) * ss[a];
+      d += (dstStart[a] + index[a]) * ds[a];
+    }
+    if (inner === 1) dst[d] = src[s];
+    else dst.set(src.subarray(s, s + inner), d);
+    let a = rank - 2;
+    while (a >= 0 && ++index[a] === size[a]) index[a--] = 0;
+    if (a < 0) return;
+  }
+}
+
+/** Writes `src` broadcast (NumPy rules) to `dstShape` into `dst`. */
+export function broadcastInto(src: TypedArray, srcShape: Shape, dst: TypedArray, dstShape: Shape): void {
+  const rank = dstShape.length;
+  const lead = rank - srcShape.length;
+  const srcStrides = stridesOf(srcShape);
+  const strides = dstShape.map((_, i) => (i < lead || srcShape[i - lead] === 1 ? 0 : srcStrides[i - lead]));
+  const n = dst.length;
+  const index = new Array<number>(rank).fill(0);
+  let s = 0;
+  for (let j = 0; j < n; j++) {
+    dst[j] = src[s];
+    let a = rank - 1;
+    while (a >= 0) {
+      index[a]++;
+      s += strides[a];
+      if (index[a] < dstShape[a]) break;
+      s -= strides[a] * dstShape[a];
+      index[a--] = 0;
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import { padOp, sliceOp } from '../ops/join.js';
+import { matmulOp } from '../ops/matmul.js';
+import type { OpSpec } from '../ops/op.js';
+import { reshapeOp } from '../ops/shape.js';
+
+/** The non-element-wise ops a plan runs without allocating. */
+export type StructuralOp = 'matmul' | 'reshape' | 'slice' | 'pad';
+
+const structural = new Map<OpSpec<unknown>, StructuralOp>([
+  [matmulOp.spec as OpSpec<unknown>, 'matmul'],
+  [reshapeOp.spec as OpSpec<unknown>, 'reshape'],
+  [sliceOp.spec as OpSpec<unknown>, 'slice'],
+  [padOp.spec as OpSpec<unknown>, 'pad'],
+]);
+
+/** Which of the planned-in-place ops `spec` is (by identity), if any. */
+export function specOf(spec: OpSpec<unknown>): StructuralOp | undefined {
+  return structural.get(spec);
+}

@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Rng, add, detectAnomaly, grad, hessianVectorProduct, matmul, mul, sum, tanh, zeros, type Tensor } from '@tapestry/core';
+import { gruCell, lstmCell, rnnCell, scan, type Cell } from '../src/recurrent/index.js';
+import { expectAgree } from './scan-compiled-helpers.js';
+
+// What a trace cannot see makes scan run op by op — with the same results — and say why.
+
+type P = { w: Tensor };
+function cellWith(name: string, extra: (h: Tensor, x: Tensor, p: P) => Tensor): Cell<P, Tensor> {
+  return {
+    name,
+    outputSize: 2,
+    init: (rng, inputSize, dtype = 'float32') => ({ w: rng.normal([2, inputSize], { dtype }) }),
+    initCarry: (batch, dtype = 'float32') => zeros([batch, 2], dtype),
+    step: (p, h, x) => {
+      const next = tanh(add(matmul(x, p.w, { transB: true }), extra(h, x, p)));
+      return [next, next];
+    },
+  };
+}
+
+const rng = new Rng(4);
+const xs = rng.normal([2, 3, 2], { dtype: 'float64' });
+
+/** The default scan of a fresh cell from `make` falls back; its gradient equals that of `compile: false`. */
+function bothPaths(make: () => Cell<P, Tensor>): { reason: string } {
+  const params = make().init(new Rng(1), 2, 'float64');
+  let reason = '';
+  const lossWith = (cell: Cell<P, Tensor>, compile: boolean) => (p: P) => {
+    const out = scan(cell, p, xs, { compile });
+    expect(out.path.compiled).toBe(false);
+    reason = compile ? out.path.reason : reason;
+    return sum(mul(out.outputs, out.outputs));
+  };
+  const g = grad(lossWith(make(), true))(params);
+  const reference = grad(lossWith(make(), false))(params);
+  expectAgree('∂w', g.w, reference.w);
+  return { reason };
+}
+
+describe('scan falls back to running op by op', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('when the step reads values (a value-dependent branch)', () => {
+    const make = () => cellWith('branchy', (h) => (h.data[0] > 0 ? mul(h, 2) : h));
+    expect(bothPaths(make).reason).toMatch(/read the values/);
+  });
+
+  it('when the step draws random numbers', () => {
+    const make = () => {
+      const noise = new Rng(9);
+      return cellWith('noisy', (h) => mul(h, noise.uniform(h.shape, { dtype: h.dtype })));
+    };
+    expect(bothPaths(make).reason).toMatch(/random/);
+  });
+
+  it('when an outer transform records (higher-order derivatives), with exact second derivatives', () => {
+    const cell = rnnCell({ hiddenSize: 2 });
+    const params = cell.init(new Rng(3), 2, 'float64');
+    const v = new Rng(5).normal(params.weight_hh.shape, { dtype: 'float64' });
+    const paths: boolean[] = [];
+    const spy = vi.spyOn(console, 'info').mockImplementation((line: string) => void paths.push(line.includes(': compiled')));
+    const hvp = hessianVectorProduct((w) => {
+      const out = scan(cell, { ...params, weight_hh: w }, xs, { explain: true });
+      return sum(mul(out.outputs, out.outputs));
+    }, params.weight_hh, v);
+    spy.mockRestore();
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.some((compiled) => !compiled)).toBe(true);
+    const reference = hessianVectorProduct((w) => {
+      const out = scan(cell, { ...params, weight_hh: w }, xs, { compile: false });
+      return sum(mul(out.outputs, out.outputs));
+    }, params.weight_hh, v);
+    expectAgree('Hv', hvp, reference);
+  });
+
+  it('by default for the built-in fused LSTM and GRU gates (compile: true compiles their composed form)', () => {
+    for (const cell of [lstmCell({ hiddenSize: 2 }), gruCell({ hiddenSize: 2 })] as Cell<unknown, unknown>[]) {
+      const params = cell.init(new Rng(1), 2, 'float64');
+      const auto = scan(cell, params, xs);
+      expect(auto.path.compiled).toBe(false);
+      expect(auto.path.reason).toMatch(/fused op\(s\) (lstmGates|gruGates)/);
+      const forced = scan(cell, params, xs, { compile: true });
+      expect(forced.path.compiled).toBe(true);
+      expectAgree('outputs', forced.outputs, auto.outputs);
+    }
+  });
+
+  it('when anomaly detection is on', () => {
+    const cell = rnnCell({ hiddenSize: 2 });
+    const out = detectAnomaly(() => scan(cell, cell.init(new Rng(1), 2, 'float64'), xs));
+    expect(out.path).toEqual({ compiled: false, reason: expect.stringMatching(/anomaly/) });
+  });
+
+  it('explains the path on request', () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'info').mockImplementation((line: string) => void lines.push(line));
+    const cell = rnnCell({ hiddenSize: 2 });
+    scan(cell, cell.init(new Rng(1), 2, 'float64'), xs, { explain: true });
+    scan(cell, cell.init(new Rng(1), 2, 'float64'), xs, { explain: true, compile: false });
+    expect(lines[0]).toMatch(/^scan\(rnn\(tanh\)\): compiled — forward: 1 element-wise program/);
+    expect(lines[1]).toBe('scan(rnn(tanh)): interpreted — compile: false was passed');
+  });
+});
