@@ -4,7 +4,7 @@
  * the wasm-simd backend when the engine supports it.
  */
 import { setBackend, wasmBackend, wasmSimdSupported } from '@tapestry/core';
-import * as E from 'fp-ts/lib/Either.js';
+import { either as E } from 'fp-ts';
 import { ActivationProbe } from './cells/probe.js';
 import type { FromWorker, ProgressMessage, ToWorker } from './protocol.js';
 import { openSession, type Session } from './train/session.js';

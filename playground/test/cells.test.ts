@@ -3,7 +3,7 @@
  * line, exceptions located by their stack frame in the cell's code, shape errors in
  * Tapestry's words, and working cells accepted.
  */
-import * as E from 'fp-ts/lib/Either.js';
+import { either as E } from 'fp-ts';
 import { Rng, type Tensor } from '@tapestry/core';
 import { scan } from '@tapestry/layers';
 import { describe, expect, it } from 'vitest';

@@ -7,7 +7,7 @@
  */
 import * as core from '@tapestry/core';
 import * as layers from '@tapestry/layers';
-import * as E from 'fp-ts/lib/Either.js';
+import { either as E } from 'fp-ts';
 import { transform } from 'sucrase';
 import type { ActivationProbe } from './probe.js';
 import { locateSyntaxError } from './syntax-location.js';

@@ -6,7 +6,7 @@
  */
 import { Rng, sum, valueAndGrad, type Tensor } from '@tapestry/core';
 import { hiddenState, scan, type Cell } from '@tapestry/layers';
-import * as E from 'fp-ts/lib/Either.js';
+import { either as E } from 'fp-ts';
 import type { CellFactory } from './compile.js';
 import { definitionLine, errorAt, locateInCell, type CellError, type CellErrorPhase } from './errors.js';
 

@@ -3,7 +3,7 @@
  * and instrumented. Errors in the user's cell come back located in its source.
  */
 import type { Cell } from '@tapestry/layers';
-import * as E from 'fp-ts/lib/Either.js';
+import { either as E } from 'fp-ts';
 import { builtinCell } from '../cells/builtin.js';
 import { compileCell } from '../cells/compile.js';
 import { checkCustomCell } from '../cells/custom.js';
