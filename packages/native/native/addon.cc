@@ -8,6 +8,7 @@
 
 #include "cpu.h"
 #include "gemm.h"
+#include "ieee_mode.h"
 #include "program_run.h"
 #include "thread_pool.h"
 
@@ -57,6 +58,7 @@ void runGemm(const View& a, const View& b, const View& c, std::ptrdiff_t M, std:
 // row-major matrices; with `offsets` (Int32Array, 3 per batch: element offsets of A, B
 // and C) once per batch. Sizes are checked by the caller.
 Napi::Value Gemm_(const Napi::CallbackInfo& info) {
+  IeeeMode ieee;
   View a = view(info, 0), b = view(info, 1), c = view(info, 2);
   std::ptrdiff_t M = integer(info, 3), N = integer(info, 4), K = integer(info, 5);
   bool ta = info[6].ToBoolean(), tb = info[7].ToBoolean(), acc = info[8].ToBoolean();
@@ -107,6 +109,7 @@ Napi::Value Release(const Napi::CallbackInfo& info) {
 
 // run(id, n, inputs…, outputs…): sizes are checked by the caller.
 Napi::Value Run(const Napi::CallbackInfo& info) {
+  IeeeMode ieee;
   std::size_t id = static_cast<std::size_t>(integer(info, 0));
   if (id >= programs().size() || !programs()[id]) throw Napi::Error::New(info.Env(), "elementwise: unknown program");
   const Program& p = *programs()[id];

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "ieee_mode.h"
+
 namespace tapestry {
 
 ThreadPool::ThreadPool(int threads) {
@@ -20,6 +22,7 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::drain() {
+  IeeeMode ieee;
   for (int t = next_.fetch_add(1); t < tasks_; t = next_.fetch_add(1)) {
     fn_(ctx_, t);
     done_.fetch_add(1, std::memory_order_release);

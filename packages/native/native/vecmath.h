@@ -122,7 +122,11 @@ inline double vtanh(double x) {
   return x != x ? x : t;
 }
 
-// σ(x) = 1 / (1 + e^−x); e^−x overflows only where σ rounds to 0.
-inline double vsigmoid(double x) { return 1.0 / (1.0 + vexp(-x)); }
+// σ(x) = 1 / (1 + e^−x) for x ≥ 0, e^x / (1 + e^x) for x < 0: e^−|x| never overflows,
+// so σ keeps its relative accuracy down to the subnormal range (σ(−711) ≈ 7.5e−310).
+inline double vsigmoid(double x) {
+  double e = vexp(-std::fabs(x));
+  return (x < 0 ? e : 1.0) / (1.0 + e);
+}
 
 }  // namespace tapestry
