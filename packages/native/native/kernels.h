@@ -44,6 +44,8 @@ struct Kernels {
   int nr32, nr64;       // columns of the main tile (float32, float64)
   TileKernel<float> tile32[MAX_MR + 1];
   TileKernel<double> tile64[MAX_MR + 1];
+  TileKernel<float> packed32;    // the MR-row tile over a packed A panel (strides ignored)
+  TileKernel<double> packed64;
   DotKernel<float> dot32;
   DotKernel<double> dot64;
   // Runs elements [begin, end) of a program; `scratch` holds its registers.
