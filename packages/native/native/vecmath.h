@@ -39,10 +39,15 @@ constexpr double LN2_HI = 6.93147180369123816490e-01;
 constexpr double LN2_LO = 1.90821492927058770002e-10;
 constexpr double INV_LN2 = 1.44269504088896338700e+00;
 
+// Round to the nearest integer for |v| < 2^51: adding 1.5·2^52 pushes the fraction bits
+// out of the mantissa. (std::nearbyint does not vectorise: it must not raise inexact.)
+constexpr double ROUNDER = 6755399441055744.0;
+inline double roundToInt(double v) { return (v + ROUNDER) - ROUNDER; }
+
 // 2^k for integer-valued k in [-1074, 1024] as the product of two powers of two, so
 // results in the subnormal range and up to the overflow threshold are exact.
 inline double scaleByPow2(double y, double k) {
-  double k1 = std::floor(k * 0.5);
+  double k1 = roundToInt(k * 0.5 - 0.25);  // floor(k / 2) for integer k
   double k2 = k - k1;
   // k + 1023 lands in the low mantissa bits of k + 1023 + 2^52 (no float→int conversion,
   // which AVX2 cannot vectorise); shifted into the exponent field it is 2^k.
@@ -54,7 +59,7 @@ inline double scaleByPow2(double y, double k) {
 inline double vexp(double x) {
   // Clamp keeps the integer conversion in range; the selects below restore the limits.
   double xc = x > 709.8 ? 709.8 : (x < -745.2 ? -745.2 : x);
-  double k = std::nearbyint(xc * INV_LN2);
+  double k = roundToInt(xc * INV_LN2);
   double r = (xc - k * LN2_HI) - k * LN2_LO;
   double y = scaleByPow2(1.0 + expm1Reduced(r), k);
   y = x > 709.782712893384 ? HUGE_VAL : y;
@@ -65,7 +70,7 @@ inline double vexp(double x) {
 // e^x - 1, accurate also near 0 (tanh and softplus need it there).
 inline double vexpm1(double x) {
   double xc = x > 709.8 ? 709.8 : (x < -40.0 ? -40.0 : x);
-  double k = std::nearbyint(xc * INV_LN2);
+  double k = roundToInt(xc * INV_LN2);
   double r = (xc - k * LN2_HI) - k * LN2_LO;
   double p = expm1Reduced(r);
   // 2^k·(p + 1) − 1 = 2^k·p + (2^k − 1); for k = 0 it is p itself, exact near 0.
