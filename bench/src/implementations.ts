@@ -4,6 +4,7 @@ import type { ImplId, Implementation } from './types.js';
 export const IMPL_LABELS: Readonly<Record<ImplId, string>> = {
   tapestry: 'Tapestry',
   'tapestry-wasm': 'Tapestry wasm-simd',
+  'tapestry-native': 'Tapestry native',
   'tfjs-cpu': 'tfjs-cpu',
   'tfjs-wasm': 'tfjs-wasm',
 };
@@ -15,6 +16,8 @@ export async function loadImplementation(id: ImplId): Promise<Implementation> {
       return (await import('./tapestry/implementation.js')).tapestry;
     case 'tapestry-wasm':
       return (await import('./tapestry/implementation.js')).tapestryWasm;
+    case 'tapestry-native':
+      return (await import('./tapestry/implementation.js')).tapestryNative;
     case 'tfjs-cpu':
       return (await import('./tfjs/implementations.js')).tfjsCpu;
     case 'tfjs-wasm':

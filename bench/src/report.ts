@@ -19,7 +19,7 @@ export interface Report {
 }
 
 const TFJS: readonly ImplId[] = ['tfjs-cpu', 'tfjs-wasm'];
-const TAPESTRY: readonly ImplId[] = ['tapestry', 'tapestry-wasm'];
+const TAPESTRY: readonly ImplId[] = ['tapestry', 'tapestry-wasm', 'tapestry-native'];
 
 function find(report: Report, c: Case, impl: ImplId): RunRecord | undefined {
   return report.records.find((r) => r.workload === c.workload && r.variant === c.variant && r.impl === impl);

@@ -7,7 +7,7 @@
  */
 
 /** Implementations compared side by side, in table column order. */
-export const IMPL_IDS = ['tapestry', 'tapestry-wasm', 'tfjs-cpu', 'tfjs-wasm'] as const;
+export const IMPL_IDS = ['tapestry', 'tapestry-wasm', 'tapestry-native', 'tfjs-cpu', 'tfjs-wasm'] as const;
 export type ImplId = (typeof IMPL_IDS)[number];
 
 /** Workloads of WORKLOADS.md. */

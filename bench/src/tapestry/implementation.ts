@@ -1,4 +1,5 @@
 import { setBackend, wasmBackend, wasmSimdSupported } from '@tapestry/core';
+import { nativeBackend, nativeStatus } from '@tapestry/native';
 import type { Implementation, WorkloadId, WorkloadRun } from '../types.js';
 import { loadWorkload } from '../workload-modules.js';
 
@@ -21,6 +22,17 @@ export const tapestryWasm: Implementation = {
   setup: async () => {
     if (!wasmSimdSupported()) throw new Error('WebAssembly SIMD is not supported by this engine');
     setBackend(wasmBackend);
+  },
+  load,
+};
+
+/** The same workload code on the native backend (@tapestry/native: AVX-512/AVX2 kernels on every core). */
+export const tapestryNative: Implementation = {
+  id: 'tapestry-native',
+  setup: async () => {
+    const status = nativeStatus();
+    if (!status.available) throw new Error(`the native backend is not available: ${status.reason}`);
+    setBackend(nativeBackend);
   },
   load,
 };
