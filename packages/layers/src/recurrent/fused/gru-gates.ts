@@ -1,3 +1,4 @@
+import { checkGateOperands } from './check-gates.js';
 import { add, allocate, defineOp, fromStorage, isRecording, mul, sigmoid, sliceAxis, sub, tanh, vjp, type Tensor } from '@tapestry/core';
 
 /**
@@ -81,5 +82,6 @@ export const gruGatesOp = defineOp<void>({
 
 /** Fused GRU gates: `(xg [B,3H], hg [B,3H], h [B,H]) → h'`; see {@link gruGatesComposed}. */
 export function gruGates(xg: Tensor, hg: Tensor, h: Tensor): Tensor {
+  checkGateOperands('gruGates', [xg, hg], h, 3);
   return gruGatesOp.run([xg, hg, h], undefined)[0];
 }

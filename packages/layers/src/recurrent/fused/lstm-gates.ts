@@ -1,3 +1,4 @@
+import { checkGateOperands } from './check-gates.js';
 import { add, allocate, defineOp, fromStorage, isRecording, mul, sigmoid, sliceAxis, tanh, vjp, type Tensor } from '@tapestry/core';
 
 /**
@@ -83,6 +84,7 @@ export const lstmGatesOp = defineOp<void>({
 
 /** Fused LSTM gates: `(a [B,4H], c [B,H]) → [h', c']`; see {@link lstmGatesComposed} for the math. */
 export function lstmGates(gates: Tensor, c: Tensor): [Tensor, Tensor] {
+  checkGateOperands('lstmGates', [gates], c, 4);
   const [h, cn] = lstmGatesOp.run([gates, c], undefined);
   return [h, cn];
 }
