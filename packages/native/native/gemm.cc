@@ -16,7 +16,7 @@
 
 namespace tapestry {
 
-std::ptrdiff_t parallelThreshold = 1 << 18;
+std::ptrdiff_t parallelThreshold = 1 << 21;  // 128³: see README, "Threads"
 
 namespace {
 

@@ -4,7 +4,7 @@
 // compiled for (AVX-512, AVX2, or SSE2). IEEE semantics are kept: NaN and ±Inf
 // propagate, subnormal inputs and results are computed, nothing is flushed to zero.
 // Accuracy (measured by the tests against correctly rounded values): within 1 ulp for
-// exp and log, 2 ulp for tanh and sigmoid.
+// exp, log and tanh, 2 ulp for sigmoid.
 #pragma once
 #include <cmath>
 #include <cstdint>
