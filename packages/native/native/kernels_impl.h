@@ -6,6 +6,7 @@
 // AVX-512F, AVX2+FMA and the portable baseline.
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <cstring>
 #include "kernels.h"
 #include "program.h"
@@ -120,6 +121,31 @@ inline T horizontalSum(typename Vec<T>::type v) {
   return s;
 }
 
+// Pairwise sums of neighbouring lanes of x ‖ y: [x0+x1, x2+x3, …, y0+y1, …] (hadd).
+template <typename T, std::size_t... I>
+inline typename Vec<T>::type foldPairs(typename Vec<T>::type x, typename Vec<T>::type y, std::index_sequence<I...>) {
+  return __builtin_shufflevector(x, y, (2 * I)...) + __builtin_shufflevector(x, y, (2 * I + 1)...);
+}
+
+// The 16 dot products of a 4×4 tile from their 16 accumulators: log2(W) levels of pairwise
+// folds leave 16/W vectors whose lane l holds the full sum of accumulator v·W + l (≈ 3
+// shuffles and adds per product instead of W scalar adds).
+template <typename T>
+inline void reduce16(typename Vec<T>::type (&acc)[16], T* sums) {
+  using V = typename Vec<T>::type;
+  constexpr int W = Vec<T>::W;
+  V level[16];
+  for (int v = 0; v < 16; v++) level[v] = acc[v];
+  int count = 16;
+  for (int width = W; width > 1 && count > 1; width /= 2) {
+    for (int v = 0; v < count / 2; v++) level[v] = foldPairs<T>(level[2 * v], level[2 * v + 1], std::make_index_sequence<W>{});
+    count /= 2;
+  }
+  // 16 / W vectors remain (one when W = 16); lane l of vector v is accumulator v·W + l.
+  for (int v = 0; v < count; v++)
+    for (int l = 0; l < W; l++) sums[v * W + l] = level[v][l];
+}
+
 template <typename T, int M, int N>
 void dotFixed(std::ptrdiff_t K, const T* a, std::ptrdiff_t lda, const T* b, std::ptrdiff_t ldb, T* c, std::ptrdiff_t ldc,
               bool accumulate) {
@@ -136,6 +162,18 @@ void dotFixed(std::ptrdiff_t K, const T* a, std::ptrdiff_t lda, const T* b, std:
       V bv = load(b + j * ldb + k);
       for (int i = 0; i < M; i++) acc[i][j] += av[i] * bv;
     }
+  }
+  if constexpr (M == 4 && N == 4 && Vec<T>::W <= 16) {
+    T sums[16];
+    reduce16<T>(reinterpret_cast<V(&)[16]>(acc), sums);
+    for (int i = 0; i < 4; i++)
+      for (int j = 0; j < 4; j++) {
+        T s = sums[i * 4 + j];
+        for (std::ptrdiff_t kk = k; kk < K; kk++) s += a[i * lda + kk] * b[j * ldb + kk];
+        T* p = c + i * ldc + j;
+        *p = accumulate ? *p + s : s;
+      }
+    return;
   }
   for (int i = 0; i < M; i++)
     for (int j = 0; j < N; j++) {
