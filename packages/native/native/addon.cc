@@ -76,6 +76,19 @@ Napi::Value Gemm_(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// softmax(x, out, rows, n, logarithm): along contiguous rows; sizes checked by the caller.
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  IeeeMode ieee;
+  View x = view(info, 0), o = view(info, 1);
+  std::size_t rows = static_cast<std::size_t>(integer(info, 2)), n = static_cast<std::size_t>(integer(info, 3));
+  bool logarithm = info[4].ToBoolean();
+  if (x.type != o.type) throw Napi::TypeError::New(info.Env(), "softmax: operands differ in type");
+  if (x.type == napi_float32_array) kernels().softmax32(static_cast<const float*>(x.data), static_cast<float*>(o.data), rows, n, logarithm);
+  else if (x.type == napi_float64_array) kernels().softmax64(static_cast<const double*>(x.data), static_cast<double*>(o.data), rows, n, logarithm);
+  else throw Napi::TypeError::New(info.Env(), "softmax: float32 or float64 only");
+  return info.Env().Undefined();
+}
+
 std::vector<std::unique_ptr<Program>>& programs() {
   static std::vector<std::unique_ptr<Program>> all;
   return all;
@@ -151,6 +164,7 @@ Napi::Value SetThresholds(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm_, "gemm"));
+  exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
   exports.Set("compile", Napi::Function::New(env, Compile, "compile"));
   exports.Set("release", Napi::Function::New(env, Release, "release"));
   exports.Set("run", Napi::Function::New(env, Run, "run"));

@@ -48,6 +48,9 @@ struct Kernels {
   TileKernel<double> packed64;
   DotKernel<float> dot32;
   DotKernel<double> dot64;
+  // Softmax (or log-softmax) of each of `rows` contiguous rows of n elements.
+  void (*softmax32)(const float* x, float* out, std::size_t rows, std::size_t n, bool logarithm);
+  void (*softmax64)(const double* x, double* out, std::size_t rows, std::size_t n, bool logarithm);
   // Runs elements [begin, end) of a program; `scratch` holds its registers.
   void (*runProgram)(const Program& p, const Operand* in, const Operand* out, std::size_t begin, std::size_t end, double* scratch);
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <utility>
+#include <vector>
 #include <cstring>
 #include "kernels.h"
 #include "program.h"
@@ -307,6 +308,39 @@ void runProgram(const Program& p, const Operand* in, const Operand* out, std::si
   }
 }
 
+// Softmax / log-softmax of `rows` contiguous rows of n: max-shifted, in double, with the
+// TypeScript kernel's order of operations (sums left to right, e·(1/Σ), (x − max) − log Σ).
+template <typename T>
+void softmaxRows(const T* x, T* o, std::size_t rows, std::size_t n, bool logarithm) {
+  static thread_local std::vector<double> shifted, exps;
+  if (shifted.size() < n) {
+    shifted.resize(n);
+    exps.resize(n);
+  }
+  double* d = shifted.data();
+  double* e = exps.data();
+  for (std::size_t r = 0; r < rows; r++) {
+    const T* xr = x + r * n;
+    T* orow = o + r * n;
+    double m = -HUGE_VAL;
+    for (std::size_t j = 0; j < n; j++) {
+      double v = static_cast<double>(xr[j]);
+      m = (v > m || v != v) ? v : m;  // NaN, once seen, stays (as Math.max)
+    }
+    for (std::size_t j = 0; j < n; j++) d[j] = static_cast<double>(xr[j]) - m;
+    for (std::size_t j = 0; j < n; j++) e[j] = vexp(d[j]);
+    double total = 0;
+    for (std::size_t j = 0; j < n; j++) total += e[j];
+    if (logarithm) {
+      double lt = vlog(total);
+      for (std::size_t j = 0; j < n; j++) orow[j] = static_cast<T>(d[j] - lt);
+    } else {
+      double inv = 1.0 / total;
+      for (std::size_t j = 0; j < n; j++) orow[j] = static_cast<T>(e[j] * inv);
+    }
+  }
+}
+
 }  // namespace TAPESTRY_ISA
 
 const Kernels& TAPESTRY_TABLE() {
@@ -323,6 +357,8 @@ const Kernels& TAPESTRY_TABLE() {
     t.dot32 = &TAPESTRY_ISA::dot<float>;
     t.dot64 = &TAPESTRY_ISA::dot<double>;
     t.runProgram = &TAPESTRY_ISA::runProgram;
+    t.softmax32 = &TAPESTRY_ISA::softmaxRows<float>;
+    t.softmax64 = &TAPESTRY_ISA::softmaxRows<double>;
     return t;
   }();
   return k;

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** The functions the compiled addon exports (native/addon.cc). */
 export interface Addon {
   gemm(a: Float32Array | Float64Array, b: Float32Array | Float64Array, c: Float32Array | Float64Array, M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean, offsets?: Int32Array): void;
+  softmax(x: Float32Array | Float64Array, out: Float32Array | Float64Array, rows: number, n: number, logarithm: boolean): void;
   compile(code: Int32Array, params: Float64Array): number;
   release(id: number): void;
   run(id: number, n: number, ...operands: (Float32Array | Float64Array | Int32Array)[]): void;

@@ -56,6 +56,14 @@ function buildNativeBackend(addon: Addon, base: Backend): Backend {
     const data = like.dtype === 'float32' ? new Float32Array(sizeOf(shape)) : new Float64Array(sizeOf(shape));
     return new (like.constructor as TensorClass)([...shape], data);
   };
+  // Along the last (contiguous) axis natively; other axes fall back (null).
+  const lastAxisSoftmax = (x: Tensor, axis: number, logarithm: boolean): Tensor | null => {
+    if (!isFloat(x) || axis !== x.rank - 1 || x.size === 0) return null;
+    const out = fresh(x, x.shape);
+    const n = x.shape[axis];
+    addon.softmax(x.data as FloatArray, out.data as FloatArray, x.size / n, n, logarithm);
+    return out;
+  };
   const run = (program: ElementwiseProgram, n: number, operands: TypedArray[]): void => {
     addon.run(programs.idOf(program), n, ...operands);
   };
@@ -84,6 +92,12 @@ function buildNativeBackend(addon: Addon, base: Backend): Backend {
       const out = fresh(a, outShape);
       if (out.size > 0) run(whereProgram, out.size, [cond.data, a.data, b.data, out.data]);
       return out;
+    },
+    softmax(x, axis) {
+      return lastAxisSoftmax(x, axis, false) ?? base.softmax(x, axis);
+    },
+    logSoftmax(x, axis) {
+      return lastAxisSoftmax(x, axis, true) ?? base.logSoftmax(x, axis);
     },
     matmul(a, b, transA, transB, outShape) {
       return nativeMatmul(addon, a, b, transA, transB, outShape) ?? base.matmul(a, b, transA, transB, outShape);
@@ -131,7 +145,8 @@ function unavailable(reason: string): Backend {
 
 /**
  * The native CPU backend: matrix products in AVX-512/AVX2 tile kernels on every core and
- * element-wise kernels and programs in vectorised native loops; other kernels are the
+ * element-wise kernels, programs and last-axis softmax in vectorised native loops; other
+ * kernels are the
  * TypeScript backend's. Install it with `setBackend` when {@link nativeStatus} reports it
  * available (or use {@link bestBackend}); when it is not, every kernel throws an error
  * giving the reason.
@@ -149,7 +164,8 @@ export const nativeBackend: Backend = createNativeBackend();
 
 /**
  * A native backend that falls back to `base` for the kernels the addon does not compute:
- * int32 arithmetic, reductions, softmax, layout and indexing kernels, and element-wise
+ * int32 arithmetic, reductions, softmax along other than the last axis, layout and
+ * indexing kernels, and element-wise
  * broadcasts other than repetition along leading axes (see the package README). Output
  * tensors are instances of the inputs' `Tensor` class. {@link nativeBackend} is this over
  * core's TypeScript backend.
