@@ -165,10 +165,9 @@ export const nativeBackend: Backend = createNativeBackend();
 /**
  * A native backend that falls back to `base` for the kernels the addon does not compute:
  * int32 arithmetic, reductions, softmax along other than the last axis, layout and
- * indexing kernels, and element-wise
- * broadcasts other than repetition along leading axes (see the package README). Output
- * tensors are instances of the inputs' `Tensor` class. {@link nativeBackend} is this over
- * core's TypeScript backend.
+ * indexing kernels, and element-wise broadcasts other than repetition along leading axes
+ * (see the package README). Output tensors are instances of the inputs' `Tensor` class.
+ * {@link nativeBackend} is this over core's TypeScript backend.
  */
 export function createNativeBackend(base: Backend = jsBackend): Backend {
   return loaded.addon === undefined ? unavailable(loaded.reason) : buildNativeBackend(loaded.addon, base);
