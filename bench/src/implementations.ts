@@ -4,6 +4,8 @@ import type { ImplId, Implementation } from './types.js';
 export const IMPL_LABELS: Readonly<Record<ImplId, string>> = {
   tapestry: 'Tapestry',
   'tapestry-wasm': 'Tapestry wasm-simd',
+  'tapestry-native': 'Tapestry native 1 thread',
+  'tapestry-native-all': 'Tapestry native all cores',
   'tfjs-cpu': 'tfjs-cpu',
   'tfjs-wasm': 'tfjs-wasm',
   'pytorch-1t': 'PyTorch 1 thread',
@@ -17,6 +19,10 @@ export async function loadImplementation(id: ImplId): Promise<Implementation> {
       return (await import('./tapestry/implementation.js')).tapestry;
     case 'tapestry-wasm':
       return (await import('./tapestry/implementation.js')).tapestryWasm;
+    case 'tapestry-native':
+      return (await import('./tapestry/implementation.js')).tapestryNative;
+    case 'tapestry-native-all':
+      return (await import('./tapestry/implementation.js')).tapestryNativeAll;
     case 'tfjs-cpu':
       return (await import('./tfjs/implementations.js')).tfjsCpu;
     case 'tfjs-wasm':

@@ -11,7 +11,7 @@
  * `tapestry` are this project's (the table adds their ratios against tfjs-wasm and
  * PyTorch); `pytorch-*` run in Python (see `pytorch.ts`).
  */
-export const IMPL_IDS = ['tapestry', 'tapestry-wasm', 'tfjs-cpu', 'tfjs-wasm', 'pytorch-1t', 'pytorch-all'] as const;
+export const IMPL_IDS = ['tapestry', 'tapestry-wasm', 'tapestry-native', 'tapestry-native-all', 'tfjs-cpu', 'tfjs-wasm', 'pytorch-1t', 'pytorch-all'] as const;
 export type ImplId = (typeof IMPL_IDS)[number];
 
 /** Workloads of WORKLOADS.md. */

@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '@tapestry/core/node';
 import { dirname, resolve } from 'node:path';
-import { backendFlag, installBackend } from './cli/backend.js';
+import { backendFlag, describeBackend, installBackend } from './cli/backend.js';
 import { flag, parseOrExit } from './cli/flags.js';
 import { invocationDir } from './cli/main.js';
 import { consoleProgress, installInterruptHandler, type Progress } from './cli/progress.js';
@@ -129,7 +129,7 @@ const flags = {
 
 async function main(): Promise<number> {
   const f = parseOrExit('pnpm demo', 'Runs the RNN/LSTM/GRU tutorial end to end and writes an HTML report.', flags);
-  installBackend(f.backend);
+  console.log(describeBackend(installBackend(f.backend)));
   const stopRequested = installInterruptHandler();
   const progress = consoleProgress({ stopRequested });
   const configs = f.full ? full : quick;

@@ -106,11 +106,11 @@ describe('tasks on tiny configurations', () => {
     expect(r.runs[0].interrupted).toBe(true);
   });
 
-  it('--backend wasm trains the same models as --backend js, up to float32 rounding', async () => {
+  it.each(['wasm', 'native'] as const)('--backend %s trains the same models as --backend js, up to float32 rounding', async (choice) => {
     const config = { ...sine.sineDefaults, models: ['lstm' as const, 'gru' as const], hidden: 8, epochs: 40 };
     installBackend('js');
     const js = await sine.run(config, quiet);
-    installBackend('wasm');
+    installBackend(choice);
     try {
       const wasm = await sine.run(config, quiet);
       let differing = 0;

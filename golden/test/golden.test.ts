@@ -4,16 +4,37 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { setBackend } from '@tapestry/core';
+import { nativeBackend, nativeStatus } from '@tapestry/native';
 import { KNOWN_KINDS, runFolder } from '../src/run-folder.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const verdicts = runFolder(fixtures);
+
+// The same fixtures with the native backend's kernels (when its addon is built; its own
+// tests fail when it is not).
+function underNative(): ReturnType<typeof runFolder> {
+  if (!nativeStatus().available) return [];
+  const previous = setBackend(nativeBackend);
+  try {
+    return runFolder(fixtures);
+  } finally {
+    setBackend(previous);
+  }
+}
+const nativeVerdicts = underNative();
 
 describe('every golden fixture passes', () => {
   it('runs all 32 fixture files', () => {
     expect(new Set(verdicts.map((v) => v.file)).size).toBe(32);
   });
   for (const v of verdicts) {
+    it(`${v.file}: ${v.name}`, () => expect(v.ok, v.detail).toBe(true));
+  }
+});
+
+describe('every golden fixture passes under the native backend', () => {
+  for (const v of nativeVerdicts) {
     it(`${v.file}: ${v.name}`, () => expect(v.ok, v.detail).toBe(true));
   }
 });

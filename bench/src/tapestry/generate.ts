@@ -5,7 +5,7 @@ import { peakRssMiB } from '../memory.js';
 import { generatePlan } from '../plans.js';
 import type { WorkloadResult, WorkloadRun } from '../types.js';
 import { buildCharModel, type CharParams } from './char-model.js';
-import { TAPESTRY_THREADS } from './result.js';
+import { tapestryThreads } from './result.js';
 
 /**
  * W4 `generate`: sampling one token at a time from W2's freshly initialised LSTM model,
@@ -51,7 +51,7 @@ export const run: WorkloadRun = async (_variant, opts) => {
     unit: 'tokens/s',
     higherIsBetter: true,
     samplesMs: [ms],
-    threads: TAPESTRY_THREADS,
+    threads: tapestryThreads(),
     peakRssMiB: peakRssMiB(),
     note: 'checked: same seed, same tokens',
   };

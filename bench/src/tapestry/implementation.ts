@@ -1,6 +1,9 @@
 import { setBackend, wasmBackend, wasmSimdSupported } from '@tapestry/core';
+import { availableParallelism } from 'node:os';
+import { nativeBackend, nativeStatus, setNativeThreads } from '@tapestry/native';
 import type { Implementation, WorkloadId, WorkloadRun } from '../types.js';
 import { loadWorkload } from '../workload-modules.js';
+import { setTapestryThreads } from './result.js';
 
 /** Tapestry's side: one module per workload, each exporting `run: WorkloadRun`. */
 
@@ -24,3 +27,23 @@ export const tapestryWasm: Implementation = {
   },
   load,
 };
+
+/** The native backend (@tapestry/native: AVX-512/AVX2 kernels) on `threads` threads. */
+function native(id: 'tapestry-native' | 'tapestry-native-all', threads: number): Implementation {
+  return {
+    id,
+    setup: async () => {
+      const status = nativeStatus();
+      if (!status.available) throw new Error(`the native backend is not available: ${status.reason}`);
+      setNativeThreads(threads);
+      setTapestryThreads(threads);
+      setBackend(nativeBackend);
+    },
+    load,
+  };
+}
+
+/** The native backend on one thread (compared with PyTorch on one thread). */
+export const tapestryNative = native('tapestry-native', 1);
+/** The native backend on every core. */
+export const tapestryNativeAll = native('tapestry-native-all', availableParallelism());

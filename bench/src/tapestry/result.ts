@@ -4,8 +4,17 @@ import type { WorkloadResult } from '../types.js';
 
 type Headline = Pick<WorkloadResult, 'figure' | 'unit' | 'higherIsBetter'> & Partial<Pick<WorkloadResult, 'finalLoss' | 'series'>>;
 
-/** Tapestry computes on one thread (plain TypeScript kernels). */
-export const TAPESTRY_THREADS = 1;
+let threads = 1;
+
+/** Threads this child computes on: 1 (TypeScript and wasm kernels) unless the native backend was given more. */
+export function tapestryThreads(): number {
+  return threads;
+}
+
+/** Records the thread count the implementation's setup chose. */
+export function setTapestryThreads(n: number): void {
+  threads = n;
+}
 
 /**
  * Assembles a result; `check` is the self-check's verdict, appended to the note. Pass
@@ -14,7 +23,7 @@ export const TAPESTRY_THREADS = 1;
  */
 export function tapestryResult(headline: Headline, timing: Timing, check: string, peakMiB = peakRssMiB()): WorkloadResult {
   const note = [timing.note, check].filter((s) => s !== undefined && s !== '').join('; ');
-  return { ...headline, samplesMs: timing.samplesMs, threads: TAPESTRY_THREADS, peakRssMiB: peakMiB, ...(note === '' ? {} : { note }) };
+  return { ...headline, samplesMs: timing.samplesMs, threads: tapestryThreads(), peakRssMiB: peakMiB, ...(note === '' ? {} : { note }) };
 }
 
 /**

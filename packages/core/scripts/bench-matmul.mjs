@@ -1,14 +1,23 @@
 // W5 matmul throughput: C = A·B in float32, square n, GFLOP/s = 2n³ / seconds, median
 // of repeated samples after a warm-up. Run after building:
-//   node scripts/bench-matmul.mjs [--wasm] [n ...]   (default: 64 256 1024)
-// --wasm measures the wasm-simd backend instead of the pure-TypeScript one.
+//   node scripts/bench-matmul.mjs [--wasm | --native] [n ...]   (default: 16 64 256 1024)
+// --wasm measures the wasm-simd backend instead of the pure-TypeScript one; --native the
+// @tapestry/native addon (threads: TAPESTRY_NUM_THREADS, default all cores).
 // Time is the process's CPU time (process.cpuUsage), which other jobs on a shared
 // machine disturb far less than wall-clock time; wall-clock figures are printed too.
 import { matmul, Rng, setBackend, wasmBackend } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 if (args.includes('--wasm')) setBackend(wasmBackend);
-const numbers = args.filter((a) => a !== '--wasm').map(Number);
+if (args.includes('--native')) {
+  // Loaded by path: core does not depend on the native package (which depends on core).
+  const native = await import('../../native/dist/index.js');
+  const status = native.nativeStatus();
+  if (!status.available) throw new Error(`--native: ${status.reason}`);
+  setBackend(native.nativeBackend);
+  console.log(`native backend: ${status.isa}, ${status.threads} threads`);
+}
+const numbers = args.filter((a) => !a.startsWith('--')).map(Number);
 const sizes = numbers.length > 0 ? numbers : [16, 64, 256, 1024];
 const rng = new Rng(5);
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];

@@ -1,9 +1,12 @@
 // First-order gradient properties: one per differentiable op of the registry, keyed by
 // op name, each comparing the tape with float64 central differences (checkGradients,
 // rtol 1e-6) over random shapes and values. A registry walk makes sure no op escapes.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  type Backend,
+  jsBackend,
+  setBackend,
   Tape,
   abs,
   add,
@@ -67,6 +70,7 @@ import {
 import { broadcastableShapesArb, checkGradients, propertyRuns, shapeArb, type CheckGradientsOptions } from '../src/testing/index.js';
 import { awayFromZero, axesOf, distinct, float32Exact, grid, ints, mask, permutation, vals } from './arbitraries.js';
 import { count } from './helpers.js';
+import { nativeUnderTest } from './backends.js';
 
 /** One gradient check: a function of tensors and the inputs to check it at. */
 interface Case {
@@ -266,7 +270,16 @@ describe('registry walk', () => {
   });
 });
 
-describe('first-order gradients of every op', () => {
+let previous: Backend;
+
+// Under the native backend too: its kernels compute the forward and backward passes there.
+describe.each([jsBackend, ...nativeUnderTest])('first-order gradients of every op ($name backend)', (kernels) => {
+  beforeAll(() => {
+    previous = setBackend(kernels);
+  });
+  afterAll(() => {
+    setBackend(previous);
+  });
   for (const [name, arb] of Object.entries(cases)) {
     it(name, () => {
       fc.assert(fc.property(arb, (c) => assertGradients(c)), { numRuns: runs });

@@ -10,12 +10,11 @@ import {
   type Tensor,
   type UnaryKind,
   Rng,
-  jsBackend,
   scalar,
-  wasmBackend,
   zeros,
 } from '@tapestry/core';
 import { propertyRuns } from '@tapestry/core/testing';
+import { backendsUnderTest } from './backends.js';
 
 const UNARY: UnaryKind[] = ['neg', 'exp', 'tanh', 'sigmoid', 'relu', 'square', 'abs', 'softplus', 'clamp'];
 const BINARY: BinaryKind[] = ['add', 'sub', 'mul', 'maximum', 'greater'];
@@ -56,7 +55,7 @@ function reference(kernels: Backend, program: ElementwiseProgram, inputs: readon
 
 const fullScalar = (value: number): Tensor => scalar(value, 'float64');
 
-describe.each([jsBackend, wasmBackend])('elementwise programs ($name backend)', (kernels) => {
+describe.each(backendsUnderTest)('elementwise programs ($name backend)', (kernels) => {
   it('equal the kernels they fuse, with full, scalar and leading-axis broadcast inputs (float64)', () => {
     fc.assert(
       fc.property(programArb(3), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 300 }), fc.nat(), (program, B, H, seed) => {
@@ -91,7 +90,7 @@ describe.each([jsBackend, wasmBackend])('elementwise programs ($name backend)', 
   });
 });
 
-describe.each([jsBackend, wasmBackend])('matmulInto ($name backend)', (kernels) => {
+describe.each(backendsUnderTest)('matmulInto ($name backend)', (kernels) => {
   it('writes and accumulates op(a)·op(b) as the allocating kernel computes it', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), fc.boolean(), fc.constantFrom('float32', 'float64'), fc.nat(),

@@ -1,0 +1,31 @@
+import { allocate, backend, fromStorage, type DType, type Tensor } from '@tapestry/core';
+
+// The gate ops run as element-wise programs over [B, H] operands, but the pre-activations
+// arrive as [B, k·H] with the k gate blocks side by side (PyTorch's layout). These move
+// between the two layouts: with B = 1 the blocks are contiguous and become views (no copy);
+// otherwise the backend's slice/concat kernels copy them.
+
+/** The `blocks` column blocks of `t` ([B, blocks·H]), each [B, H]. */
+export function splitBlocks(t: Tensor, blocks: number): Tensor[] {
+  const [B, width] = t.shape;
+  const H = width / blocks;
+  return Array.from({ length: blocks }, (_, k) =>
+    B === 1 ? fromStorage([1, H], t.data.subarray(k * H, (k + 1) * H)) : backend().slice(t, [0, k * H], [B, H]),
+  );
+}
+
+/** Fresh [B, H] outputs for the blocks of a [B, blocks·H] result, and how to join them. */
+export function blockOutputs(dtype: DType, B: number, H: number, blocks: number): { parts: Tensor[]; join: () => Tensor } {
+  if (B === 1) {
+    const whole = fromStorage([1, blocks * H], allocate(dtype, blocks * H));
+    const parts = Array.from({ length: blocks }, (_, k) => fromStorage([1, H], whole.data.subarray(k * H, (k + 1) * H)));
+    return { parts, join: () => whole };
+  }
+  const parts = Array.from({ length: blocks }, () => fromStorage([B, H], allocate(dtype, B * H)));
+  return { parts, join: () => backend().concat(parts, 1) };
+}
+
+/** A fresh [B, H] tensor of `dtype`. */
+export function fresh(dtype: DType, B: number, H: number): Tensor {
+  return fromStorage([B, H], allocate(dtype, B * H));
+}

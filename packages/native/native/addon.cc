@@ -1,0 +1,182 @@
+// The Node-API surface. Hot entry points take typed arrays directly (their data pointer,
+// byte offset included, is read with one napi call each) and plain numbers, create no JS
+// objects, and run synchronously on the calling thread plus the pool.
+#include <napi.h>
+
+#include <memory>
+#include <vector>
+
+#include "cpu.h"
+#include "gemm.h"
+#include "ieee_mode.h"
+#include "program_run.h"
+#include "thread_pool.h"
+
+using namespace tapestry;
+
+namespace {
+
+struct View {
+  void* data = nullptr;
+  std::size_t length = 0;
+  napi_typedarray_type type = napi_int8_array;
+};
+
+View view(const Napi::CallbackInfo& info, std::size_t i) {
+  View v;
+  napi_value ab;
+  std::size_t offset;
+  if (napi_get_typedarray_info(info.Env(), info[i], &v.type, &v.length, &v.data, &ab, &offset) != napi_ok)
+    throw Napi::TypeError::New(info.Env(), "argument " + std::to_string(i) + " must be a typed array");
+  return v;
+}
+
+int dtypeCode(const Napi::Env& env, napi_typedarray_type t) {
+  if (t == napi_float32_array) return 0;
+  if (t == napi_float64_array) return 1;
+  if (t == napi_int32_array) return 2;
+  throw Napi::TypeError::New(env, "expected a Float32Array, Float64Array or Int32Array");
+}
+
+std::ptrdiff_t integer(const Napi::CallbackInfo& info, std::size_t i) {
+  return static_cast<std::ptrdiff_t>(info[i].As<Napi::Number>().Int64Value());
+}
+
+template <typename T>
+void runGemm(const View& a, const View& b, const View& c, std::ptrdiff_t M, std::ptrdiff_t N, std::ptrdiff_t K, bool ta, bool tb,
+             bool accumulate, const int32_t* offsets, std::size_t batches) {
+  Gemm<T> g{M, N, K, nullptr, ta ? M : K, ta, nullptr, tb ? K : N, tb, nullptr, N, accumulate};
+  for (std::size_t i = 0; i < batches; i++) {
+    g.a = static_cast<const T*>(a.data) + (offsets ? offsets[3 * i] : 0);
+    g.b = static_cast<const T*>(b.data) + (offsets ? offsets[3 * i + 1] : 0);
+    g.c = static_cast<T*>(c.data) + (offsets ? offsets[3 * i + 2] : 0);
+    gemm(g);
+  }
+}
+
+// gemm(a, b, c, M, N, K, transA, transB, accumulate[, offsets]): C (=|+=) op(A)·op(B) for
+// row-major matrices; with `offsets` (Int32Array, 3 per batch: element offsets of A, B
+// and C) once per batch. Sizes are checked by the caller.
+Napi::Value Gemm_(const Napi::CallbackInfo& info) {
+  IeeeMode ieee;
+  View a = view(info, 0), b = view(info, 1), c = view(info, 2);
+  std::ptrdiff_t M = integer(info, 3), N = integer(info, 4), K = integer(info, 5);
+  bool ta = info[6].ToBoolean(), tb = info[7].ToBoolean(), acc = info[8].ToBoolean();
+  const int32_t* offsets = nullptr;
+  std::size_t batches = 1;
+  if (info.Length() > 9 && !info[9].IsUndefined()) {
+    View o = view(info, 9);
+    offsets = static_cast<const int32_t*>(o.data);
+    batches = o.length / 3;
+  }
+  if (a.type != b.type || a.type != c.type) throw Napi::TypeError::New(info.Env(), "gemm: operands differ in type");
+  if (a.type == napi_float32_array) runGemm<float>(a, b, c, M, N, K, ta, tb, acc, offsets, batches);
+  else if (a.type == napi_float64_array) runGemm<double>(a, b, c, M, N, K, ta, tb, acc, offsets, batches);
+  else throw Napi::TypeError::New(info.Env(), "gemm: float32 or float64 only");
+  return info.Env().Undefined();
+}
+
+// softmax(x, out, rows, n, logarithm): along contiguous rows; sizes checked by the caller.
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  IeeeMode ieee;
+  View x = view(info, 0), o = view(info, 1);
+  std::size_t rows = static_cast<std::size_t>(integer(info, 2)), n = static_cast<std::size_t>(integer(info, 3));
+  bool logarithm = info[4].ToBoolean();
+  if (x.type != o.type) throw Napi::TypeError::New(info.Env(), "softmax: operands differ in type");
+  if (x.type == napi_float32_array) kernels().softmax32(static_cast<const float*>(x.data), static_cast<float*>(o.data), rows, n, logarithm);
+  else if (x.type == napi_float64_array) kernels().softmax64(static_cast<const double*>(x.data), static_cast<double*>(o.data), rows, n, logarithm);
+  else throw Napi::TypeError::New(info.Env(), "softmax: float32 or float64 only");
+  return info.Env().Undefined();
+}
+
+std::vector<std::unique_ptr<Program>>& programs() {
+  static std::vector<std::unique_ptr<Program>> all;
+  return all;
+}
+
+// compile(code: Int32Array, params: Float64Array) → program id.
+Napi::Value Compile(const Napi::CallbackInfo& info) {
+  View code = view(info, 0), params = view(info, 1);
+  try {
+    auto p = std::make_unique<Program>(decodeProgram(static_cast<const int32_t*>(code.data), code.length,
+                                                      static_cast<const double*>(params.data), params.length));
+    auto& all = programs();
+    for (std::size_t i = 0; i < all.size(); i++)
+      if (!all[i]) {
+        all[i] = std::move(p);
+        return Napi::Number::New(info.Env(), static_cast<double>(i));
+      }
+    all.push_back(std::move(p));
+    return Napi::Number::New(info.Env(), static_cast<double>(all.size() - 1));
+  } catch (const std::invalid_argument& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
+}
+
+// release(id): frees a program whose JS object was collected.
+Napi::Value Release(const Napi::CallbackInfo& info) {
+  std::size_t id = static_cast<std::size_t>(integer(info, 0));
+  if (id < programs().size()) programs()[id].reset();
+  return info.Env().Undefined();
+}
+
+// run(id, n, inputs…, outputs…): sizes are checked by the caller.
+Napi::Value Run(const Napi::CallbackInfo& info) {
+  IeeeMode ieee;
+  std::size_t id = static_cast<std::size_t>(integer(info, 0));
+  if (id >= programs().size() || !programs()[id]) throw Napi::Error::New(info.Env(), "elementwise: unknown program");
+  const Program& p = *programs()[id];
+  std::size_t n = static_cast<std::size_t>(integer(info, 1));
+  std::size_t count = info.Length() - 2;
+  if (count != static_cast<std::size_t>(p.inputs) + p.outputs.size())
+    throw Napi::Error::New(info.Env(), "elementwise: wrong number of operands");
+  Operand stack[32];
+  std::vector<Operand> heap;
+  Operand* ops = stack;
+  if (count > 32) {
+    heap.resize(count);
+    ops = heap.data();
+  }
+  for (std::size_t i = 0; i < count; i++) {
+    View v = view(info, i + 2);
+    ops[i] = Operand{v.data, dtypeCode(info.Env(), v.type), v.length};
+  }
+  runProgram(p, ops, ops + p.inputs, n);
+  return info.Env().Undefined();
+}
+
+Napi::Value Isa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), kernels().name); }
+Napi::Value SupportedIsas(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), supportedKernels()); }
+Napi::Value SelectIsa(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), selectKernels(info[0].As<Napi::String>().Utf8Value()));
+}
+Napi::Value Threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), pool().size()); }
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  setPoolSize(static_cast<int>(integer(info, 0)));
+  return info.Env().Undefined();
+}
+// setThresholds(gemmMultiplyAdds, programElements): where work starts being split.
+Napi::Value SetThresholds(const Napi::CallbackInfo& info) {
+  parallelThreshold = integer(info, 0);
+  programParallelThreshold = static_cast<std::size_t>(integer(info, 1));
+  return info.Env().Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("gemm", Napi::Function::New(env, Gemm_, "gemm"));
+  exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
+  exports.Set("compile", Napi::Function::New(env, Compile, "compile"));
+  exports.Set("release", Napi::Function::New(env, Release, "release"));
+  exports.Set("run", Napi::Function::New(env, Run, "run"));
+  exports.Set("isa", Napi::Function::New(env, Isa, "isa"));
+  exports.Set("supportedIsas", Napi::Function::New(env, SupportedIsas, "supportedIsas"));
+  exports.Set("selectIsa", Napi::Function::New(env, SelectIsa, "selectIsa"));
+  exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  exports.Set("setThresholds", Napi::Function::New(env, SetThresholds, "setThresholds"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(tapestry_native, Init)

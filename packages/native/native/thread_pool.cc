@@ -1,0 +1,98 @@
+#include "thread_pool.h"
+
+#include <cstdlib>
+#include <memory>
+
+#include "ieee_mode.h"
+
+namespace tapestry {
+
+ThreadPool::ThreadPool(int threads) {
+  for (int i = 1; i < threads; i++) workers_.emplace_back([this] { work(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+    generation_.fetch_add(1);
+  }
+  wake_.notify_all();
+  for (auto& w : workers_) w.join();
+}
+
+void ThreadPool::drain() {
+  IeeeMode ieee;
+  for (int t = next_.fetch_add(1); t < tasks_; t = next_.fetch_add(1)) {
+    fn_(ctx_, t);
+    done_.fetch_add(1, std::memory_order_release);
+  }
+}
+
+void ThreadPool::work() {
+  uint64_t seen = 0;
+  for (;;) {
+    // Spin a little for the next job, then sleep.
+    for (int spin = 0; spin < 20000 && generation_.load(std::memory_order_acquire) == seen; spin++) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return generation_.load() != seen; });
+      seen = generation_.load();
+      if (stop_) return;
+    }
+    drain();
+  }
+}
+
+void ThreadPool::run(int tasks, Task fn, void* ctx) {
+  if (tasks <= 0) return;
+  if (tasks == 1 || workers_.empty()) {
+    for (int t = 0; t < tasks; t++) fn(ctx, t);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    tasks_.store(tasks);
+    fn_ = fn;
+    ctx_ = ctx;
+    done_.store(0);  // before next_: a task of this job can only be claimed after both
+    next_.store(0);
+    generation_.fetch_add(1, std::memory_order_release);
+  }
+  wake_.notify_all();
+  drain();
+  while (done_.load(std::memory_order_acquire) < tasks) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+}
+
+static int defaultThreads() {
+  const char* env = std::getenv("TAPESTRY_NUM_THREADS");
+  if (env != nullptr) {
+    int n = std::atoi(env);
+    if (n >= 1 && n <= 1024) return n;
+  }
+  unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : static_cast<int>(hw);
+}
+
+static std::unique_ptr<ThreadPool>& poolSlot() {
+  static std::unique_ptr<ThreadPool> slot;
+  return slot;
+}
+
+ThreadPool& pool() {
+  auto& slot = poolSlot();
+  if (!slot) slot = std::make_unique<ThreadPool>(defaultThreads());
+  return *slot;
+}
+
+void setPoolSize(int threads) { poolSlot() = std::make_unique<ThreadPool>(threads < 1 ? 1 : threads); }
+
+}  // namespace tapestry
