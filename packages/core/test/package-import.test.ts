@@ -3,7 +3,7 @@
 // script that computes a gradient. Needs the build (`tsc -b`) to have run first, as the
 // test command does.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,7 +21,9 @@ describe('installing @tapestry/core alone', () => {
   beforeAll(() => {
     expect(existsSync(join(packageDir, 'dist', 'index.js')), 'build @tapestry/core first (tsc -b)').toBe(true);
     scratch = mkdtempSync(join(tmpdir(), 'tapestry-core-scratch-'));
-    run('pnpm', ['pack', '--pack-destination', scratch], packageDir);
+    // The pinned pnpm through npx, as the README's commands run it (none may be on PATH).
+    const pnpm = (JSON.parse(readFileSync(join(packageDir, '..', '..', 'package.json'), 'utf8')) as { packageManager: string }).packageManager;
+    run('npx', ['-y', pnpm, 'pack', '--pack-destination', scratch], packageDir);
     const tarball = readdirSync(scratch).find((f) => f.endsWith('.tgz'));
     expect(tarball, 'pnpm pack wrote a tarball').toBeDefined();
     const project = join(scratch, 'project');
