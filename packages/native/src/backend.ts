@@ -1,8 +1,8 @@
 import type { Backend, BinaryKind, ElementwiseProgram, Shape, Tensor, TypedArray, UnaryKind } from '@tapestry/core';
-import { jsBackend, sizeOf } from '@tapestry/core';
+import { checkProgramOperands, jsBackend, sizeOf } from '@tapestry/core';
 import { type Addon, loaded } from './addon.js';
 import { nativeMatmul } from './matmul.js';
-import { ProgramCache, checkOperands } from './program.js';
+import { ProgramCache } from './program.js';
 
 type FloatArray = Float32Array | Float64Array;
 type TensorClass = new (shape: Shape, data: TypedArray) => Tensor;
@@ -116,7 +116,7 @@ function buildNativeBackend(addon: Addon, base: Backend): Backend {
       addon.gemm(a.data as FloatArray, b.data as FloatArray, out.data as FloatArray, M, N, K, transA, transB, accumulate);
     },
     elementwise(program, inputs, outputs) {
-      const n = checkOperands(program, inputs, outputs);
+      const n = checkProgramOperands(program, inputs, outputs);
       if (outputs.some((o) => o.dtype === 'int32')) {
         base.elementwise(program, inputs, outputs);
         return;

@@ -1,4 +1,4 @@
-import type { BinaryKind, ElementwiseProgram, Tensor, UnaryKind } from '@tapestry/core';
+import type { BinaryKind, ElementwiseProgram, UnaryKind } from '@tapestry/core';
 import { validateProgram } from '@tapestry/core';
 import type { Addon } from './addon.js';
 
@@ -68,17 +68,3 @@ export class ProgramCache {
   }
 }
 
-/**
- * Checks operand counts and sizes as the TypeScript backend does (native code trusts
- * them): every output has the same size `n` and each input's size divides it. Returns `n`.
- */
-export function checkOperands(program: ElementwiseProgram, inputs: readonly Tensor[], outputs: readonly Tensor[]): number {
-  if (inputs.length !== program.inputs) throw new Error(`elementwise: the program reads ${program.inputs} inputs, got ${inputs.length}`);
-  if (outputs.length !== program.outputs.length) throw new Error(`elementwise: the program writes ${program.outputs.length} outputs, got ${outputs.length}`);
-  const n = outputs.length > 0 ? outputs[0].size : 0;
-  for (const out of outputs) if (out.size !== n) throw new Error(`elementwise: outputs differ in size (${n} and ${out.size})`);
-  for (const x of inputs) {
-    if (x.size === 0 ? n !== 0 : n % x.size !== 0) throw new Error(`elementwise: an input of ${x.size} elements does not broadcast to ${n}`);
-  }
-  return n;
-}

@@ -1,4 +1,5 @@
 import type { BinaryKind, UnaryKind } from './backend.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /**
  * One instruction of an {@link ElementwiseProgram}. Operands name registers; the
@@ -67,4 +68,21 @@ export function validateProgram(program: ElementwiseProgram): void {
       throw new Error(`elementwise program: output register ${r} does not exist (${inputs + instructions.length} registers)`);
     }
   }
+}
+
+/**
+ * Checks a run's operands against `program`: as many inputs and outputs as it names,
+ * every output of one size `n`, and each input's size dividing `n` (the broadcast rule
+ * of {@link ElementwiseProgram}). Returns `n`. Every backend calls it before running a
+ * program, so all of them refuse the same operands with the same message.
+ */
+export function checkProgramOperands(program: ElementwiseProgram, inputs: readonly Tensor[], outputs: readonly Tensor[]): number {
+  if (inputs.length !== program.inputs) throw new Error(`elementwise: the program reads ${program.inputs} inputs, got ${inputs.length}`);
+  if (outputs.length !== program.outputs.length) throw new Error(`elementwise: the program writes ${program.outputs.length} outputs, got ${outputs.length}`);
+  const n = outputs.length > 0 ? outputs[0].size : 0;
+  for (const out of outputs) if (out.size !== n) throw new Error(`elementwise: outputs differ in size (${n} and ${out.size})`);
+  for (const x of inputs) {
+    if (x.size === 0 ? n !== 0 : n % x.size !== 0) throw new Error(`elementwise: an input of ${x.size} elements does not broadcast to ${n}`);
+  }
+  return n;
 }

@@ -1,5 +1,5 @@
 import type { ElementwiseProgram } from '../program.js';
-import { validateProgram } from '../program.js';
+import { checkProgramOperands, validateProgram } from '../program.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { binaryLoop, unaryLoop } from './elementwise.js';
@@ -25,18 +25,6 @@ function registersOf(program: ElementwiseProgram): Float64Array[] {
   return regs;
 }
 
-/** Checks operand counts and sizes; every output has the same size `n`, and each input's size divides it. */
-function checkOperands(program: ElementwiseProgram, inputs: readonly Tensor[], outputs: readonly Tensor[]): number {
-  if (inputs.length !== program.inputs) throw new Error(`elementwise: the program reads ${program.inputs} inputs, got ${inputs.length}`);
-  if (outputs.length !== program.outputs.length) throw new Error(`elementwise: the program writes ${program.outputs.length} outputs, got ${outputs.length}`);
-  const n = outputs.length > 0 ? outputs[0].size : 0;
-  for (const out of outputs) if (out.size !== n) throw new Error(`elementwise: outputs differ in size (${n} and ${out.size})`);
-  for (const x of inputs) {
-    if (x.size === 0 ? n !== 0 : n % x.size !== 0) throw new Error(`elementwise: an input of ${x.size} elements does not broadcast to ${n}`);
-  }
-  return n;
-}
-
 function load(x: TypedArray, size: number, start: number, len: number, reg: Float64Array): void {
   if (size === 1) reg.fill(x[0], 0, len);
   else if (start % size + len <= size) reg.set(x.subarray(start % size, start % size + len));
@@ -50,7 +38,7 @@ function load(x: TypedArray, size: number, start: number, len: number, reg: Floa
  */
 export function elementwise(program: ElementwiseProgram, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
   const regs = registersOf(program);
-  const n = checkOperands(program, inputs, outputs);
+  const n = checkProgramOperands(program, inputs, outputs);
   const sizes = inputs.map((x) => x.size);
   const loop = fusedLoop(program, sizes, n);
   if (loop !== null) {
