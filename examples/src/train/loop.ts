@@ -23,6 +23,8 @@ export interface TrainOptions<P, S, A> {
   readonly unit?: string;
   /** Called after each step with the new parameters and the step's aux value. */
   readonly after?: (step: number, loss: number, params: P, aux: A, optState: S) => void;
+  /** Checked after each step (and `after`): true ends training early, as a success, not an interruption. */
+  readonly stopWhen?: (step: number, params: P) => boolean;
 }
 
 /** The outcome of {@link train}. */
@@ -33,6 +35,8 @@ export interface TrainResult<P> {
   /** Steps completed (fewer than asked when interrupted). */
   readonly steps: number;
   readonly interrupted: boolean;
+  /** True when `stopWhen` ended training before `steps`. */
+  readonly stoppedEarly: boolean;
   readonly seconds: number;
   /** Median wall time of one step, in ms: robust to other processes sharing the CPU. */
   readonly medianStepMs: number;
@@ -51,6 +55,7 @@ export async function train<P, S, A>(o: TrainOptions<P, S, A>): Promise<TrainRes
   const losses: number[] = [];
   const times: number[] = [];
   const start = performance.now();
+  let stoppedEarly = false;
   for (let k = 0; k < o.steps && !o.progress.shouldStop(); k++) {
     const t0 = performance.now();
     const [[loss, aux], grads] = step(params, k);
@@ -61,10 +66,14 @@ export async function train<P, S, A>(o: TrainOptions<P, S, A>): Promise<TrainRes
     bar.tick({ loss: value, items: o.itemsPerStep });
     o.after?.(k, value, params, aux, state);
     await yieldToEventLoop();
+    if (k + 1 < o.steps && o.stopWhen?.(k, params) === true) {
+      stoppedEarly = true;
+      break;
+    }
   }
-  const interrupted = losses.length < o.steps;
+  const interrupted = losses.length < o.steps && !stoppedEarly;
   bar.done(interrupted ? '(interrupted)' : undefined);
-  return { params, losses, steps: losses.length, interrupted, seconds: (performance.now() - start) / 1000, medianStepMs: median(times) };
+  return { params, losses, steps: losses.length, interrupted, stoppedEarly, seconds: (performance.now() - start) / 1000, medianStepMs: median(times) };
 }
 
 /** Lets pending events (a SIGINT) run; costs a few microseconds. */
