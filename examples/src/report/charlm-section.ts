@@ -70,7 +70,7 @@ function wordCaption(r: CharLmResult): string {
   return (
     `The tutorial's word-level model: the same ${r.config.layers}-layer ${name(r.config.cell)} over lower-cased words (vocabulary ${w.vocabSize}, the rarest words become <unk>, ${fmt(100 * w.unkRate, 2)}% of the test words). ` +
     `Test perplexity per word ${fmt(ppl(w.testLoss), 4)}; spread over the characters those words span, ${fmt(w.perCharLoss, 3)} nats per character against the character model's ${fmt(chars?.testLoss ?? NaN, 3)}. ` +
-    'The two are not directly comparable: the word model never has to spell a word, predicts <unk> for free-ish, and loses case and spacing — per-word perplexities of small word models are large because the vocabulary is.'
+    'The two are not directly comparable: the word model never has to spell a word, lower-casing and single spaces make its text easier, and <unk> — one token standing for every rare word — is easy to predict; per-word perplexities are large because the vocabulary is.'
   );
 }
 
@@ -81,7 +81,10 @@ function decodingCaption(r: CharLmResult): string {
   return (
     `Each output's log-probability under the model (untempered) and per character, and its distinct-4-gram ratio (1 = no repeated 4 characters). ` +
     `Greedy ${fmt(greedy.perToken, 3)} nats/char with distinct-4 ${fmt(greedy.distinct4, 2)}; beam ${fmt(beam.perToken, 3)} (distinct-4 ${fmt(beam.distinct4, 2)}); plain sampling ${fmt(plain.perToken, 3)} (distinct-4 ${fmt(plain.distinct4, 2)}). ` +
-    'Why greedy and beam search repeat themselves: they search for the most probable continuation, and a small model is most confident inside a loop — once "the the" or a common word has been emitted, the state it leads to predicts the same few characters again with high probability, so a cycle is the likeliest path. Beam search finds likelier sequences than greedy and therefore falls into the loop more surely. ' +
+    (Math.max(greedy.distinct4, beam.distinct4) < plain.distinct4 - 0.2
+      ? 'Greedy and beam search repeat themselves, as the tutorial warns. '
+      : 'In this run greedy and beam search did not repeat much more than sampling; the usual pattern is that they do. ') +
+    'Why: they search for the most probable continuation, and a small model is most confident inside a loop — once "the the" or a common word has been emitted, the state it leads to predicts the same few characters again with high probability, so a cycle is the likeliest path; beam search finds likelier sequences than greedy and so falls into the loop more surely (its beams end at a newline here, which also keeps them short). ' +
     'Sampling trades likelihood per character for variety; temperature < 1, top-k and top-p cut the unlikely tail that makes plain samples garbled, without collapsing into the loop.'
   );
 }

@@ -55,7 +55,7 @@ function colorEncoding(rows: readonly Row[], field: string, title: string): Reco
 const base = {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   background: 'white',
-  config: { font: 'sans-serif', view: { stroke: '#ddd' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 11 }, title: { fontSize: 14, anchor: 'start' } },
+  config: { font: 'sans-serif', view: { stroke: '#ddd' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 320 }, title: { fontSize: 14, anchor: 'start' } },
 } as const;
 
 /** A horizontal reference line (chance level, a baseline, a target), labelled on the chart. */
@@ -89,7 +89,7 @@ export interface LineChartOptions {
   readonly points?: boolean;
   /** Label the x axis with whole numbers only (steps, epochs, lengths). */
   readonly integerX?: boolean;
-  /** Independent y scales per facet. */
+  /** Independent x and y scales per facet. */
   readonly independentY?: boolean;
   readonly width?: number;
   readonly height?: number;
@@ -105,15 +105,17 @@ export function lineChart(o: LineChartOptions): Promise<string> {
     axis: o.integerX ? { format: 'd', tickMinStep: 1 } : {},
   };
   const yScale = o.logY ? { type: 'log' } : { zero: false };
-  const encoding: Record<string, unknown> = { x, y: { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: yScale } };
+  // One label format per log axis ("1e+6" rather than a mix of digits and exponents).
+  const yAxis = o.logY ? { format: '~g' } : {};
+  const encoding: Record<string, unknown> = { x, y: { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: yScale, axis: yAxis } };
   if (o.color !== undefined) encoding.color = colorEncoding(o.rows, o.color, o.color);
   // Legend symbols for dashes must be strokes: the default point symbols all look alike.
-  if (o.dash !== undefined) encoding.strokeDash = { field: o.dash, type: 'nominal', title: o.dash, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400, symbolStrokeColor: '#444' } };
+  if (o.dash !== undefined) encoding.strokeDash = { field: o.dash, type: 'nominal', title: o.dash, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400, encode: { symbols: { update: { stroke: { value: '#444' } } } } } };
   const layers: Record<string, unknown>[] = [];
   if (o.band !== undefined) {
     layers.push({
       mark: { type: 'area', opacity: 0.18 },
-      encoding: { x, y: { field: o.band.lo, type: 'quantitative', scale: yScale }, y2: { field: o.band.hi }, ...(o.color === undefined ? {} : { color: encoding.color }) },
+      encoding: { x, y: { field: o.band.lo, type: 'quantitative', scale: yScale }, y2: { field: o.band.hi }, ...(o.color === undefined ? {} : { color: { ...(encoding.color as object), legend: null } }) },
     });
   }
   layers.push({ mark: { type: 'line', point: o.points === true, strokeWidth: 1.8 }, encoding });
@@ -137,7 +139,7 @@ export function lineChart(o: LineChartOptions): Promise<string> {
           data: { values: o.rows as Row[] },
           facet: { column: { field: o.column, type: 'ordinal', title: o.column, sort: [...new Set(o.rows.map((r) => r[o.column as string]))] } },
           spec: inner,
-          resolve: o.independentY === true ? { scale: { y: 'independent' } } : undefined,
+          resolve: o.independentY === true ? { scale: { x: 'independent', y: 'independent' } } : undefined,
         };
   return renderSvg(spec as unknown as TopLevelSpec);
 }

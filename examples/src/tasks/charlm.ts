@@ -65,7 +65,7 @@ export const charLmDefaults: CharLmConfig = {
   dropout: 0.3,
   maxOrder: 9,
   discounts: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95],
-  word: { hidden: 64, embed: 32, vocab: 3000, batch: 32, seqLen: 16, steps: 200, lr: 1e-2 },
+  word: { hidden: 64, embed: 32, vocab: 2000, batch: 32, seqLen: 16, steps: 150, lr: 1e-2 },
   prompt: 'ROMEO:\n',
   sampleLength: 200,
   temperature: 0.8,
@@ -187,8 +187,10 @@ function generate(c: CharLmConfig, model: ReturnType<typeof makeLm>, params: Ret
 /** The word-level variant: the same model over lower-cased words, the rarest words as unk. */
 async function wordLevel(c: CharLmConfig, w: NonNullable<CharLmConfig['word']>, corpus: ReturnType<typeof loadCorpus>, progress: Progress): Promise<WordLmResult> {
   const vocab = Vocab.build(corpus.train, { tokenizer: wordTokenizer, maxSize: w.vocab, specials: { unk: '<unk>' } });
-  const [trainIds, devIds, testIds] = [vocab.encode(corpus.train), vocab.encode(corpus.dev), vocab.encode(corpus.test)];
-  const spec: LmSpec = { cell: c.cell, hidden: w.hidden, layers: c.layers, embed: w.embed, dropout: c.dropout, batch: w.batch, seqLen: w.seqLen, steps: w.steps, lr: w.lr, evals: c.evals, evalTokens: Math.round(c.evalChars / 5), seed: c.seed };
+  // About five characters per word: the evaluation slices span about as much text as the character model's.
+  const evalTokens = Math.round(c.evalChars / 5);
+  const [trainIds, devIds, testIds] = [vocab.encode(corpus.train), vocab.encode(corpus.dev), vocab.encode(corpus.test).subarray(0, evalTokens)];
+  const spec: LmSpec = { cell: c.cell, hidden: w.hidden, layers: c.layers, embed: w.embed, dropout: c.dropout, batch: w.batch, seqLen: w.seqLen, steps: w.steps, lr: w.lr, evals: c.evals, evalTokens, seed: c.seed };
   const model = makeLm(spec, vocab.size);
   const { run, evals } = await trainLm(model, trainIds, devIds, `word LM ${c.cell} ${c.layers}×${w.hidden}`, progress);
   const test = evaluateLm(model, run.params, testIds);

@@ -40,11 +40,17 @@ interface Level {
 export function countNgrams(text: string, maxOrder: number, vocabSize: number): NgramFamily {
   if (!Number.isInteger(maxOrder) || maxOrder < 1) throw new RangeError(`countNgrams: maxOrder must be a positive integer, got ${maxOrder}`);
   const symbols = new Map<string, number>();
-  const x = Int32Array.from(text, (ch) => {
-    let s = symbols.get(ch);
-    if (s === undefined) symbols.set(ch, (s = symbols.size));
-    return s;
-  });
+  // By UTF-16 code unit, through a table: a Map lookup per character of a long text is slow.
+  const byCode = new Int32Array(65536).fill(-1);
+  const x = new Int32Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (byCode[code] === -1) {
+      byCode[code] = symbols.size;
+      symbols.set(text[i], symbols.size);
+    }
+    x[i] = byCode[code];
+  }
   if (vocabSize < symbols.size) throw new RangeError(`countNgrams: vocabSize ${vocabSize} is smaller than the text's ${symbols.size} distinct characters`);
   const S = Math.max(symbols.size, 1);
   const L = x.length;
