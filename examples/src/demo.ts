@@ -50,7 +50,7 @@ async function main(): Promise<number> {
 
   const out = resolve(invocationDir(), f.out ?? 'report/index.html');
   mkdirSync(dirname(out), { recursive: true });
-  const notes = skipped.length > 0 ? [`Interrupted with Ctrl-C: ${skipped.join(', ')} did not run; the task running at the time stopped early.`] : [];
+  const notes = skipped.length > 0 ? [`Interrupted with Ctrl-C: ${skipped.join(', ')} did not run; the tasks running at the time stopped early.`] : [];
   writeFileAtomic(
     out,
     renderHtml({
