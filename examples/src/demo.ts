@@ -106,7 +106,8 @@ function inWorkers(tasks: readonly DemoTask[], jobs: number, isFull: boolean, ba
       process.stderr.write(`== ${task} ==\n`);
       w.postMessage({ kind: 'run', task } satisfies ToWorker);
     };
-    for (let k = 0; k < Math.min(jobs, queue.length); k++) {
+    const count = Math.min(jobs, queue.length); // before the loop: starting a worker takes a task off the queue
+    for (let k = 0; k < count; k++) {
       const w = new Worker(new URL('./demo-worker.js', import.meta.url), { workerData: { backend, mode: isFull ? 'full' : 'quick' } });
       workers.push(w);
       running++;
