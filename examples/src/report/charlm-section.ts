@@ -84,7 +84,12 @@ function decodingCaption(r: CharLmResult): string {
     (Math.max(greedy.distinct4, beam.distinct4) < plain.distinct4 - 0.2
       ? 'Greedy and beam search repeat themselves, as the tutorial warns. '
       : 'In this run greedy and beam search did not repeat much more than sampling; the usual pattern is that they do. ') +
-    'Why: they search for the most probable continuation, and a small model is most confident inside a loop — once "the the" or a common word has been emitted, the state it leads to predicts the same few characters again with high probability, so a cycle is the likeliest path; beam search finds likelier sequences than greedy and so falls into the loop more surely (its beams end at a newline here, which also keeps them short). ' +
+    'Why: they search for the most probable continuation, and a small model is most confident inside a loop — once "the the" or a common word has been emitted, the state it leads to predicts the same few characters again with high probability, so a cycle is the likeliest path; beam search looks for likelier sequences still, so it falls into the loop at least as surely. ' +
+    (beam.tokens < r.config.sampleLength
+      ? `Its best beam ended at a newline after ${beam.tokens} characters; ranking finished beams by log-probability per character keeps a short beam from winning just for having fewer factors below one. `
+      : beam.text === greedy.text
+        ? `No beam emitted a newline within ${r.config.sampleLength} characters, so all had the same length and the best one is greedy's own loop. `
+        : `No beam emitted a newline within ${r.config.sampleLength} characters; the best beam (${fmt(beam.perToken, 3)} per character) is likelier than greedy's (${fmt(greedy.perToken, 3)}). `) +
     'Sampling trades likelihood per character for variety; temperature < 1, top-k and top-p cut the unlikely tail that makes plain samples garbled, without collapsing into the loop.'
   );
 }
@@ -93,7 +98,7 @@ function decodingCaption(r: CharLmResult): string {
 export async function charLmSection(r: CharLmResult): Promise<Section> {
   const c = r.config;
   const best = bestNgram(r);
-  const devRows: Row[] = r.runs.flatMap((x) => x.evals.map((e) => ({ tokens: e.tokens, perplexity: ppl(e.devLoss), run: `${name(c.cell)}, ${runLabel(x)}` })));
+  const devRows: Row[] = r.runs.flatMap((x) => x.evals.map((e) => ({ tokens: e.tokens, perplexity: ppl(e.devLoss), model: name(c.cell), dropout: runLabel(x) })));
   // Reference lines: the orders that show the progression, and the best one.
   const shownOrders = [...new Set([1, 2, 3, best?.order ?? 5])].filter((o) => o <= r.ngrams.length);
   const rules: ReferenceLine[] = shownOrders.map((o) => ({ y: r.ngrams[o - 1].devPerplexity, label: `${o}-gram KN${o === best?.order ? ' (best)' : ''}` }));
@@ -102,7 +107,7 @@ export async function charLmSection(r: CharLmResult): Promise<Section> {
     { tokens: e.tokens, loss: e.devLoss, dropout: runLabel(x), slice: 'development slice' },
   ]));
   const ngramRows: Row[] = r.ngrams.map((g) => ({ order: String(g.order), perplexity: g.testPerplexity }));
-  const lstmRules: ReferenceLine[] = r.runs.map((x) => ({ y: ppl(x.testLoss), label: `${name(c.cell)} ${runLabel(x)}: ${fmt(ppl(x.testLoss), 3)}`, kind: 'target' as const }));
+  const lstmRules: ReferenceLine[] = r.runs.map((x, i) => ({ y: ppl(x.testLoss), label: `${name(c.cell)} ${runLabel(x)}: ${fmt(ppl(x.testLoss), 3)}`, kind: 'target' as const, labelX: 330 * i }));
   const blocks: Block[] = [
     text(
       `Embedding ${c.embed} → ${c.layers}-layer ${name(c.cell)} (${c.hidden} units) → dense over ${r.vocabSize} characters. Truncated BPTT: ${c.batch} rows × ${c.seqLen} steps per batch, ${c.steps} steps, ` +
@@ -117,7 +122,7 @@ export async function charLmSection(r: CharLmResult): Promise<Section> {
         ...(best === undefined ? [] : [[`${best.order}-gram Kneser–Ney (best order, D = ${best.discount})`, Math.log(best.testPerplexity), best.testPerplexity, '—']]),
       ],
     },
-    { kind: 'chart', id: 'charlm-perplexity', svg: await lineChart({ title: 'Development perplexity vs training characters seen', rows: devRows, x: 'tokens', y: 'perplexity', color: 'run', points: true, logY: true, xTitle: 'training characters seen', yTitle: 'perplexity (log)', rules }), caption: perplexityCaption(r) },
+    { kind: 'chart', id: 'charlm-perplexity', svg: await lineChart({ title: 'Development perplexity vs training characters seen', rows: devRows, x: 'tokens', y: 'perplexity', color: 'model', dash: 'dropout', points: true, logY: true, xTitle: 'training characters seen', yTitle: 'perplexity (log)', rules }), caption: perplexityCaption(r) },
     { kind: 'chart', id: 'charlm-ngram', svg: await barChart({ title: 'Kneser–Ney n-grams: test perplexity by order', rows: ngramRows, x: 'order', y: 'perplexity', yTitle: 'test perplexity', rules: lstmRules }), caption: ngramCaption(r) },
     { kind: 'chart', id: 'charlm-dropout', svg: await lineChart({ title: 'Dropout off and on: training vs development loss', rows: curveRows, x: 'tokens', y: 'loss', color: 'dropout', dash: 'slice', points: true, xTitle: 'training characters seen', yTitle: 'loss (nats/char)' }), caption: dropoutCaption(r) },
   ];

@@ -64,6 +64,8 @@ export interface ReferenceLine {
   readonly label: string;
   /** Drawn darker and solid for targets; grey and dashed for baselines (the default). */
   readonly kind?: 'baseline' | 'target';
+  /** Where the label starts, in pixels from the left (default 0): keeps close lines' labels apart. */
+  readonly labelX?: number;
 }
 
 /** Options of {@link lineChart}. */
@@ -106,7 +108,7 @@ export function lineChart(o: LineChartOptions): Promise<string> {
   };
   const yScale = o.logY ? { type: 'log' } : { zero: false };
   // One label format per log axis ("1e+6" rather than a mix of digits and exponents).
-  const yAxis = o.logY ? { format: '~g' } : {};
+  const yAxis = o.logY ? { labelExpr: "datum.value >= 1e5 || datum.value < 1e-3 ? format(datum.value, '.0e') : format(datum.value, '~g')" } : {};
   const encoding: Record<string, unknown> = { x, y: { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: yScale, axis: yAxis } };
   if (o.color !== undefined) encoding.color = colorEncoding(o.rows, o.color, o.color);
   // Legend symbols for dashes must be strokes: the default point symbols all look alike.
@@ -124,7 +126,7 @@ export function lineChart(o: LineChartOptions): Promise<string> {
     layers.push({ mark: { type: 'rule', color: target ? '#000' : '#888', strokeDash: target ? [] : [5, 4], strokeWidth: target ? 1.5 : 1.2 }, encoding: { y: { datum: r.y } } });
     layers.push({
       mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -2, fontSize: 10, color: target ? '#000' : '#666' },
-      encoding: { y: { datum: r.y }, x: { value: 0 }, text: { value: r.label } },
+      encoding: { y: { datum: r.y }, x: { value: r.labelX ?? 0 }, text: { value: r.label } },
     });
   }
   const width = o.width ?? (o.column === undefined ? 640 : 260);
@@ -172,7 +174,7 @@ export function barChart(o: BarChartOptions): Promise<string> {
   const layers: Record<string, unknown>[] = [{ mark: o.group === undefined ? { type: 'bar', color: '#4c78a8' } : 'bar', encoding }];
   for (const r of o.rules ?? []) {
     layers.push({ mark: { type: 'rule', color: '#888', strokeDash: [5, 4] }, encoding: { y: { datum: r.y } } });
-    layers.push({ mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -2, fontSize: 10, color: '#666' }, encoding: { y: { datum: r.y }, x: { value: 0 }, text: { value: r.label } } });
+    layers.push({ mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -2, fontSize: 10, color: r.kind === 'target' ? '#000' : '#666' }, encoding: { y: { datum: r.y }, x: { value: r.labelX ?? 0 }, text: { value: r.label } } });
   }
   return renderSvg({ ...base, title: o.title, width: o.width ?? 640, height: o.height ?? 240, data: { values: o.rows as Row[] }, layer: layers } as unknown as TopLevelSpec);
 }
