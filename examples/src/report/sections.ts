@@ -95,7 +95,7 @@ export async function surnamesSection(r: SurnamesResult): Promise<Section> {
   const zeroNote =
     zero.length === 0
       ? 'Every language gets some names right.'
-      : `${zero.map((p) => `${p.language} (${p.count} test names, mostly predicted as ${whereTo(p.language)})`).join(', ')} score 0. They are small classes next to ${largest.join(', ')}: with plain cross-entropy and ${plural(c.epochs, 'epoch')} the model learns the frequent classes first and sends similar-looking rare names to them. Class weights or more epochs (\`--full\`) move them off zero.`;
+      : `${zero.map((p) => `${p.language} (${p.count} test names, mostly predicted as ${whereTo(p.language)})`).join(', ')} score 0. They are small classes next to ${largest.join(', ')}: with plain cross-entropy and ${plural(c.epochs, 'epoch')} the model learns the frequent classes first and sends similar-looking rare names to them. Class weights or more epochs are the usual remedies (\`--full\` trains for more epochs).`;
   const language = r.perClass.length;
   const lossStart = r.trainLosses.slice(0, 10);
   const lossEnd = r.trainLosses.slice(-10);
