@@ -8,122 +8,26 @@
  * report with what has completed, and exits with code 130.
  */
 import { mkdirSync } from 'node:fs';
-import { writeFileAtomic } from '@tapestry/core/node';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { backendFlag, describeBackend, installBackend } from './cli/backend.js';
+import { Worker } from 'node:worker_threads';
+import { writeFileAtomic } from '@tapestry/core/node';
+import { backendFlag, describeBackend, installBackend, type BackendChoice } from './cli/backend.js';
 import { flag, parseOrExit } from './cli/flags.js';
 import { invocationDir } from './cli/main.js';
-import { consoleProgress, installInterruptHandler, type Progress } from './cli/progress.js';
+import { consoleProgress, installInterruptHandler } from './cli/progress.js';
 import { textTable } from './cli/summaries.js';
-import { fmt, renderHtml, type Section } from './report/html.js';
-import { architecturesSection, charLmSection, customCellSection, gradientFlowSection, sineSection, surnamesSection } from './report/sections.js';
-import * as architectures from './tasks/architectures.js';
-import * as charlm from './tasks/charlm.js';
-import * as customCell from './tasks/custom-cell.js';
-import * as gradientFlow from './tasks/gradient-flow.js';
-import * as sine from './tasks/sine.js';
-import * as surnames from './tasks/surnames.js';
+import { demoTasks, full, quick, runTask, taskCost, type DemoTask, type Outcome } from './demo-tasks.js';
+import type { ToWorker } from './demo-worker.js';
+import { renderHtml } from './report/html.js';
 
-/** The tasks, in the tutorial's order. */
-export const demoTasks = ['sine', 'architectures', 'gradient-flow', 'charlm', 'surnames', 'custom-cell'] as const;
-
-/** One of {@link demoTasks}. */
-export type DemoTask = (typeof demoTasks)[number];
-
-/** Every task's configuration for one mode. */
-export interface DemoConfigs {
-  readonly sine: sine.SineConfig;
-  readonly architectures: architectures.ArchitecturesConfig;
-  readonly gradientFlow: gradientFlow.GradientFlowConfig;
-  readonly charlm: charlm.CharLmConfig;
-  readonly surnames: surnames.SurnamesConfig;
-  readonly customCell: customCell.CustomCellConfig;
-}
-
-/** The quick configuration: all tasks in about three minutes on two cores. */
-export const quick: DemoConfigs = {
-  sine: sine.sineDefaults,
-  architectures: architectures.architecturesDefaults,
-  gradientFlow: gradientFlow.gradientFlowDefaults,
-  charlm: charlm.charLmDefaults,
-  surnames: surnames.surnamesDefaults,
-  customCell: customCell.customCellDefaults,
-};
-
-/** The long configuration (`--full`): bigger models, longer training. */
-export const full: DemoConfigs = {
-  sine: { ...sine.sineDefaults, hidden: 32, epochs: 500 },
-  architectures: { ...architectures.architecturesDefaults, epochs: 200 },
-  gradientFlow: { ...gradientFlow.gradientFlowDefaults, hidden: 32, steps: 300, lengths: [5, 10, 20, 40, 80, 160], lengthSteps: 1000 },
-  charlm: { ...charlm.charLmDefaults, hidden: 256, embed: 64, batch: 64, seqLen: 64, steps: 1000, lr: 4e-3, evals: 10, evalChars: 50_000 },
-  surnames: { ...surnames.surnamesDefaults, hidden: 64, epochs: 6, lr: 5e-3 },
-  customCell: { ...customCell.customCellDefaults, length: 50, steps: 600 },
-};
-
-/** One task's contribution: its report section and its rows of the summary table. */
-interface Outcome {
-  readonly section: Section;
-  readonly summary: (readonly (string | number)[])[];
-}
-
-/** Runs one task and condenses its results. */
-async function runTask(task: DemoTask, c: DemoConfigs, progress: Progress): Promise<Outcome> {
-  switch (task) {
-    case 'sine': {
-      const r = await sine.run(c.sine, progress);
-      return { section: await sineSection(r), summary: r.runs.map((x) => ['sine', `${x.model} final MSE (held-out)`, `${fmt(x.finalLoss)} (${fmt(x.heldOutLoss)})`]) };
-    }
-    case 'architectures': {
-      const r = await architectures.run(c.architectures, progress);
-      const best = [...r.runs].sort((a, b) => a.finalLoss - b.finalLoss)[0];
-      const row = best === undefined ? '—' : `${best.cell} ${best.layers}×${best.hidden}: MSE ${fmt(best.finalLoss)}, ${fmt(best.msPerEpoch, 3)} ms/epoch`;
-      return { section: await architecturesSection(r), summary: [['architectures', `best of ${r.runs.length}`, row]] };
-    }
-    case 'gradient-flow': {
-      const r = await gradientFlow.run(c.gradientFlow, progress);
-      return {
-        section: await gradientFlowSection(r),
-        summary: [
-          ...r.norms.map((n) => ['gradient flow', `${n.cell} |dL/dh_1|/|dL/dh_T|, T=${c.gradientFlow.length} (init → trained)`, `${fmt(n.ratioInitial, 3)} → ${fmt(n.ratioTrained, 3)}`]),
-          ...r.accuracy.filter((a) => a.length === Math.max(...r.accuracy.map((x) => x.length))).map((a) => ['gradient flow', `${a.cell} adding accuracy at T=${a.length}`, fmt(a.accuracy, 3)]),
-        ],
-      };
-    }
-    case 'charlm': {
-      const r = await charlm.run(c.charlm, progress);
-      const last = r.evals[r.evals.length - 1];
-      return {
-        section: await charLmSection(r),
-        summary: [
-          ['char LM', `${r.config.cell.toUpperCase()} ${r.config.layers}×${r.config.hidden} val loss / perplexity`, `${fmt(last?.loss ?? NaN)} / ${fmt(last?.perplexity ?? NaN)}`],
-          ['char LM', `${r.ngram.order}-gram Kneser–Ney val perplexity`, fmt(r.ngram.perplexity)],
-        ],
-      };
-    }
-    case 'surnames': {
-      const r = await surnames.run(c.surnames, progress);
-      return {
-        section: await surnamesSection(r),
-        summary: [['surnames', `bi-${r.config.cell.toUpperCase()} test accuracy (balanced; majority baseline)`, `${fmt(r.accuracy, 3)} (${fmt(r.balancedAccuracy, 3)}; ${fmt(r.majorityBaseline, 3)})`]],
-      };
-    }
-    case 'custom-cell': {
-      const r = await customCell.run(c.customCell, progress);
-      return {
-        section: await customCellSection(r),
-        summary: [
-          ['custom cell', 'mgu gradient check', r.gradientCheck.ok ? 'ok' : 'FAILED'],
-          ...r.runs.map((x) => ['custom cell', `${x.cell} adding T=${c.customCell.length} test MSE (accuracy)`, `${fmt(x.testMse)} (${fmt(x.accuracy, 3)})`]),
-        ],
-      };
-    }
-  }
-}
+export { demoTasks, full, quick, type DemoConfigs, type DemoTask } from './demo-tasks.js';
 
 const flags = {
-  full: flag.bool('run the long configurations (about half an hour on two cores), custom-cell included'),
+  full: flag.bool('run the long configurations (bigger models, longer sequences), custom-cell included'),
   only: flag.choices(demoTasks, [], 'tasks to run (comma-separated; default: the five tutorial tasks, and custom-cell with --full)'),
   backend: backendFlag,
+  jobs: flag.int(Math.min(2, availableParallelism()), 'tasks run at once, each on its own thread (default: 2, or 1 on a single core)', { min: 1, max: 16 }),
   out: flag.path('where to write the report', { default: 'report/index.html' }),
 };
 
@@ -131,35 +35,27 @@ async function main(): Promise<number> {
   const f = parseOrExit('pnpm demo', 'Runs the RNN/LSTM/GRU tutorial end to end and writes an HTML report.', flags);
   console.log(describeBackend(installBackend(f.backend)));
   const stopRequested = installInterruptHandler();
-  const progress = consoleProgress({ stopRequested });
-  const configs = f.full ? full : quick;
   const start = performance.now();
-  const outcomes: Outcome[] = [];
-  const skipped: string[] = [];
   const tasks = f.only.length > 0 ? f.only : demoTasks.filter((t) => f.full || t !== 'custom-cell');
-  for (const task of tasks) {
-    if (stopRequested()) {
-      skipped.push(task);
-      continue;
-    }
-    progress.log(`\n== ${task} ==`);
-    const t0 = performance.now();
-    const outcome = await runTask(task, configs, progress);
-    const label = outcome.summary[0]?.[0] ?? task;
-    outcomes.push({ ...outcome, summary: [...outcome.summary, [label, 'time', `${((performance.now() - t0) / 1000).toFixed(1)} s`]] });
-  }
+  const done = f.jobs === 1 ? await inProcess(tasks, f.full, stopRequested) : await inWorkers(tasks, f.jobs, f.full, f.backend, stopRequested);
+  // The report keeps the tutorial's order, whatever order the tasks finished in.
+  const outcomes = tasks.flatMap((t) => {
+    const d = done.get(t);
+    return d === undefined ? [] : [{ ...d.outcome, summary: [...d.outcome.summary, [d.outcome.summary[0]?.[0] ?? t, 'time', `${d.seconds.toFixed(1)} s`]] }];
+  });
+  const skipped = tasks.filter((t) => !done.has(t));
   const seconds = (performance.now() - start) / 1000;
   const rows = [...outcomes.flatMap((o) => o.summary), ['demo', 'wall time', `${seconds.toFixed(1)} s`]];
   process.stdout.write(`\n${textTable(['task', 'measure', 'value'], rows).join('\n')}\n`);
 
   const out = resolve(invocationDir(), f.out ?? 'report/index.html');
   mkdirSync(dirname(out), { recursive: true });
-  const notes = skipped.length > 0 ? [`Interrupted with Ctrl-C: ${skipped.join(', ')} did not run; the task running at the time stopped early.`] : [];
+  const notes = skipped.length > 0 ? [`Interrupted with Ctrl-C: ${skipped.join(', ')} did not run; the tasks running at the time stopped early.`] : [];
   writeFileAtomic(
     out,
     renderHtml({
       title: 'Tapestry: recurrent networks, end to end',
-      meta: [`pnpm demo${f.full ? ' --full' : ''} --backend ${f.backend} — ${seconds.toFixed(1)} s wall time on ${new Date().toISOString().slice(0, 10)}; every run seeded.`],
+      meta: [`pnpm demo${f.full ? ' --full' : ''} --backend ${f.backend} --jobs ${f.jobs} — ${seconds.toFixed(1)} s wall time on ${new Date().toISOString().slice(0, 10)}; every run seeded.`],
       summary: { kind: 'table', head: ['task', 'measure', 'value'], rows },
       sections: outcomes.map((o) => o.section),
       notes,
@@ -167,6 +63,68 @@ async function main(): Promise<number> {
   );
   process.stdout.write(`wrote ${out}\n`);
   return stopRequested() ? 130 : 0;
+}
+
+/** A finished task: its outcome and how long it took. */
+interface Done {
+  readonly outcome: Outcome;
+  readonly seconds: number;
+}
+
+/** Runs the tasks one after another on this thread. */
+async function inProcess(tasks: readonly DemoTask[], isFull: boolean, stopRequested: () => boolean): Promise<Map<DemoTask, Done>> {
+  const progress = consoleProgress({ stopRequested });
+  const done = new Map<DemoTask, Done>();
+  for (const task of tasks) {
+    if (stopRequested()) break;
+    progress.log(`\n== ${task} ==`);
+    const t0 = performance.now();
+    done.set(task, { outcome: await runTask(task, isFull ? full : quick, progress), seconds: (performance.now() - t0) / 1000 });
+  }
+  return done;
+}
+
+/**
+ * Runs the tasks on `jobs` worker threads, the costliest first, each worker taking the
+ * next task when it is free. Ctrl-C is passed on to every worker; tasks not yet started
+ * are skipped.
+ */
+function inWorkers(tasks: readonly DemoTask[], jobs: number, isFull: boolean, backend: BackendChoice, stopRequested: () => boolean): Promise<Map<DemoTask, Done>> {
+  const queue = [...tasks].sort((a, b) => taskCost[b] - taskCost[a]);
+  const done = new Map<DemoTask, Done>();
+  const workers: Worker[] = [];
+  process.on('SIGINT', () => workers.forEach((w) => w.postMessage({ kind: 'stop' } satisfies ToWorker)));
+  return new Promise((resolvePool, rejectPool) => {
+    let running = 0;
+    const next = (w: Worker): void => {
+      const task = stopRequested() ? undefined : queue.shift();
+      if (task === undefined) {
+        void w.terminate();
+        if (--running === 0) resolvePool(done);
+        return;
+      }
+      process.stderr.write(`== ${task} ==\n`);
+      w.postMessage({ kind: 'run', task } satisfies ToWorker);
+    };
+    const count = Math.min(jobs, queue.length); // before the loop: starting a worker takes a task off the queue
+    for (let k = 0; k < count; k++) {
+      const w = new Worker(new URL('./demo-worker.js', import.meta.url), { workerData: { backend, mode: isFull ? 'full' : 'quick' } });
+      workers.push(w);
+      running++;
+      w.on('message', (m: { task: DemoTask; outcome?: Outcome; seconds?: number; error?: string }) => {
+        if (m.error !== undefined) {
+          workers.forEach((x) => void x.terminate());
+          rejectPool(new Error(`${m.task}: ${m.error}`));
+          return;
+        }
+        if (m.outcome !== undefined) done.set(m.task, { outcome: m.outcome, seconds: m.seconds ?? NaN });
+        next(w);
+      });
+      w.on('error', (e) => rejectPool(e));
+      next(w);
+    }
+    if (running === 0) resolvePool(done);
+  });
 }
 
 main().then(

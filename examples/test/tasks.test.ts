@@ -43,42 +43,64 @@ describe('tasks on tiny configurations', () => {
     expect(countCharts(renderHtml({ title: 't', meta: [], sections: [await sineSection(r)] }))).toEqual(expectedCharts.sine);
   });
 
-  it('architectures: one finite result per configuration', async () => {
-    const r = await architectures.run({ ...architectures.architecturesDefaults, cells: ['gru', 'lstm'], layers: [1, 2], hidden: [4], epochs: 5 }, quiet);
-    expect(r.runs.map((x) => `${x.cell}${x.layers}`)).toEqual(['gru1', 'gru2', 'lstm1', 'lstm2']);
-    expect(r.runs.every((x) => Number.isFinite(x.finalLoss) && x.msPerEpoch > 0)).toBe(true);
+  it('architectures: every budget, cell and seed runs, with a hidden size whose parameter count is nearest the budget', async () => {
+    const r = await architectures.run({ ...architectures.architecturesDefaults, cells: ['gru', 'lstm'], layers: [1], budgets: [200], seeds: [0, 1], epochs: 5 }, quiet);
+    expect(r.runs.map((x) => `${x.cell}${x.seed}`)).toEqual(['gru0', 'gru1', 'lstm0', 'lstm1']);
+    for (const x of r.runs) {
+      expect(Number.isFinite(x.finalLoss) && x.msPerEpoch > 0).toBe(true);
+      // Nearest: one unit more or less moves the count further from the budget.
+      const off = (h: number): number => Math.abs(architectures.parameterCount(x.cell, 1, h) - 200);
+      expect(off(x.hidden)).toBeLessThanOrEqual(Math.min(off(x.hidden - 1), off(x.hidden + 1)));
+    }
+    // The formula counts what the model really holds: LSTM, 1 input, H = 5 → 4·5·(1+5) + 2·4·5 + 5 + 1.
+    expect(architectures.parameterCount('lstm', 1, 5)).toBe(4 * 5 * 6 + 40 + 6);
     expect(countCharts(renderHtml({ title: 't', meta: [], sections: [await architecturesSection(r)] }))).toEqual(expectedCharts.architectures);
   });
 
-  it('gradient flow: a norm per step, vanishing faster in the RNN than in the LSTM at initialisation', async () => {
-    const r = await gradientFlow.run({ ...gradientFlow.gradientFlowDefaults, hidden: 8, length: 40, batch: 4, steps: 2, lengths: [4], lengthSteps: 3 }, quiet);
-    const [rnn, lstm] = [r.norms.find((n) => n.cell === 'rnn'), r.norms.find((n) => n.cell === 'lstm')];
-    expect(rnn?.initial).toHaveLength(40);
-    expect(allFinite([...(rnn?.initial ?? []), ...(lstm?.trained ?? [])])).toBe(true);
-    expect(rnn?.initial.every((v) => v > 0)).toBe(true);
-    expect(rnn?.ratioInitial ?? 1).toBeLessThan(lstm?.ratioInitial ?? 0);
-    expect(r.accuracy).toHaveLength(3);
-    expect(r.accuracy.every((a) => a.accuracy >= 0 && a.accuracy <= 1 && Number.isFinite(a.mse))).toBe(true);
+  it('gradient flow: a learning-rate search, a norm per step at every length, chance measured, clipping on and off', async () => {
+    const config = { ...gradientFlow.gradientFlowDefaults, hidden: 8, batch: 4, lengths: [4, 40], maxSteps: 3, searchSteps: 2, searchLength: 4, exploding: { ...gradientFlow.gradientFlowDefaults.exploding, hidden: 8, length: 20, steps: 3 } };
+    const r = await gradientFlow.run(config, quiet);
+    expect(r.search).toHaveLength(9);
+    expect(Object.keys(r.chosenLr).sort()).toEqual(['gru', 'lstm', 'rnn']);
+    expect(r.sweep.map((s) => `${s.cell}${s.length}`)).toEqual(['rnn4', 'lstm4', 'gru4', 'rnn40', 'lstm40', 'gru40']);
+    const [rnn, lstm] = [r.sweep.find((s) => s.cell === 'rnn' && s.length === 40), r.sweep.find((s) => s.cell === 'lstm' && s.length === 40)];
+    expect(rnn?.normsInitial).toHaveLength(40);
+    expect(allFinite([...(rnn?.normsInitial ?? []), ...(lstm?.normsTrained ?? [])])).toBe(true);
+    expect(rnn?.normsInitial.every((v) => v > 0)).toBe(true);
+    // At initialisation the error signal reaches step 1 far better through the LSTM (forget bias 5).
+    expect(gradientFlow.reachRatio(rnn?.normsInitial ?? [1]) * 10).toBeLessThan(gradientFlow.reachRatio(lstm?.normsInitial ?? [0]));
+    // Chance is "always answer 1" on the same test sequences: about 8% (2·0.04 − 0.04²).
+    for (const s of r.sweep) expect(Math.abs(s.chance - 0.0784)).toBeLessThan(0.04);
+    expect(r.exploding.map((e) => e.clipped)).toEqual([false, true]);
+    expect(r.exploding.every((e) => e.gradNorms.length === 3)).toBe(true);
     expect(countCharts(renderHtml({ title: 't', meta: [], sections: [await gradientFlowSection(r)] }))).toEqual(expectedCharts['gradient-flow']);
   });
 
-  it('char LM: the loss falls, perplexities are finite, and all four decoders produce text', async () => {
-    const config = { ...charlm.charLmDefaults, text: data.text, hidden: 16, embed: 8, batch: 4, seqLen: 16, steps: 30, lr: 2e-2, evals: 2, evalChars: 300, sampleLength: 12, prompt: 'RO' };
+  it('LM: dropout off and on, n-grams of every order tuned and tested, the word variant, six decoders with log-probabilities', async () => {
+    const config = { ...charlm.charLmDefaults, text: data.text, hidden: 16, embed: 8, batch: 4, seqLen: 16, steps: 30, lr: 2e-2, evals: 2, evalChars: 150, maxOrder: 4, sampleLength: 12, prompt: 'RO', word: { hidden: 8, embed: 4, vocab: 20, batch: 2, seqLen: 4, steps: 4, lr: 1e-2 } };
     const r = await charlm.run(config, quiet);
-    expect(mean(r.trainLosses.slice(-5))).toBeLessThan(mean(r.trainLosses.slice(0, 5)));
-    expect(r.evals.length).toBeGreaterThanOrEqual(2);
-    expect(allFinite(r.evals.map((e) => e.perplexity)) && Number.isFinite(r.ngram.perplexity)).toBe(true);
-    expect(r.ngram.perplexity).toBeLessThan(r.vocabSize);
-    expect(r.samples.map((s) => s.method)).toEqual(['greedy', 'temperature 0.8', 'top-5 sampling', 'beam search (width 4)']);
-    for (const s of r.samples) expect(s.text).toHaveLength(2 + 12);
+    expect(r.runs.map((x) => x.dropout)).toEqual([0, 0.3]);
+    for (const x of r.runs) {
+      expect(mean(x.trainLosses.slice(-5))).toBeLessThan(mean(x.trainLosses.slice(0, 5)));
+      expect(x.evals.length).toBeGreaterThanOrEqual(2);
+      expect(allFinite([x.testLoss, ...x.evals.map((e) => e.devLoss)])).toBe(true);
+    }
+    expect(r.ngrams.map((g) => g.order)).toEqual([1, 2, 3, 4]);
+    expect(r.ngrams.every((g) => config.discounts.includes(g.discount) && g.testPerplexity < r.vocabSize)).toBe(true);
+    expect(r.word?.evals.length).toBeGreaterThan(0);
+    expect(r.samples).toHaveLength(6);
+    for (const s of r.samples) {
+      expect(s.logProb).toBeLessThan(0);
+      expect(s.perToken).toBeCloseTo(s.logProb / s.tokens, 12);
+    }
     expect(countCharts(renderHtml({ title: 't', meta: [], sections: [await charLmSection(r)] }))).toEqual(expectedCharts.charlm);
   });
 
-  it('char LM: other cells plug in (a GRU carries h only, through training and beam search)', async () => {
-    const config = { ...charlm.charLmDefaults, cell: 'gru' as const, text: data.text, hidden: 8, embed: 4, batch: 4, seqLen: 8, steps: 4, evals: 1, evalChars: 200, sampleLength: 5, prompt: 'RO' };
+  it('LM: other cells plug in (a GRU carries h only, through training and beam search)', async () => {
+    const config = { ...charlm.charLmDefaults, cell: 'gru' as const, text: data.text, hidden: 8, embed: 4, batch: 4, seqLen: 8, steps: 4, evals: 1, evalChars: 200, maxOrder: 2, sampleLength: 5, prompt: 'RO', word: undefined };
     const r = await charlm.run(config, quiet);
-    expect(allFinite(r.trainLosses)).toBe(true);
-    expect(r.samples.every((s) => s.text.length === 7)).toBe(true);
+    expect(r.runs.every((x) => allFinite(x.trainLosses))).toBe(true);
+    expect(r.samples.filter((s) => !s.method.startsWith('beam')).every((s) => s.text.length === 7)).toBe(true);
   });
 
   it('surnames: trains over padded buckets and reports a confusion matrix over the test names', async () => {

@@ -1,6 +1,8 @@
 import { Rng } from '@tapestry/core';
 import { describe, expect, it } from 'vitest';
-import { beamSearch, greedy, sample, type StepModel } from '../src/text/decoding.js';
+import { beamSearch, greedy, perToken, sample, sequenceLogProb, type StepModel } from '../src/text/decoding.js';
+import { IntMap } from '../src/text/int-map.js';
+import { countNgrams, ngramCrossEntropy } from '../src/text/ngram-family.js';
 import { ngramPerplexity, ngramProbability, trainNgram } from '../src/text/ngram.js';
 
 describe('Kneser–Ney n-gram', () => {
@@ -26,6 +28,37 @@ describe('Kneser–Ney n-gram', () => {
       expect(total).toBeCloseTo(1, 12);
       expect(ngramProbability(model, context, 'x')).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('n-gram family (integer ids)', () => {
+  it('gives exactly the string-keyed reference model\'s perplexity for every order and discount', () => {
+    const text = 'the cat sat on the mat. the dog sat on the log. a cat, a dog, a mat.'.repeat(3);
+    const held = 'the dog sat on a cat. the log sat on the mat!';
+    const V = new Set(text + held).size;
+    const family = countNgrams(text, 6, V);
+    for (let order = 1; order <= 6; order++) {
+      for (const D of [0.3, 0.75, 0.9]) {
+        const reference = ngramPerplexity(trainNgram(text, { order, discount: D, vocabSize: V }), held);
+        // Same sums in the same order: equal up to the last bits of exp/log.
+        expect(Math.exp(ngramCrossEntropy(family, held, order, D))).toBeCloseTo(reference, 10);
+      }
+    }
+  });
+
+  it('rejects an order it did not count and a discount outside (0, 1)', () => {
+    const family = countNgrams('abcabc', 3, 3);
+    expect(() => ngramCrossEntropy(family, 'abc', 4, 0.5)).toThrow(/order must be in 1..3/);
+    expect(() => ngramCrossEntropy(family, 'abc', 2, 1)).toThrow(/discount must be in \(0, 1\)/);
+  });
+
+  it('IntMap keeps every key through growth', () => {
+    const m = new IntMap(2);
+    const keys = Array.from({ length: 5000 }, (_, k) => k * 7919);
+    expect(keys.map((key, k) => m.getOrSet(key, k))).toEqual(keys.map((_, k) => k));
+    expect(keys.map((key) => m.get(key))).toEqual(keys.map((_, k) => k));
+    expect(m.get(3)).toBe(-1);
+    expect(m.size).toBe(5000);
   });
 });
 
@@ -68,6 +101,22 @@ describe('decoding', () => {
     const best = beamSearch(m, [0], 12, 5)[0];
     expect(best.logProb).toBeCloseTo(score(best.tokens), 9);
     expect(best.logProb).toBeGreaterThanOrEqual(score(g) - 1e-9);
+  });
+
+  it('a tiny top-p keeps only the most likely token (greedy); top-p 1 is plain sampling', () => {
+    const m = tableModel(6, 2);
+    expect(sample(m, [0], 15, { rng: new Rng(1), topP: 1e-6 })).toEqual(greedy(m, [0], 15));
+    expect(sample(m, [0], 15, { rng: new Rng(5), topP: 1 })).toEqual(sample(m, [0], 15, { rng: new Rng(5) }));
+  });
+
+  it('sequenceLogProb is the beam\'s own score, and finished beams are ranked per token', () => {
+    const m = tableModel(5, 4);
+    const beams = beamSearch(m, [1], 10, 3);
+    for (const b of beams) expect(sequenceLogProb(m, [1], b.tokens)).toBeCloseTo(b.logProb, 9);
+    const ended = beamSearch(m, [1], 10, 3, { endToken: 2 });
+    for (let i = 1; i < ended.length; i++) expect(perToken(ended[i - 1])).toBeGreaterThanOrEqual(perToken(ended[i]));
+    // A beam ends at the end token or at the length limit, never later.
+    for (const b of ended) expect(b.tokens.length === 10 || b.tokens[b.tokens.length - 1] === 2).toBe(true);
   });
 
   it('top-1 sampling is greedy, and sampling is reproducible from the seed', () => {

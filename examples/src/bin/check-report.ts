@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Opens the demo's report in headless Chromium and checks it as a reader would see it:
- * every expected chart is there as a non-empty <svg>, the page logs no errors, and a
- * full-page screenshot is saved next to the report.
+ * every expected chart is there as a non-empty <svg> with a caption under it, the page
+ * logs no errors, and a full-page screenshot is saved next to the report. Chromium is the
+ * system's (Debian's `chromium` package); nothing is downloaded.
  *
  * `pnpm --filter @tapestry/examples run check-report [-- --report report/index.html]`
  */
@@ -50,9 +51,14 @@ async function main(): Promise<number> {
       }
       const box = await figure.boundingBox();
       const marks = await figure.locator('path, rect, line, text').count();
+      const caption = ((await page.locator(`figure[data-chart="${id}"] figcaption`).allInnerTexts())[0] ?? '').trim();
       if (box === null || box.width < 50 || box.height < 50 || marks < 10) problems.push(`chart ${id}: empty (${box?.width ?? 0}×${box?.height ?? 0}, ${marks} marks)`);
-      else process.stdout.write(`ok  ${id}  ${Math.round(box.width)}×${Math.round(box.height)}  ${marks} marks\n`);
+      // A caption reads the figure: what it shows and its numbers — a sentence or two at least.
+      else if (caption.length < 80 || !/\d/.test(caption)) problems.push(`chart ${id}: no caption with numbers (${JSON.stringify(caption.slice(0, 60))})`);
+      else process.stdout.write(`ok  ${id}  ${Math.round(box.width)}×${Math.round(box.height)}  ${marks} marks, caption ${caption.length} chars\n`);
     }
+    const uncaptioned = await page.locator('figure.chart:not(:has(figcaption))').count();
+    if (uncaptioned > 0) problems.push(`${uncaptioned} chart(s) without a caption`);
     const shot = join(dirname(report), 'screenshot.png');
     await page.screenshot({ path: shot, fullPage: true });
     process.stdout.write(`screenshot: ${shot}\n`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `node examples/dist/bin/gradient-flow.js --length 200 --cells rnn,lstm,gru --steps 100` */
+/** `node examples/dist/bin/gradient-flow.js --lengths 10,25,50,100 --max-steps 2000` */
 import { flag } from '../cli/flags.js';
 import { start } from '../cli/main.js';
 import { gradientFlowSummary } from '../cli/summaries.js';
@@ -9,20 +9,22 @@ import { gradientFlowDefaults as d, run } from '../tasks/gradient-flow.js';
 
 start({
   name: 'gradient-flow',
-  description: 'Vanishing gradients: |dL/dh_t| over t on the adding problem, and accuracy vs sequence length, per cell.',
+  description: 'Vanishing and exploding gradients on the adding problem: a learning-rate search, a training-length sweep with |dL/dh_t| before and after training, and clipping on/off.',
   flags: {
     cells: flag.choices(cellKinds, d.cells, 'cells to study (comma-separated)'),
     hidden: flag.int(d.hidden, 'hidden units', { min: 1 }),
-    length: flag.int(d.length, 'sequence length T of the gradient-norm study', { min: 2 }),
     batch: flag.int(d.batch, 'batch size', { min: 1 }),
-    steps: flag.int(d.steps, 'training steps at T before measuring again', { min: 0 }),
-    lengths: flag.ints(d.lengths, 'sequence lengths of the accuracy study', 2),
-    lengthSteps: flag.int(d.lengthSteps, 'training steps per cell and length', { min: 1 }),
-    lr: flag.float(d.lr, 'Adam learning rate', { min: 0 }),
+    lengths: flag.ints(d.lengths, 'training lengths T of the sweep', 2),
+    maxSteps: flag.int(d.maxSteps, 'step budget per cell and length (training stops early once solved)', { min: 1 }),
+    stopAccuracy: flag.float(d.stopAccuracy, 'validation accuracy that counts as solved', { min: 0, max: 1 }),
+    checkEvery: flag.int(d.checkEvery, 'steps between validation checks', { min: 1 }),
+    searchLength: flag.int(d.searchLength, 'sequence length of the learning-rate search', { min: 2 }),
+    searchSteps: flag.int(d.searchSteps, 'steps per learning rate in the search', { min: 1 }),
     forgetBias: flag.float(d.forgetBias, 'initial LSTM forget-gate bias (0 for PyTorch\'s default)'),
+    clip: flag.float(d.clip, 'global gradient-norm clipping in the sweep', { min: 0 }),
     seed: flag.int(d.seed, 'random seed', { min: 0 }),
   },
-  config: (f) => ({ ...f }),
+  config: (f) => ({ ...d, ...f }),
   run,
   summary: gradientFlowSummary,
   section: gradientFlowSection,

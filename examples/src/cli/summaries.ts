@@ -6,7 +6,7 @@ import { fmt } from '../report/html.js';
 import type { ArchitecturesResult } from '../tasks/architectures.js';
 import type { CharLmResult } from '../tasks/charlm.js';
 import type { CustomCellResult } from '../tasks/custom-cell.js';
-import type { GradientFlowResult } from '../tasks/gradient-flow.js';
+import { reachRatio, type GradientFlowResult } from '../tasks/gradient-flow.js';
 import type { SineResult } from '../tasks/sine.js';
 import type { SurnamesResult } from '../tasks/surnames.js';
 
@@ -23,32 +23,37 @@ export function sineSummary(r: SineResult): string[] {
   return textTable(['model', 'final MSE', 'held-out MSE', 'ms/epoch'], r.runs.map((x) => [x.model, x.finalLoss, x.heldOutLoss, x.msPerEpoch]));
 }
 
-/** Architectures: one row per configuration. */
+/** Architectures: one row per configuration and seed. */
 export function architecturesSummary(r: ArchitecturesResult): string[] {
-  return textTable(['cell', 'layers', 'hidden', 'final MSE', 'ms/epoch'], r.runs.map((x) => [x.cell, x.layers, x.hidden, x.finalLoss, x.msPerEpoch]));
+  return textTable(['cell', 'layers', 'budget', 'hidden', 'params', 'seed', 'final MSE', 'ms/epoch'], r.runs.map((x) => [x.cell, x.layers, x.budget, x.hidden, x.parameters, x.seed, x.finalLoss, x.msPerEpoch]));
 }
 
-/** Gradient flow: norm ratios, then accuracy by length. */
+/** Gradient flow: the learning-rate search, then accuracy and norm ratios by length. */
 export function gradientFlowSummary(r: GradientFlowResult): string[] {
   return [
-    ...textTable(['cell', '|dL/dh_1|/|dL/dh_T| init', 'trained'], r.norms.map((n) => [n.cell, n.ratioInitial, n.ratioTrained])),
+    ...textTable(['cell', 'lr', 'search MSE'], r.search.map((t) => [t.cell, t.lr, t.mse])),
     '',
-    ...textTable(['cell', 'T', 'accuracy', 'test MSE'], r.accuracy.map((a) => [a.cell, a.length, a.accuracy, a.mse])),
+    ...textTable(
+      ['cell', 'T', 'lr', 'steps', 'accuracy', 'chance', 'test MSE', '|dL/dh_1|/|dL/dh_T| init', 'trained'],
+      r.sweep.map((s) => [s.cell, s.length, s.lr, s.steps, s.accuracy, s.chance, s.mse, reachRatio(s.normsInitial), reachRatio(s.normsTrained)]),
+    ),
+    '',
+    ...textTable(['exploding RNN', 'max |grad|', 'test MSE'], r.exploding.map((e) => [e.clipped ? 'clipping on' : 'clipping off', Math.max(...e.gradNorms.filter(Number.isFinite)), e.testMse])),
   ];
 }
 
-/** Char LM: final validation perplexity vs the n-gram, and the samples. */
+/** LM: test perplexities of the LSTMs and the n-grams, and the samples. */
 export function charLmSummary(r: CharLmResult): string[] {
-  const last = r.evals[r.evals.length - 1];
   return [
     ...textTable(
-      ['model', 'val loss', 'val perplexity'],
+      ['model', 'test loss', 'test perplexity'],
       [
-        [`${r.config.cell.toUpperCase()} ${r.config.layers}x${r.config.hidden}`, last?.loss ?? NaN, last?.perplexity ?? NaN],
-        [`${r.ngram.order}-gram KN`, Math.log(r.ngram.perplexity), r.ngram.perplexity],
+        ...r.runs.map((x) => [`${r.config.cell.toUpperCase()} ${r.config.layers}x${r.config.hidden} dropout ${x.dropout}`, x.testLoss, Math.exp(x.testLoss)]),
+        ...r.ngrams.map((g) => [`${g.order}-gram KN (D ${g.discount})`, Math.log(g.testPerplexity), g.testPerplexity]),
+        ...(r.word === undefined ? [] : [[`word-level ${r.config.cell.toUpperCase()} (per word)`, r.word.testLoss, Math.exp(r.word.testLoss)]]),
       ],
     ),
-    ...r.samples.flatMap((s) => ['', `--- ${s.method} ---`, s.text]),
+    ...r.samples.flatMap((s) => ['', `--- ${s.method} (log-prob ${fmt(s.logProb)}, ${fmt(s.perToken)} per char) ---`, s.text]),
   ];
 }
 

@@ -6,8 +6,15 @@
 /** A piece of a section. */
 export type Block =
   | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'table'; readonly caption?: string; readonly head: readonly string[]; readonly rows: readonly (readonly (string | number)[])[] }
-  | { readonly kind: 'chart'; readonly id: string; readonly svg: string; readonly caption?: string }
+  | {
+      readonly kind: 'table';
+      readonly caption?: string;
+      readonly head: readonly string[];
+      readonly rows: readonly (readonly (string | number)[])[];
+      /** Significant digits per column (default 4): one number format per column. */
+      readonly digits?: readonly (number | undefined)[];
+    }
+  | { readonly kind: 'chart'; readonly id: string; readonly svg: string; readonly caption: string }
   | { readonly kind: 'pre'; readonly title?: string; readonly text: string };
 
 /** One task's part of the report. */
@@ -43,6 +50,21 @@ export function fmt(x: number, digits = 4): string {
   return x.toPrecision(digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 }
 
+/**
+ * One format for a whole column, so its numbers line up: integers as integers; otherwise
+ * scientific notation when any value is tiny or huge, else fixed decimals chosen so the
+ * smallest non-zero magnitude keeps `digits` significant digits (at most 6 decimals).
+ */
+export function columnFormat(values: readonly (string | number | undefined)[], digits = 4): (x: number) => string {
+  const nums = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (nums.every(Number.isInteger)) return (x) => (Number.isFinite(x) ? String(x) : String(x));
+  const mags = nums.filter((v) => v !== 0).map(Math.abs);
+  const [lo, hi] = [Math.min(...mags), Math.max(...mags)];
+  if (mags.length > 0 && (lo < 1e-3 || hi >= 1e6)) return (x) => (Number.isFinite(x) ? x.toExponential(digits - 1) : String(x));
+  const decimals = mags.length === 0 ? 2 : Math.min(6, Math.max(0, digits - 1 - Math.floor(Math.log10(lo))));
+  return (x) => (Number.isFinite(x) ? x.toFixed(decimals) : String(x));
+}
+
 function block(b: Block): string {
   switch (b.kind) {
     case 'text':
@@ -50,25 +72,27 @@ function block(b: Block): string {
     case 'pre':
       return `${b.title === undefined ? '' : `<h4>${escapeHtml(b.title)}</h4>`}<pre>${escapeHtml(b.text)}</pre>`;
     case 'chart':
-      return `<figure class="chart" data-chart="${escapeHtml(b.id)}">${b.svg}${b.caption === undefined ? '' : `<figcaption>${escapeHtml(b.caption)}</figcaption>`}</figure>`;
+      return `<figure class="chart" data-chart="${escapeHtml(b.id)}">${b.svg}<figcaption>${escapeHtml(b.caption)}</figcaption></figure>`;
     case 'table':
-      return table(b.head, b.rows, b.caption);
+      return table(b.head, b.rows, b.caption, b.digits);
   }
 }
 
-function table(head: readonly string[], rows: readonly (readonly (string | number)[])[], caption?: string): string {
-  const cell = (v: string | number): string => (typeof v === 'number' ? `<td class="num">${fmt(v)}</td>` : `<td>${escapeHtml(v)}</td>`);
+function table(head: readonly string[], rows: readonly (readonly (string | number)[])[], caption?: string, digits?: readonly (number | undefined)[]): string {
+  const formats = head.map((_, j) => columnFormat(rows.map((r) => r[j]), digits?.[j]));
+  const cell = (v: string | number, j: number): string => (typeof v === 'number' ? `<td class="num">${formats[j](v)}</td>` : `<td>${escapeHtml(v)}</td>`);
   return [
     '<table>',
     caption === undefined ? '' : `<caption>${escapeHtml(caption)}</caption>`,
     `<thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
-    `<tbody>${rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody>`,
+    `<tbody>${rows.map((r) => `<tr>${r.map((v, j) => cell(v, j)).join('')}</tr>`).join('')}</tbody>`,
     '</table>',
   ].join('');
 }
 
 const style = `
-body { font: 15px/1.5 system-ui, sans-serif; max-width: 1100px; margin: 2rem auto; padding: 0 1rem; color: #222; }
+body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; padding: 0 2rem; color: #222; max-width: 1800px; }
+p { max-width: 75rem; }
 h1 { margin-bottom: .2rem; } .meta { color: #666; margin: 0; }
 section { border-top: 1px solid #ddd; margin-top: 2rem; padding-top: .5rem; }
 nav a { margin-right: 1rem; }
@@ -76,8 +100,9 @@ table { border-collapse: collapse; margin: 1rem 0; font-size: 14px; }
 caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
 th, td { border: 1px solid #ddd; padding: .25rem .6rem; } th { background: #f5f5f5; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-figure.chart { margin: 1rem 0; } figure.chart svg { max-width: 100%; height: auto; }
-figcaption { color: #555; font-size: 13px; }
+figure.chart { margin: 1.2rem 0; } figure.chart svg { max-width: 100%; height: auto; }
+figcaption { color: #333; font-size: 14px; max-width: 75rem; background: #f6f8fa; border-left: 3px solid #4c78a8; padding: .4rem .7rem; }
+figcaption.warn { border-left-color: #c60; }
 pre { background: #f7f7f7; padding: .6rem; white-space: pre-wrap; font-size: 13px; border-left: 3px solid #ccc; }
 .notes { color: #a40; }`;
 

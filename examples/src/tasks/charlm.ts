@@ -1,27 +1,23 @@
 /**
- * Task 4 — a character-level language model of tiny Shakespeare.
+ * Task 4 — a language model of tiny Shakespeare.
  *
- * Characters are embedded, read by a 2-layer LSTM, and a dense layer scores the next
- * character. Training uses truncated backpropagation through time: the text is cut
- * into B parallel rows, each batch is the next T characters of every row, and the LSTM
- * state is carried from one batch to the next (with no gradient through it). We track
- * validation perplexity against a smoothed character n-gram model on the same text,
- * then generate text from a prompt four ways.
+ * The text is split three ways: the first 90% to train on, the next 5% a development
+ * slice (validation curves, and the n-gram discounts are tuned there), the last 5% a
+ * test slice scored once by every model on the same characters. A 2-layer LSTM over
+ * characters (`lm-model.ts`) is trained with dropout off and on; Kneser–Ney n-grams of
+ * orders 1..N are the baselines; a word-level variant (the tutorial's model) runs
+ * beside it; and the better character model continues a prompt six ways.
  */
-import { Rng, gather, logSoftmax, noGrad, reshape, tensor, type Tensor } from '@tapestry/core';
-import { crossEntropy, embedding, linear, type EmbeddingParams, type LinearParams, type StateDict } from '@tapestry/layers';
-import { adam, chain, clipByGlobalNorm, cosineDecay } from '@tapestry/optim';
-import { Vocab, getOrThrow, lmStream } from '@tapestry/data';
+import { Rng } from '@tapestry/core';
+import { Vocab, getOrThrow, wordTokenizer } from '@tapestry/data';
 import { loadTinyShakespeare } from '@tapestry/data/node';
 import type { Progress } from '../cli/progress.js';
-import { recurrentModule, type CellKind } from '../models/recurrent.js';
-import { beamSearch, greedy, sample, type StepModel } from '../text/decoding.js';
-import { ngramPerplexity, trainNgram } from '../text/ngram.js';
-import { train } from '../train/loop.js';
-import { resolveCheckpoint, savedConfig } from '../train/checkpoint.js';
-import { loadCheckpoint } from '@tapestry/core/node';
+import type { CellKind } from '../models/recurrent.js';
+import { beamSearch, greedy, perToken, sample, sequenceLogProb } from '../text/decoding.js';
+import { countNgrams, ngramCrossEntropy } from '../text/ngram-family.js';
+import { evaluateLm, makeLm, stepModel, trainLm, type LmEval, type LmSpec } from './lm-model.js';
 
-/** Settings of the language model. */
+/** Settings of the language-model task: every budget is here. */
 export interface CharLmConfig {
   /** A UTF-8 text file to train on instead of tiny Shakespeare. */
   readonly text?: string;
@@ -34,19 +30,25 @@ export interface CharLmConfig {
   readonly seqLen: number;
   readonly steps: number;
   readonly lr: number;
-  /** Evaluate validation perplexity this many times during training. */
+  /** Evaluations during training. */
   readonly evals: number;
-  /** Characters of the validation text used for each evaluation (the final one included). */
+  /** Characters of each evaluation slice (training, development, test). */
   readonly evalChars: number;
-  readonly ngramOrder: number;
+  /** The dropout of the "on" run (the tutorial's is 0.3); a second run trains without. */
+  readonly dropout: number;
+  /** n-gram baselines of orders 1..maxOrder. */
+  readonly maxOrder: number;
+  /** Kneser–Ney discounts tried per order on the development slice. */
+  readonly discounts: readonly number[];
+  /** The word-level variant's budget (omit to skip it). */
+  readonly word?: { readonly hidden: number; readonly embed: number; readonly vocab: number; readonly batch: number; readonly seqLen: number; readonly steps: number; readonly lr: number };
   readonly prompt: string;
   readonly sampleLength: number;
   readonly temperature: number;
   readonly topK: number;
+  readonly topP: number;
   readonly beam: number;
   readonly seed: number;
-  /** Skip training: sample, beam-search and measure perplexity with the parameters of this checkpoint (a file or a `--save` folder). */
-  readonly checkpoint?: string;
 }
 
 /** The defaults `pnpm demo` uses. */
@@ -61,20 +63,60 @@ export const charLmDefaults: CharLmConfig = {
   lr: 1e-2,
   evals: 5,
   evalChars: 10_000,
-  ngramOrder: 5,
+  dropout: 0.3,
+  maxOrder: 9,
+  discounts: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95],
+  word: { hidden: 64, embed: 32, vocab: 2000, batch: 32, seqLen: 16, steps: 150, lr: 1e-2 },
   prompt: 'ROMEO:\n',
   sampleLength: 200,
   temperature: 0.8,
   topK: 5,
+  topP: 0.9,
   beam: 4,
   seed: 0,
 };
 
-/** One validation measurement. */
-export interface EvalPoint {
-  readonly step: number;
-  readonly loss: number;
-  readonly perplexity: number;
+/** One character model's training (dropout off or on). */
+export interface LmRun {
+  readonly dropout: number;
+  readonly trainLosses: readonly number[];
+  readonly evals: readonly LmEval[];
+  /** Loss on the test slice (nats per character). */
+  readonly testLoss: number;
+  readonly tokensPerSecond: number;
+  readonly interrupted: boolean;
+}
+
+/** One n-gram order: its tuned discount, and perplexities. */
+export interface NgramResult {
+  readonly order: number;
+  readonly discount: number;
+  readonly devPerplexity: number;
+  readonly testPerplexity: number;
+}
+
+/** One decoded continuation. */
+export interface Sample {
+  readonly method: string;
+  readonly text: string;
+  readonly tokens: number;
+  /** log P(continuation | prompt) under the model (untempered), and per token. */
+  readonly logProb: number;
+  readonly perToken: number;
+  /** Distinct character 4-grams / all 4-grams of the continuation: low means repetitive. */
+  readonly distinct4: number;
+}
+
+/** The word-level variant's outcome. */
+export interface WordLmResult {
+  readonly vocabSize: number;
+  /** Fraction of test words outside the vocabulary (they are predicted as the unk token). */
+  readonly unkRate: number;
+  readonly evals: readonly LmEval[];
+  /** Test loss per word, and the same total spread over the test slice's characters. */
+  readonly testLoss: number;
+  readonly perCharLoss: number;
+  readonly trainLosses: readonly number[];
 }
 
 /** The task's outcome. */
@@ -82,187 +124,116 @@ export interface CharLmResult {
   readonly config: CharLmConfig;
   readonly vocabSize: number;
   readonly trainChars: number;
-  readonly trainLosses: readonly number[];
-  readonly evals: readonly EvalPoint[];
-  readonly ngram: { readonly order: number; readonly perplexity: number };
-  readonly samples: readonly { readonly method: string; readonly text: string }[];
-  readonly tokensPerSecond: number;
+  /** Characters scored on the test slice by every model. */
+  readonly testChars: number;
+  readonly runs: readonly LmRun[];
+  readonly ngrams: readonly NgramResult[];
+  readonly samples: readonly Sample[];
+  readonly sampledFrom: number;
+  readonly word?: WordLmResult;
   readonly interrupted: boolean;
 }
 
-/** Embedding → stacked LSTM → dense scores over the vocabulary. */
-interface Params {
-  readonly embed: EmbeddingParams;
-  readonly rnn: StateDict;
-  readonly head: LinearParams;
-}
-
-/** The recurrent state carried between batches: h (and the LSTM's c), [layers, B, H] each. */
-interface Carry {
-  readonly h: Tensor;
-  readonly c?: Tensor;
-}
-
-/** Reads the corpus and splits it: the first 90% for training, the rest for validation. */
+/** Reads the corpus and cuts it 90 / 5 / 5. */
 function loadCorpus(path: string | undefined) {
   const text = getOrThrow(loadTinyShakespeare(path === undefined ? {} : { path }));
-  const vocab = Vocab.build(text, { specials: {} });
-  const cut = Math.floor(text.length * 0.9);
-  return { vocab, trainText: text.slice(0, cut), validText: text.slice(cut) };
+  const [a, b] = [Math.floor(text.length * 0.9), Math.floor(text.length * 0.95)];
+  return { text, train: text.slice(0, a), dev: text.slice(a, b), test: text.slice(b) };
 }
 
-/** Builds the model: parameters, and a forward pass from token ids to next-token logits. */
-function makeModel(c: CharLmConfig, vocabSize: number) {
-  const rnn = recurrentModule(c.cell, { inputSize: c.embed, hiddenSize: c.hidden, numLayers: c.layers });
-  const rng = new Rng(c.seed);
-  const params: Params = {
-    embed: embedding.init(rng, vocabSize, c.embed),
-    rnn: rnn.init(rng),
-    head: linear.init(rng, c.hidden, vocabSize),
-  };
-  const forward = (p: Params, tokens: Tensor, carry: Carry): { logits: Tensor; carry: Carry } => {
-    const out = rnn.apply(p.rnn, embedding.apply(p.embed, tokens), { h0: carry.h, c0: carry.c });
-    return { logits: linear.apply(p.head, out.output), carry: { h: out.h_n, c: out.c_n } };
-  };
-  const zeroCarry = (batch: number): Carry => {
-    const z = tensor(new Float32Array(c.layers * batch * c.hidden), { shape: [c.layers, batch, c.hidden] });
-    return c.cell === 'lstm' ? { h: z, c: z } : { h: z };
-  };
-  return { params, forward, zeroCarry };
+/** The character model's spec from the config. */
+const charSpec = (c: CharLmConfig, dropout: number): LmSpec => ({ ...c, dropout, evalTokens: c.evalChars });
+
+/** Every order 1..maxOrder: the discount with the lowest development perplexity, then its test perplexity. */
+function ngramBaselines(c: CharLmConfig, train: string, dev: string, test: string, vocabSize: number): NgramResult[] {
+  const family = countNgrams(train, c.maxOrder, vocabSize);
+  const out: NgramResult[] = [];
+  for (let order = 1; order <= c.maxOrder; order++) {
+    const tried = c.discounts.map((d) => ({ d, h: ngramCrossEntropy(family, dev, order, d) })).sort((x, y) => x.h - y.h);
+    const best = tried[0];
+    out.push({ order, discount: best.d, devPerplexity: Math.exp(best.h), testPerplexity: Math.exp(ngramCrossEntropy(family, test, order, best.d)) });
+  }
+  return out;
 }
 
-type Model = ReturnType<typeof makeModel>;
-
-/**
- * Mean next-character loss on the first `chars` characters of `ids`, cut into 16 rows
- * that carry their state across windows, as in training. No tape is recorded.
- */
-function evaluate(model: Model, params: Params, ids: Int32Array, chars: number, seqLen: number): EvalPoint & { predicted: number } {
-  const stream = lmStream(ids.subarray(0, Math.min(chars, ids.length)), { batchSize: 16, seqLen });
-  let carry = model.zeroCarry(16);
-  let total = 0;
-  let count = 0;
-  noGrad(() => {
-    for (const { inputs, targets } of stream) {
-      const out = model.forward(params, inputs, carry);
-      total += crossEntropy(out.logits, targets).item() * targets.size;
-      count += targets.size;
-      carry = out.carry;
-    }
-  });
-  return { step: 0, loss: total / count, perplexity: Math.exp(total / count), predicted: stream.tokensUsed };
+/** Distinct character 4-grams over all 4-grams. */
+function distinct4(s: string): number {
+  const grams = new Set<string>();
+  for (let i = 0; i + 4 <= s.length; i++) grams.add(s.slice(i, i + 4));
+  return grams.size / Math.max(s.length - 3, 1);
 }
 
-/** Trains the model with truncated BPTT, evaluating every `steps / evals` steps. */
-async function trainLm(c: CharLmConfig, model: Model, trainIds: Int32Array, validIds: Int32Array, progress: Progress) {
-  const stream = lmStream(trainIds, { batchSize: c.batch, seqLen: c.seqLen, dropLast: true });
-  let carry = model.zeroCarry(c.batch);
-  const evals: EvalPoint[] = [];
-  const every = Math.max(1, Math.floor(c.steps / Math.max(c.evals, 1)));
-  const run = await train({
-    label: `charlm ${c.cell} ${c.layers}×${c.hidden}`,
-    params: model.params,
-    optimizer: chain(clipByGlobalNorm(5), adam({ lr: cosineDecay({ init: c.lr, decaySteps: c.steps, end: c.lr / 10 }) })),
-    steps: c.steps,
-    loss: (p: Params, step: number) => {
-      const k = step % stream.numBatches;
-      if (k === 0) carry = model.zeroCarry(c.batch); // a new pass over the text starts afresh
-      const { inputs, targets } = stream.batch(k);
-      const out = model.forward(p, inputs, carry);
-      return [crossEntropy(out.logits, targets), out.carry] as const;
-    },
-    after: (step, _loss, params, next) => {
-      carry = next; // the state goes on to the next batch; the tape does not
-      if ((step + 1) % every === 0 && step + 1 < c.steps) {
-        const e = evaluate(model, params, validIds, c.evalChars, c.seqLen);
-        evals.push({ step: step + 1, loss: e.loss, perplexity: e.perplexity });
-        progress.log(`  step ${step + 1}: validation loss ${e.loss.toFixed(3)}, perplexity ${e.perplexity.toFixed(2)}`);
-      }
-    },
-    progress,
-    itemsPerStep: c.batch * c.seqLen,
-    unit: 'tok',
-    // The LSTM state carried across batches is part of the run's state.
-    resumable: { carry: { get: () => carry, set: (saved) => void (carry = saved as Carry) } },
-  });
-  return { run, evals };
-}
-
-/** The trained model one token at a time, for the decoders. */
-function stepModel(model: Model, params: Params, vocabSize: number): StepModel<Carry> {
-  return {
-    vocabSize,
-    initState: (batch) => model.zeroCarry(batch),
-    step: (state, tokens) =>
-      noGrad(() => {
-        const ids = tensor(Int32Array.from(tokens), { shape: [tokens.length, 1] });
-        const out = model.forward(params, ids, state);
-        return { logProbs: logSoftmax(reshape(out.logits, [tokens.length, vocabSize]), -1).data, state: out.carry };
-      }),
-    select: (state, rows) => {
-      const idx = tensor(Int32Array.from(rows), { shape: [rows.length] });
-      return noGrad(() => ({ h: gather(state.h, idx, 1), c: state.c === undefined ? undefined : gather(state.c, idx, 1) }));
-    },
-  };
-}
-
-/** Greedy, tempered, top-k and beam-search continuations of the prompt. */
-function generate(c: CharLmConfig, m: StepModel<Carry>, vocab: Vocab) {
+/** Greedy, beam, tempered, top-k, top-p and plain samples, each with its log-probability. */
+function generate(c: CharLmConfig, model: ReturnType<typeof makeLm>, params: ReturnType<typeof makeLm>['params'], vocab: Vocab): Sample[] {
+  const m = stepModel(model, params);
   const prompt = Array.from(vocab.encode(c.prompt));
-  const text = (ids: readonly number[]): string => c.prompt + vocab.decode(Int32Array.from(ids));
   const rng = new Rng(c.seed + 1);
-  return [
-    { method: 'greedy', text: text(greedy(m, prompt, c.sampleLength)) },
-    { method: `temperature ${c.temperature}`, text: text(sample(m, prompt, c.sampleLength, { rng, temperature: c.temperature })) },
-    { method: `top-${c.topK} sampling`, text: text(sample(m, prompt, c.sampleLength, { rng, topK: c.topK })) },
-    { method: `beam search (width ${c.beam})`, text: text(beamSearch(m, prompt, c.sampleLength, c.beam)[0].tokens) },
+  const newline = vocab.encode('\n')[0];
+  const beams = beamSearch(m, prompt, c.sampleLength, c.beam, { endToken: newline });
+  const outputs: [string, number[]][] = [
+    ['greedy', greedy(m, prompt, c.sampleLength)],
+    [`beam search (width ${c.beam}, ends at a newline, ranked by log-prob per token)`, [...beams[0].tokens]],
+    ['sampling (temperature 1)', sample(m, prompt, c.sampleLength, { rng })],
+    [`temperature ${c.temperature}`, sample(m, prompt, c.sampleLength, { rng, temperature: c.temperature })],
+    [`top-${c.topK} sampling`, sample(m, prompt, c.sampleLength, { rng, topK: c.topK })],
+    [`top-p (nucleus) sampling, p = ${c.topP}`, sample(m, prompt, c.sampleLength, { rng, topP: c.topP })],
   ];
+  return outputs.map(([method, tokens]) => {
+    const logProb = sequenceLogProb(m, prompt, tokens);
+    const continuation = vocab.decode(Int32Array.from(tokens));
+    return { method, text: c.prompt + continuation, tokens: tokens.length, logProb, perToken: perToken({ tokens, logProb }), distinct4: distinct4(continuation) };
+  });
 }
 
-/** The model settings a checkpoint was trained with; they override the flags when sampling from it. */
-const modelKeys = ['text', 'cell', 'hidden', 'layers', 'embed', 'seqLen', 'steps'] as const;
-
-/** The parameters and loss history of a saved run, in place of training (`--checkpoint`). */
-function fromCheckpoint(c: CharLmConfig, model: Model, progress: Progress) {
-  const file = resolveCheckpoint(c.checkpoint ?? '', 'charlm-');
-  const loaded = loadCheckpoint(file, { params: model.params });
-  if (loaded._tag === 'Left') throw new Error(loaded.left.message);
-  const losses = ((loaded.right.data as { losses?: unknown[] } | null)?.losses ?? []).map((x) => (typeof x === 'number' ? x : NaN));
-  progress.checkpoints?.provenance.push(`charlm: perplexity, samples and beam search from ${file} (step ${loaded.right.step})`);
-  progress.log(`  loaded ${file} (step ${loaded.right.step})`);
-  return { run: { params: loaded.right.params, losses, steps: loaded.right.step, seconds: Infinity, interrupted: false }, evals: [] as EvalPoint[] };
+/** The word-level variant: the same model over lower-cased words, the rarest words as unk. */
+async function wordLevel(c: CharLmConfig, w: NonNullable<CharLmConfig['word']>, corpus: ReturnType<typeof loadCorpus>, progress: Progress): Promise<WordLmResult> {
+  const vocab = Vocab.build(corpus.train, { tokenizer: wordTokenizer, maxSize: w.vocab, specials: { unk: '<unk>' } });
+  // About five characters per word: the evaluation slices span about as much text as the character model's.
+  const evalTokens = Math.round(c.evalChars / 5);
+  const [trainIds, devIds, testIds] = [vocab.encode(corpus.train), vocab.encode(corpus.dev), vocab.encode(corpus.test).subarray(0, evalTokens)];
+  const spec: LmSpec = { cell: c.cell, hidden: w.hidden, layers: c.layers, embed: w.embed, dropout: c.dropout, batch: w.batch, seqLen: w.seqLen, steps: w.steps, lr: w.lr, evals: c.evals, evalTokens, seed: c.seed };
+  const model = makeLm(spec, vocab.size);
+  const { run, evals } = await trainLm(model, trainIds, devIds, `word LM ${c.cell} ${c.layers}×${w.hidden}`, progress);
+  const test = evaluateLm(model, run.params, testIds);
+  const unk = testIds.reduce((n, id) => n + (id === vocab.unkId ? 1 : 0), 0);
+  // The characters those predicted words span: the same total loss per character.
+  const words = wordTokenizer.tokenize(corpus.test).slice(1, test.predicted + 1);
+  const chars = words.reduce((n, t) => n + t.length + 1, 0);
+  return { vocabSize: vocab.size, unkRate: unk / testIds.length, evals, testLoss: test.loss, perCharLoss: (test.loss * test.predicted) / Math.max(chars, 1), trainLosses: run.losses };
 }
 
-/** Trains the LM (or loads it with `checkpoint`), compares it with the n-gram baseline, and samples from it. */
-export async function run(flags: CharLmConfig, progress: Progress): Promise<CharLmResult> {
-  const saved = flags.checkpoint === undefined ? {} : savedConfig(resolveCheckpoint(flags.checkpoint, 'charlm-'));
-  const config: CharLmConfig = { ...flags, ...Object.fromEntries(modelKeys.filter((k) => saved[k] !== undefined).map((k) => [k, saved[k]])) };
-  const overridden = modelKeys.filter((k) => saved[k] !== undefined && saved[k] !== flags[k]);
-  if (overridden.length > 0) progress.log(`  the checkpoint's settings replace the flags: ${overridden.map((k) => `${k} ${String(saved[k])}`).join(', ')}`);
-  const { vocab, trainText, validText } = loadCorpus(config.text);
-  const [trainIds, validIds] = [vocab.encode(trainText), vocab.encode(validText)];
-  const model = makeModel(config, vocab.size);
-  const { run: trained, evals } = config.checkpoint === undefined ? await trainLm(config, model, trainIds, validIds, progress) : fromCheckpoint(config, model, progress);
-
-  const final = evaluate(model, trained.params, validIds, config.evalChars, config.seqLen);
-  evals.push({ step: trained.steps, loss: final.loss, perplexity: final.perplexity });
-  progress.log(`  final: validation loss ${final.loss.toFixed(3)}, perplexity ${final.perplexity.toFixed(2)}`);
-
-  // The baseline sees the same training text and predicts the same validation characters.
-  const predicted = final.predicted;
-  const ngram = trainNgram(trainText, { order: config.ngramOrder, vocabSize: vocab.size });
-  const ngramPpl = ngramPerplexity(ngram, validText.slice(0, predicted + 1));
-
-  const samples = progress.shouldStop() ? [] : generate(config, stepModel(model, trained.params, vocab.size), vocab);
+/** Trains the character models and the word model, the n-gram baselines, and decodes. */
+export async function run(config: CharLmConfig, progress: Progress): Promise<CharLmResult> {
+  const corpus = loadCorpus(config.text);
+  const vocab = Vocab.build(corpus.text, { specials: {} });
+  const [trainIds, devIds] = [vocab.encode(corpus.train), vocab.encode(corpus.dev)];
+  const testIds = vocab.encode(corpus.test).subarray(0, config.evalChars);
+  const runs: LmRun[] = [];
+  let best: { model: ReturnType<typeof makeLm>; params: ReturnType<typeof makeLm>['params']; loss: number; dropout: number } | undefined;
+  let testChars = 0;
+  for (const dropout of [0, config.dropout]) {
+    if (progress.shouldStop()) break;
+    const model = makeLm(charSpec(config, dropout), vocab.size);
+    const { run: trained, evals, tokensPerSecond } = await trainLm(model, trainIds, devIds, `char LM ${config.cell} ${config.layers}×${config.hidden} dropout ${dropout}`, progress);
+    const test = evaluateLm(model, trained.params, testIds);
+    testChars = test.predicted;
+    runs.push({ dropout, trainLosses: trained.losses, evals, testLoss: test.loss, tokensPerSecond, interrupted: trained.interrupted });
+    if (best === undefined || test.loss < best.loss) best = { model, params: trained.params, loss: test.loss, dropout };
+  }
+  // The baselines score exactly the test characters the LSTM predicted (after the first).
+  const ngrams = ngramBaselines(config, corpus.train, corpus.dev.slice(0, config.evalChars + 1), corpus.test.slice(0, testChars + 1), vocab.size);
+  const word = config.word === undefined || progress.shouldStop() ? undefined : await wordLevel(config, config.word, corpus, progress);
+  const samples = best === undefined || progress.shouldStop() ? [] : generate(config, best.model, best.params, vocab);
   return {
     config,
     vocabSize: vocab.size,
-    trainChars: trainText.length,
-    trainLosses: trained.losses,
-    evals,
-    ngram: { order: config.ngramOrder, perplexity: ngramPpl },
+    trainChars: corpus.train.length,
+    testChars,
+    runs,
+    ngrams,
     samples,
-    tokensPerSecond: (trained.steps * config.batch * config.seqLen) / Math.max(trained.seconds, 1e-9),
-    interrupted: trained.interrupted,
+    sampledFrom: best?.dropout ?? NaN,
+    word,
+    interrupted: runs.some((r) => r.interrupted) || progress.shouldStop(),
   };
 }

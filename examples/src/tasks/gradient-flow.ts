@@ -1,180 +1,190 @@
 /**
  * Task 3 — gradient flow and the vanishing-gradient problem.
  *
- * The adding problem: a long sequence of random numbers, two of them marked, and the
- * target is their sum — so the answer depends on steps ~T/2 and more in the past. For
- * a loss L read from the last step, we record the whole unrolled computation with
- * `record(...)`, keep every step's hidden state (`scan(..., { keepStates: true })`), and
- * ask the tape for ∂L/∂h_t at every t. In a vanilla RNN that gradient shrinks
- * geometrically as t moves away from T; gated cells keep it alive. Then we measure how
- * task accuracy falls with the sequence length for each cell.
+ * The adding problem (see `adding.ts`): T random numbers, two of them marked, the target
+ * their sum — so the answer depends on a step in the first half of the sequence. The
+ * study has three parts:
+ *
+ * 1. a small learning-rate search per cell at a short length, so every cell trains with
+ *    the rate that suits it rather than one picked for the LSTM;
+ * 2. a training-length sweep: each cell is trained from scratch at each T (until a
+ *    validation batch is solved, or the step budget runs out) and tested on fresh
+ *    sequences; at each T, ‖∂L/∂h_t‖ is taken from the tape before and after training;
+ * 3. the exploding side: a vanilla RNN with too-large recurrent weights, trained with and
+ *    without gradient clipping (`exploding.ts`).
  */
-import { Rng, cast, mapTree, noGrad, record, type Tensor } from '@tapestry/core';
-import { hiddenState, linear, mseLoss, scan, type Cell, type GateParams, type LinearParams } from '@tapestry/layers';
+import { Rng } from '@tapestry/core';
 import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
-import { addingProblem, type AddingData } from '@tapestry/data';
+import { addingProblem } from '@tapestry/data';
 import type { Progress } from '../cli/progress.js';
-import { builtinCell, withForgetBias, type CellKind } from '../models/recurrent.js';
-import { train } from '../train/loop.js';
+import type { CellKind } from '../models/recurrent.js';
+import { addingModel, chanceAccuracy, hiddenGradientNorms, initAddingParams, scoreAdding, trainAdding, type AddingModel } from './adding.js';
+import { explodingStudy, type ExplodingConfig, type ExplodingRun } from './exploding.js';
 
-/** Settings of the gradient-flow study. */
+/** Settings of the gradient-flow study: every budget (steps, sizes, seeds) is here. */
 export interface GradientFlowConfig {
   readonly cells: readonly CellKind[];
   readonly hidden: number;
-  /** Sequence length of the gradient-norm study. */
-  readonly length: number;
   readonly batch: number;
-  /** Training steps at `length` before measuring the norms again. */
-  readonly steps: number;
-  /** Sequence lengths of the accuracy study. */
+  /** The training lengths of the sweep. */
   readonly lengths: readonly number[];
-  /** Training steps per cell and length in the accuracy study. */
-  readonly lengthSteps: number;
-  readonly lr: number;
-  /** Initial LSTM forget-gate bias (1 as in Jozefowicz et al. 2015 and Keras; PyTorch's default is ≈ 0). */
+  /** Step budget per cell and length; training stops earlier once a validation batch is solved. */
+  readonly maxSteps: number;
+  /** Validation accuracy that ends a run early, checked every `checkEvery` steps. */
+  readonly stopAccuracy: number;
+  readonly checkEvery: number;
+  /** Adam learning rates tried per cell, each for `searchSteps` steps at length `searchLength`. */
+  readonly lrs: readonly number[];
+  readonly searchLength: number;
+  readonly searchSteps: number;
+  /** Initial LSTM forget-gate bias (PyTorch's default is ≈ 0; Jozefowicz et al. 2015 recommend ≥ 1). */
   readonly forgetBias: number;
+  /** Global-norm gradient clipping in the sweep. */
+  readonly clip: number;
+  readonly exploding: Omit<ExplodingConfig, 'seed'>;
   readonly seed: number;
 }
 
 /** The defaults `pnpm demo` uses. */
 export const gradientFlowDefaults: GradientFlowConfig = {
   cells: ['rnn', 'lstm', 'gru'],
-  hidden: 16,
-  length: 200,
+  hidden: 32,
   batch: 32,
-  steps: 30,
-  lengths: [5, 10, 20, 40],
-  lengthSteps: 250,
-  lr: 1e-2,
-  forgetBias: 1,
+  lengths: [10, 25, 50],
+  maxSteps: 1500,
+  stopAccuracy: 0.95,
+  checkEvery: 100,
+  lrs: [1e-3, 3e-3, 1e-2],
+  searchLength: 10,
+  searchSteps: 300,
+  forgetBias: 5,
+  clip: 1,
+  exploding: { hidden: 32, length: 50, batch: 32, steps: 150, lr: 0.1, gain: 4, clip: 1 },
   seed: 0,
 };
 
-/** ‖∂L/∂h_t‖ for t = 1..T of one cell, before and after training. */
-export interface GradientNorms {
+/** One learning rate tried for one cell. */
+export interface LrTrial {
   readonly cell: CellKind;
-  readonly initial: readonly number[];
-  readonly trained: readonly number[];
-  /** ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ at initialisation and after training. */
-  readonly ratioInitial: number;
-  readonly ratioTrained: number;
-  readonly trainSteps: number;
+  readonly lr: number;
+  /** MSE on the validation batch after the search's steps. */
+  readonly mse: number;
 }
 
-/** Accuracy of one cell trained at one sequence length. */
-export interface LengthAccuracy {
+/** One cell trained at one length. */
+export interface LengthRun {
   readonly cell: CellKind;
   readonly length: number;
-  /** Fraction of test sums predicted within ±0.04 (predicting 1 scores ≈ 0.08). */
+  readonly lr: number;
+  /** Steps taken (fewer than the budget when the validation batch was solved). */
+  readonly steps: number;
+  readonly solved: boolean;
+  /** Fraction of test sums predicted within ±0.04. */
   readonly accuracy: number;
-  /** Test MSE (predicting 1 scores ≈ 1/6). */
   readonly mse: number;
+  /** Always answering 1 on the same test sequences. */
+  readonly chance: number;
+  readonly losses: readonly number[];
+  /** ‖∂L/∂h_t‖, t = 1..T, at initialisation and after training. */
+  readonly normsInitial: readonly number[];
+  readonly normsTrained: readonly number[];
+  readonly msPerStep: number;
 }
 
 /** The task's outcome. */
 export interface GradientFlowResult {
   readonly config: GradientFlowConfig;
-  readonly norms: readonly GradientNorms[];
-  readonly accuracy: readonly LengthAccuracy[];
+  readonly search: readonly LrTrial[];
+  /** The learning rate each cell trained with in the sweep. */
+  readonly chosenLr: Readonly<Partial<Record<CellKind, number>>>;
+  readonly sweep: readonly LengthRun[];
+  readonly exploding: readonly ExplodingRun[];
 }
 
-/** A cell with a dense head reading the last hidden state. */
-interface Params {
-  readonly cell: unknown;
-  readonly head: LinearParams;
+/** ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖: how much of the error signal reaches the first step. */
+export function reachRatio(norms: readonly number[]): number {
+  return norms[0] / norms[norms.length - 1];
 }
 
-/** The model: unroll the cell over the sequence, predict the sum from the final state. */
-function forward(cell: Cell<unknown, unknown>, p: Params, xs: Tensor, keepStates = false) {
-  const { carry, states } = scan(cell, p.cell, xs, { keepStates });
-  return { prediction: linear.apply(p.head, hiddenState(carry)), states };
+const adamWithClip = (c: GradientFlowConfig, lr: number) => chain(clipByGlobalNorm(c.clip), adam({ lr }));
+
+/** Tries every learning rate for `kind` at the search length; keeps the one with the lowest validation MSE. */
+async function searchLr(kind: CellKind, c: GradientFlowConfig, progress: Progress): Promise<LrTrial[]> {
+  const model = addingModel(kind, c.hidden);
+  const validation = addingProblem(new Rng(c.seed + 4), { samples: 256, length: c.searchLength });
+  const trials: LrTrial[] = [];
+  for (const lr of c.lrs) {
+    if (progress.shouldStop()) break;
+    const run = await trainAdding(
+      model,
+      initAddingParams(model, c.seed, c.forgetBias),
+      { label: `lr search ${kind} lr=${lr}`, length: c.searchLength, batch: c.batch, steps: c.searchSteps, optimizer: adamWithClip(c, lr), dataSeed: c.seed + 1 },
+      progress,
+    );
+    if (run.interrupted) break;
+    trials.push({ cell: kind, lr, mse: scoreAdding(model, run.params, validation).mse });
+  }
+  return trials;
 }
 
-/**
- * ‖∂L/∂h_t‖ for every step: record the forward pass and the loss, then ask the
- * recording for the gradient of the loss with respect to each kept hidden state.
- * Computed in float64: over 200 steps the norms span more orders of magnitude than
- * float32 can hold (a vanilla RNN's underflow to exactly 0).
- */
-export function hiddenGradientNorms(cell: Cell<unknown, unknown>, params: Params, data: AddingData): number[] {
-  const [p, xs, ys] = [mapTree(params, (t) => cast(t, 'float64')), cast(data.inputs, 'float64'), cast(data.targets, 'float64')];
-  const rec = record(() => {
-    const { prediction, states } = forward(cell, p, xs, true);
-    return { loss: mseLoss(prediction, ys), hidden: states.map(hiddenState) };
-  });
-  const grads = rec.gradient(rec.value.loss, rec.value.hidden);
-  return grads.map(l2Norm);
-}
-
-function l2Norm(t: Tensor): number {
-  let s = 0;
-  for (let i = 0; i < t.size; i++) s += t.data[i] * t.data[i];
-  return Math.sqrt(s);
-}
-
-function initParams(kind: CellKind, cell: Cell<unknown, unknown>, c: GradientFlowConfig): Params {
-  const rng = new Rng(c.seed);
-  const params = cell.init(rng, 2);
-  return { cell: kind === 'lstm' ? withForgetBias(params as GateParams, c.hidden, c.forgetBias) : params, head: linear.init(rng, c.hidden, 1) };
-}
-
-/** Trains on fresh adding-problem batches of length `length`. */
-function trainAdding(label: string, cell: Cell<unknown, unknown>, params: Params, c: GradientFlowConfig, length: number, steps: number, progress: Progress) {
-  const dataRng = new Rng(c.seed + 1);
-  return train({
-    label,
+/** Trains one cell from scratch at length T; norms before and after, scores on fresh sequences. */
+async function lengthRun(model: AddingModel, length: number, lr: number, c: GradientFlowConfig, progress: Progress): Promise<LengthRun | undefined> {
+  const params = initAddingParams(model, c.seed, c.forgetBias);
+  const probe = addingProblem(new Rng(c.seed + 2), { samples: c.batch, length });
+  const validation = addingProblem(new Rng(c.seed + 4), { samples: 256, length });
+  const test = addingProblem(new Rng(c.seed + 3), { samples: 512, length });
+  const normsInitial = hiddenGradientNorms(model, params, probe);
+  const run = await trainAdding(
+    model,
     params,
-    optimizer: chain(clipByGlobalNorm(1), adam({ lr: c.lr })),
-    steps,
-    loss: (p: Params) => {
-      const batch = addingProblem(dataRng, { samples: c.batch, length });
-      return [mseLoss(forward(cell, p, batch.inputs).prediction, batch.targets), null] as const;
+    {
+      label: `adding ${model.kind} T=${length}`,
+      length,
+      batch: c.batch,
+      steps: c.maxSteps,
+      optimizer: adamWithClip(c, lr),
+      dataSeed: c.seed + 1,
+      stopAt: { accuracy: c.stopAccuracy, checkEvery: c.checkEvery, validation },
     },
     progress,
-    itemsPerStep: c.batch * length,
-    unit: 'steps×seq',
-    resumable: { rngs: { data: dataRng } },
-  });
-}
-
-/** Gradient norms at initialisation and after `steps` training steps at length T. */
-async function normStudy(kind: CellKind, c: GradientFlowConfig, progress: Progress): Promise<GradientNorms> {
-  const cell = builtinCell(kind, c.hidden);
-  const probe = addingProblem(new Rng(c.seed + 2), { samples: c.batch, length: c.length });
-  const params = initParams(kind, cell, c);
-  const initial = hiddenGradientNorms(cell, params, probe);
-  const trained = await trainAdding(`norms ${kind} T=${c.length}`, cell, params, c, c.length, c.steps, progress);
-  const after = hiddenGradientNorms(cell, trained.params, probe);
-  const ratio = (n: readonly number[]): number => n[0] / n[n.length - 1];
-  return { cell: kind, initial, trained: after, ratioInitial: ratio(initial), ratioTrained: ratio(after), trainSteps: trained.steps };
-}
-
-/** Accuracy of a freshly trained model at one sequence length. */
-async function lengthStudy(kind: CellKind, length: number, c: GradientFlowConfig, progress: Progress): Promise<LengthAccuracy | undefined> {
-  const cell = builtinCell(kind, c.hidden);
-  const run = await trainAdding(`adding ${kind} T=${length}`, cell, initParams(kind, cell, c), c, length, c.lengthSteps, progress);
+  );
   if (run.interrupted) return undefined;
-  const test = addingProblem(new Rng(c.seed + 3), { samples: 256, length });
-  const prediction = noGrad(() => forward(cell, run.params, test.inputs).prediction);
-  let hits = 0;
-  for (let i = 0; i < test.targets.size; i++) if (Math.abs(prediction.data[i] - test.targets.data[i]) < 0.04) hits++;
-  return { cell: kind, length, accuracy: hits / test.targets.size, mse: noGrad(() => mseLoss(prediction, test.targets).item()) };
+  const score = scoreAdding(model, run.params, test);
+  return {
+    cell: model.kind,
+    length,
+    lr,
+    steps: run.steps,
+    solved: run.stoppedEarly,
+    accuracy: score.accuracy,
+    mse: score.mse,
+    chance: chanceAccuracy(test),
+    losses: run.losses,
+    normsInitial,
+    normsTrained: hiddenGradientNorms(model, run.params, probe),
+    msPerStep: run.medianStepMs,
+  };
 }
 
-/** Runs both studies for every cell. */
+/** Runs the search, the sweep and the exploding study. */
 export async function run(config: GradientFlowConfig, progress: Progress): Promise<GradientFlowResult> {
-  const norms: GradientNorms[] = [];
-  const accuracy: LengthAccuracy[] = [];
+  const search: LrTrial[] = [];
+  const chosenLr: Partial<Record<CellKind, number>> = {};
   for (const kind of config.cells) {
-    if (progress.shouldStop()) break;
-    norms.push(await normStudy(kind, config, progress));
+    const trials = await searchLr(kind, config, progress);
+    search.push(...trials);
+    const best = [...trials].sort((a, b) => a.mse - b.mse)[0];
+    if (best !== undefined) chosenLr[kind] = best.lr;
   }
+  const sweep: LengthRun[] = [];
   for (const length of config.lengths) {
     for (const kind of config.cells) {
-      if (progress.shouldStop()) return { config, norms, accuracy };
-      const a = await lengthStudy(kind, length, config, progress);
-      if (a !== undefined) accuracy.push(a);
+      const lr = chosenLr[kind];
+      if (progress.shouldStop() || lr === undefined) break;
+      const r = await lengthRun(addingModel(kind, config.hidden), length, lr, config, progress);
+      if (r !== undefined) sweep.push(r);
     }
   }
-  return { config, norms, accuracy };
+  const exploding = progress.shouldStop() ? [] : await explodingStudy({ ...config.exploding, seed: config.seed }, progress);
+  return { config, search, chosenLr, sweep, exploding };
 }

@@ -52,30 +52,53 @@ export interface SampleOptions {
   readonly temperature?: number;
   /** Sample only among the k most likely tokens. Default: all. */
   readonly topK?: number;
+  /** Nucleus sampling: only the smallest set of most likely tokens whose probability reaches p. Default 1 (all). */
+  readonly topP?: number;
 }
 
-/** Continues `prompt` by `length` tokens drawn from the (tempered, top-k) distribution. */
+/** Continues `prompt` by `length` tokens drawn from the (tempered, top-k, top-p) distribution. */
 export function sample<S>(model: StepModel<S>, prompt: readonly number[], length: number, options: SampleOptions): number[] {
-  const { rng, temperature = 1, topK = model.vocabSize } = options;
+  const { rng, temperature = 1, topK = model.vocabSize, topP = 1 } = options;
   if (!(temperature > 0)) throw new RangeError(`sample: temperature must be > 0, got ${temperature}`);
+  if (!(topP > 0 && topP <= 1)) throw new RangeError(`sample: topP must be in (0, 1], got ${topP}`);
   let { state, logProbs } = prime(model, prompt);
   const out: number[] = [];
   for (let i = 0; i < length; i++) {
-    const next = rng.categorical(temperedWeights(logProbs, temperature, topK));
+    const next = rng.categorical(temperedWeights(logProbs, temperature, topK, topP));
     out.push(next);
     ({ state, logProbs } = model.step(state, [next]));
   }
   return out;
 }
 
-/** exp(logp / T), zero outside the top k; scaled by the maximum for numerical safety. */
-function temperedWeights(logProbs: ArrayLike<number>, temperature: number, topK: number): Float64Array {
+/**
+ * exp(logp / T) on the top k tokens that also form the nucleus (the most likely tokens
+ * until their untempered probability reaches p), zero elsewhere; scaled by the maximum
+ * for numerical safety.
+ */
+function temperedWeights(logProbs: ArrayLike<number>, temperature: number, topK: number, topP: number): Float64Array {
   const V = logProbs.length;
   const order = Array.from({ length: V }, (_, i) => i).sort((a, b) => logProbs[b] - logProbs[a] || a - b);
   const w = new Float64Array(V);
   const top = logProbs[order[0]];
-  for (const i of order.slice(0, Math.max(1, Math.min(topK, V)))) w[i] = Math.exp((logProbs[i] - top) / temperature);
+  let mass = 0;
+  for (const i of order.slice(0, Math.max(1, Math.min(topK, V)))) {
+    if (mass >= topP) break;
+    w[i] = Math.exp((logProbs[i] - top) / temperature);
+    mass += Math.exp(logProbs[i]);
+  }
   return w;
+}
+
+/** log P(tokens | prompt) under the model: the sum of each token's log-probability. */
+export function sequenceLogProb<S>(model: StepModel<S>, prompt: readonly number[], tokens: readonly number[]): number {
+  let { state, logProbs } = prime(model, prompt);
+  let total = 0;
+  for (const t of tokens) {
+    total += logProbs[t];
+    ({ state, logProbs } = model.step(state, [t]));
+  }
+  return total;
 }
 
 /** A finished beam: its tokens and their total log-probability. */
@@ -84,17 +107,30 @@ export interface Beam {
   readonly logProb: number;
 }
 
+/** Options of {@link beamSearch}. */
+export interface BeamOptions {
+  /** A beam that emits this token is finished (it is kept, with the token). */
+  readonly endToken?: number;
+}
+
+/** A beam's score for ranking finished beams: log-probability per token (length-normalised). */
+export const perToken = (b: Beam): number => b.logProb / Math.max(b.tokens.length, 1);
+
 /**
  * Beam search: keeps the `width` most likely continuations at every step (all beams run
- * as one batch) and returns them, best first, after `length` tokens. With width 1 it is
- * exactly greedy decoding (ties go to the lower token id in both).
+ * as one batch). A beam ends when it emits `endToken` or reaches `length` tokens; the
+ * finished beams are returned best first by log-probability *per token* — without that
+ * normalisation a shorter beam would win just for having fewer factors below one. With
+ * width 1 and no end token it is exactly greedy decoding (ties go to the lower token id
+ * in both).
  */
-export function beamSearch<S>(model: StepModel<S>, prompt: readonly number[], length: number, width: number): Beam[] {
+export function beamSearch<S>(model: StepModel<S>, prompt: readonly number[], length: number, width: number, options: BeamOptions = {}): Beam[] {
   if (!Number.isInteger(width) || width < 1) throw new RangeError(`beamSearch: width must be a positive integer, got ${width}`);
   const V = model.vocabSize;
   let { state, logProbs } = prime(model, prompt);
   let beams: Beam[] = [{ tokens: [], logProb: 0 }];
-  for (let i = 0; i < length; i++) {
+  const finished: Beam[] = [];
+  for (let i = 0; i < length && beams.length > 0; i++) {
     // Every (beam, token) extension, ranked by total log-probability.
     const candidates: { beam: number; token: number; score: number; step: number }[] = [];
     beams.forEach((b, r) => {
@@ -102,9 +138,12 @@ export function beamSearch<S>(model: StepModel<S>, prompt: readonly number[], le
     });
     // Ties (also those made by rounding the sum) go to the likelier step, then the lower ids.
     candidates.sort((a, b) => b.score - a.score || b.step - a.step || a.beam - b.beam || a.token - b.token);
-    const kept = candidates.slice(0, width);
-    beams = kept.map((c) => ({ tokens: [...beams[c.beam].tokens, c.token], logProb: c.score }));
-    ({ state, logProbs } = model.step(model.select(state, kept.map((c) => c.beam)), kept.map((c) => c.token)));
+    const kept = candidates.slice(0, width - finished.length);
+    const extended = kept.map((c) => ({ tokens: [...beams[c.beam].tokens, c.token], logProb: c.score }));
+    const open = kept.filter((c) => c.token !== options.endToken);
+    finished.push(...extended.filter((b) => b.tokens[b.tokens.length - 1] === options.endToken));
+    beams = extended.filter((b) => b.tokens[b.tokens.length - 1] !== options.endToken);
+    if (beams.length > 0) ({ state, logProbs } = model.step(model.select(state, open.map((c) => c.beam)), open.map((c) => c.token)));
   }
-  return beams;
+  return [...finished, ...beams].sort((a, b) => perToken(b) - perToken(a));
 }

@@ -26,6 +26,8 @@ export interface TrainOptions<P, S, A> {
   readonly after?: (step: number, loss: number, params: P, aux: A, optState: S) => void;
   /** What else the steps depend on, for `--save`/`--resume` to be bit-identical (generators, a carried state). */
   readonly resumable?: Resumable;
+  /** Checked after each step (and `after`): true ends training early, as a success, not an interruption. */
+  readonly stopWhen?: (step: number, params: P) => boolean;
 }
 
 /** The outcome of {@link train}. */
@@ -36,6 +38,8 @@ export interface TrainResult<P> {
   /** Steps completed (fewer than asked when interrupted). */
   readonly steps: number;
   readonly interrupted: boolean;
+  /** True when `stopWhen` ended training before `steps`. */
+  readonly stoppedEarly: boolean;
   readonly seconds: number;
   /** Median wall time of one step, in ms: robust to other processes sharing the CPU. */
   readonly medianStepMs: number;
@@ -56,6 +60,7 @@ export async function train<P, S, A>(o: TrainOptions<P, S, A>): Promise<TrainRes
   const bar = o.progress.bar(o.label, o.steps - resumed.step, o.unit);
   const times: number[] = [];
   const start = performance.now();
+  let stoppedEarly = false;
   for (let k = resumed.step; k < o.steps && !o.progress.shouldStop(); k++) {
     const t0 = performance.now();
     const [[loss, aux], grads] = step(params, k);
@@ -67,11 +72,15 @@ export async function train<P, S, A>(o: TrainOptions<P, S, A>): Promise<TrainRes
     o.after?.(k, value, params, aux, state);
     saveRun(plan, o.label, { params, state, step: k + 1, losses }, o.resumable);
     await yieldToEventLoop();
+    if (k + 1 < o.steps && o.stopWhen?.(k, params) === true) {
+      stoppedEarly = true;
+      break;
+    }
   }
   saveRun(plan, o.label, { params, state, step: losses.length, losses }, o.resumable, true);
-  const interrupted = losses.length < o.steps;
+  const interrupted = losses.length < o.steps && !stoppedEarly;
   bar.done(interrupted ? '(interrupted)' : undefined);
-  return { params, losses, steps: losses.length, interrupted, seconds: (performance.now() - start) / 1000, medianStepMs: median(times) };
+  return { params, losses, steps: losses.length, interrupted, stoppedEarly, seconds: (performance.now() - start) / 1000, medianStepMs: median(times) };
 }
 
 /** Lets pending events (a SIGINT) run; costs a few microseconds. */
