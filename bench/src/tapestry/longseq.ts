@@ -72,10 +72,13 @@ export const run: WorkloadRun = async (variant, opts) => {
   let last = { loss: NaN, gradNorms: [] as number[] };
   const timing = await timeIterations(() => void (last = iteration(net, xs)), longseqPlan(opts.quick), opts.budgetSeconds);
   const reference = probedNorms(net, xs);
-  // Both routes compute the same float32 sums in a different order: agreement to 1e-4
-  // relative at every step (checked at the first, middle and last) rules out skipped work.
-  const checks = [0, seqLen >> 1, seqLen - 1].map((t) => expectClose(`‖∂L/∂h_${t}‖ vs step-by-step valueAndGrad`, last.gradNorms[t], reference[t], 1e-4));
-  for (let t = 0; t < seqLen; t++) expectClose(`‖∂L/∂h_${t}‖`, last.gradNorms[t], reference[t], 1e-4);
+  // Both routes compute the same float32 sums in a different order. Each step back adds
+  // the rounding of a hidden-wide float32 dot product (≤ hidden · 2⁻²⁴ ≈ 8e-6 relative at
+  // hidden 128), so ∂L/∂h_t may drift by that much per step from the end; 1e-4 plus that
+  // drift at every step (checked at the first, middle and last) still rules out skipped work.
+  const tolerance = (t: number): number => 1e-4 + (seqLen - 1 - t) * LONGSEQ.hidden * 2 ** -24;
+  const checks = [0, seqLen >> 1, seqLen - 1].map((t) => expectClose(`‖∂L/∂h_${t}‖ vs step-by-step valueAndGrad`, last.gradNorms[t], reference[t], tolerance(t)));
+  for (let t = 0; t < seqLen; t++) expectClose(`‖∂L/∂h_${t}‖`, last.gradNorms[t], reference[t], tolerance(t));
   return tapestryResult(
     { figure: median(timing.samplesMs), unit: 'ms/iter', higherIsBetter: false, finalLoss: last.loss, series: { gradNorms: last.gradNorms } },
     timing,
