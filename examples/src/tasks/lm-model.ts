@@ -64,7 +64,7 @@ export function makeLm(s: LmSpec, vocabSize: number) {
     const z = tensor(new Float32Array(s.layers * batch * s.hidden), { shape: [s.layers, batch, s.hidden] });
     return s.cell === 'lstm' ? { h: z, c: z } : { h: z };
   };
-  return { spec: s, vocabSize, params, forward, zeroCarry };
+  return { spec: s, vocabSize, params, forward, zeroCarry, dropoutRng: dropRng };
 }
 
 /** A model built by {@link makeLm}. */
@@ -132,6 +132,9 @@ export async function trainLm(model: Lm, trainIds: Int32Array, devIds: Int32Arra
     progress,
     itemsPerStep: s.batch * s.seqLen,
     unit: 'tok',
+    // What else the steps depend on, so --resume continues bit for bit: the dropout
+    // generator and the state carried across batches.
+    resumable: { rngs: { dropout: model.dropoutRng }, carry: { get: () => carry, set: (saved) => void (carry = saved as LmCarry) } },
   });
   return { run, evals, tokensPerSecond: (run.steps * s.batch * s.seqLen) / Math.max(run.seconds, 1e-9) };
 }
