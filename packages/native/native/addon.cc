@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "cpu.h"
@@ -162,18 +163,33 @@ Napi::Value SetThresholds(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Every JavaScript thread of a process (the main thread and each worker_threads Worker)
+// shares this library's state: the program table, the thread pool, the instruction-set
+// choice. Calls from different JavaScript threads therefore take turns; within one thread
+// the lock is uncontended and costs a few nanoseconds.
+std::mutex& callMutex() {
+  static std::mutex m;
+  return m;
+}
+
+template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+Napi::Value serialized(const Napi::CallbackInfo& info) {
+  std::lock_guard<std::mutex> lock(callMutex());
+  return F(info);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("gemm", Napi::Function::New(env, Gemm_, "gemm"));
-  exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
-  exports.Set("compile", Napi::Function::New(env, Compile, "compile"));
-  exports.Set("release", Napi::Function::New(env, Release, "release"));
-  exports.Set("run", Napi::Function::New(env, Run, "run"));
-  exports.Set("isa", Napi::Function::New(env, Isa, "isa"));
-  exports.Set("supportedIsas", Napi::Function::New(env, SupportedIsas, "supportedIsas"));
-  exports.Set("selectIsa", Napi::Function::New(env, SelectIsa, "selectIsa"));
-  exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
-  exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
-  exports.Set("setThresholds", Napi::Function::New(env, SetThresholds, "setThresholds"));
+  exports.Set("gemm", Napi::Function::New(env, serialized<Gemm_>, "gemm"));
+  exports.Set("softmax", Napi::Function::New(env, serialized<Softmax>, "softmax"));
+  exports.Set("compile", Napi::Function::New(env, serialized<Compile>, "compile"));
+  exports.Set("release", Napi::Function::New(env, serialized<Release>, "release"));
+  exports.Set("run", Napi::Function::New(env, serialized<Run>, "run"));
+  exports.Set("isa", Napi::Function::New(env, serialized<Isa>, "isa"));
+  exports.Set("supportedIsas", Napi::Function::New(env, serialized<SupportedIsas>, "supportedIsas"));
+  exports.Set("selectIsa", Napi::Function::New(env, serialized<SelectIsa>, "selectIsa"));
+  exports.Set("threads", Napi::Function::New(env, serialized<Threads>, "threads"));
+  exports.Set("setThreads", Napi::Function::New(env, serialized<SetThreads>, "setThreads"));
+  exports.Set("setThresholds", Napi::Function::New(env, serialized<SetThresholds>, "setThresholds"));
   return exports;
 }
 
