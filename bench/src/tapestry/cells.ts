@@ -1,4 +1,4 @@
-import { Rng, tensor, valueAndGrad, type DType, type Tensor } from '@tapestry/core';
+import { Rng, tensor, type DType, type Tensor } from '@tapestry/core';
 import { gruCell, linear, mseLoss, recurrent, type Cell, type LinearParams } from '@tapestry/layers';
 import { adam } from '@tapestry/optim';
 import { normals } from '../data/random.js';
@@ -10,6 +10,7 @@ import { median, timeIterations } from '../timing.js';
 import type { WorkloadRun } from '../types.js';
 import { mguCell } from './mgu.js';
 import { expectClose, tapestryResult } from './result.js';
+import { trainingStep } from './training-step.js';
 
 /**
  * W6 `cells`: a cell written with public ops only (the custom-cell guide's MGU) beside
@@ -52,15 +53,9 @@ function trainer(kind: string, size: string, dtype: DType): () => number {
   const p = problem(size, dtype);
   const layer = recurrent(cellOf(kind, p.hidden));
   const rng = new Rng(SEEDS.init);
-  let params: { cell: unknown; fc: LinearParams } = { cell: layer.init(rng, p.inputSize, dtype), fc: linear.init(rng, p.hidden, 1, { dtype }) };
-  const step = valueAndGrad((q: typeof params): Tensor => mseLoss(linear.apply(q.fc, layer.apply(q.cell, p.x).outputs), p.y));
-  const opt = adam({ lr: CELLS.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.epsilon });
-  let state = opt.init(params);
-  return () => {
-    const [value, grads] = step(params);
-    [params, state] = opt.step(grads, state, params);
-    return value.item();
-  };
+  const params: { cell: unknown; fc: LinearParams } = { cell: layer.init(rng, p.inputSize, dtype), fc: linear.init(rng, p.hidden, 1, { dtype }) };
+  const loss = (q: typeof params): Tensor => mseLoss(linear.apply(q.fc, layer.apply(q.cell, p.x).outputs), p.y);
+  return trainingStep(loss, params, adam({ lr: CELLS.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.epsilon }));
 }
 
 /** Steps the float64 twin replays at H=128 (at hidden 16 it replays all, as W1 does). */

@@ -1,4 +1,4 @@
-import { tensor, valueAndGrad, type DType, type Tensor } from '@tapestry/core';
+import { tensor, type DType, type Tensor } from '@tapestry/core';
 import { crossEntropy } from '@tapestry/layers';
 import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
 import { uniformInts } from '../data/random.js';
@@ -9,6 +9,7 @@ import type { WorkloadRun } from '../types.js';
 import { buildCharModel, type CharParams } from './char-model.js';
 import { peakRssMiB } from '../memory.js';
 import { expectClose, tapestryResult } from './result.js';
+import { trainingStep } from './training-step.js';
 
 /**
  * W2 `charlm`: training throughput of the character model — embedding, 2-layer LSTM
@@ -21,15 +22,7 @@ function trainer(kind: 'lstm' | 'gru', dtype: DType): () => number {
   const tokens = tensor(uniformInts(batch * seqLen, vocab, SEEDS.tokens), { shape: [batch, seqLen] });
   const targets = tensor(uniformInts(batch * seqLen, vocab, SEEDS.targets), { shape: [batch, seqLen] });
   const loss = (p: CharParams): Tensor => crossEntropy(model.logits(p, tokens), targets);
-  const step = valueAndGrad(loss);
-  const opt = chain(clipByGlobalNorm(CHARLM.clipNorm), adam({ lr: CHARLM.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.epsilon }));
-  let params = model.params;
-  let state = opt.init(params);
-  return () => {
-    const [value, grads] = step(params);
-    [params, state] = opt.step(grads, state, params);
-    return value.item();
-  };
+  return trainingStep(loss, model.params, chain(clipByGlobalNorm(CHARLM.clipNorm), adam({ lr: CHARLM.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.epsilon })));
 }
 
 /** Steps the float64 twin replays. */

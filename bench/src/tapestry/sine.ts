@@ -1,4 +1,4 @@
-import { Rng, tensor, valueAndGrad, type DType, type Tensor } from '@tapestry/core';
+import { Rng, tensor, type DType, type Tensor } from '@tapestry/core';
 import { LSTM, linear, mseLoss, recurrentKinds, recurrentModule, type LinearParams, type RecurrentModule, type StateDict } from '@tapestry/layers';
 import { adam } from '@tapestry/optim';
 import { sineData } from '../data/sine.js';
@@ -8,6 +8,7 @@ import { median, timeIterations } from '../timing.js';
 import type { WorkloadRun } from '../types.js';
 import { peakRssMiB } from '../memory.js';
 import { expectClose, tapestryResult } from './result.js';
+import { trainingStep } from './training-step.js';
 
 /** W1 `sine`: recurrent layer (hidden 16) → Linear at every step, MSE, Adam, full batch. */
 
@@ -30,19 +31,12 @@ function trainer(variant: string, dtype: DType): () => number {
   const module = variantModule(variant);
   const rng = new Rng(SEEDS.init);
   const width = SINE_TRAIN.hidden * (module.options.bidirectional ? 2 : 1);
-  let params: Model = { rnn: module.init(rng, dtype), fc: linear.init(rng, width, 1, { dtype }) };
+  const params: Model = { rnn: module.init(rng, dtype), fc: linear.init(rng, width, 1, { dtype }) };
   const data = sineData();
   const x = tensor(data.x, { shape: [...data.shape], dtype });
   const y = tensor(data.y, { shape: [...data.shape], dtype });
   const loss = (p: Model): Tensor => mseLoss(linear.apply(p.fc, module.apply(p.rnn, x).output), y);
-  const step = valueAndGrad(loss);
-  const opt = adam({ lr: SINE_TRAIN.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.epsilon });
-  let state = opt.init(params);
-  return () => {
-    const [value, grads] = step(params);
-    [params, state] = opt.step(grads, state, params);
-    return value.item();
-  };
+  return trainingStep(loss, params, adam({ lr: SINE_TRAIN.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.epsilon }));
 }
 
 export const run: WorkloadRun = async (variant, opts) => {

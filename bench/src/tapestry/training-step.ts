@@ -1,0 +1,16 @@
+import { valueAndGrad, type Tensor } from '@tapestry/core';
+import type { Optimizer } from '@tapestry/optim';
+
+/**
+ * A training loop's body as a function: each call takes one gradient of `loss` at the
+ * current parameters, applies `optimizer`, and returns the loss before the step.
+ */
+export function trainingStep<P, S>(loss: (params: P) => Tensor, params: P, optimizer: Optimizer<S>): () => number {
+  const step = valueAndGrad(loss);
+  let state = optimizer.init(params);
+  return () => {
+    const [value, grads] = step(params);
+    [params, state] = optimizer.step(grads, state, params);
+    return value.item();
+  };
+}
