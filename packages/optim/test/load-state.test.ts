@@ -137,6 +137,18 @@ describe('fuzz: a corrupted state loads as it is or is refused with a Tapestry e
     return copy;
   }
 
+  /**
+   * `tree` as loadState returns it when accepted: a one-element tensor where the template holds a
+   * number is read as that number (a tensor-only file stores counts and norms that way).
+   */
+  function numbersUnwrapped(tree: unknown, template: unknown): unknown {
+    if (typeof template === 'number' && tree instanceof Tensor && tree.size === 1) return tree.data[0];
+    if (tree === null || typeof tree !== 'object' || tree instanceof Tensor || template === null || typeof template !== 'object') return tree;
+    const copy: Record<string, unknown> = Array.isArray(tree) ? ([...tree] as unknown as Record<string, unknown>) : { ...tree };
+    for (const key of Object.keys(copy)) copy[key] = numbersUnwrapped(copy[key], (template as Record<string, unknown>)[key]);
+    return copy;
+  }
+
   it('replaced nodes', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(), { maxLength: 6 }), junk, (pick, value) => {
@@ -145,7 +157,7 @@ describe('fuzz: a corrupted state loads as it is or is refused with a Tapestry e
         if (isLeft(result)) {
           expect(result.left).toBeInstanceOf(TapestryError);
           expect(result.left.message.startsWith('loadState: ')).toBe(true);
-        } else expect(sameTree(result.right, bad) || sameTree(result.right, tmpl)).toBe(true);
+        } else expect(sameTree(result.right, numbersUnwrapped(bad, tmpl)) || sameTree(result.right, tmpl)).toBe(true);
       }),
       { numRuns: numRuns * 4 },
     );
