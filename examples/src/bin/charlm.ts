@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-/** `node examples/dist/bin/charlm.js --hidden 128 --steps 2000` */
+/**
+ * `node examples/dist/bin/charlm.js --hidden 128 --steps 2000 --save runs`, then
+ * `node examples/dist/bin/charlm.js --checkpoint runs --temperature 0.6 --beam 8`
+ */
 import { flag } from '../cli/flags.js';
 import { start } from '../cli/main.js';
 import { charLmSummary } from '../cli/summaries.js';
@@ -9,7 +12,7 @@ import { charLmDefaults as d, run } from '../tasks/charlm.js';
 
 start({
   name: 'charlm',
-  description: 'Language model of tiny Shakespeare: a stacked LSTM with dropout off and on vs Kneser-Ney n-grams of orders 1..n, an optional word-level variant, and six decoders.',
+  description: 'Language model of tiny Shakespeare: a stacked LSTM with dropout off and on vs Kneser-Ney n-grams of orders 1..n, an optional word-level variant, and six decoders. With --checkpoint, no training: the saved character model(s) are measured and decode the prompt (--prompt, --sample-length, --temperature, --top-k, --top-p, --beam, --seed).',
   flags: {
     text: flag.path('train on this UTF-8 text file instead of tiny Shakespeare', { mustExist: true }),
     cell: flag.choice(cellKinds, d.cell, 'recurrent cell'),
@@ -31,7 +34,8 @@ start({
     topK: flag.int(d.topK, 'k of top-k sampling', { min: 1 }),
     topP: flag.float(d.topP, 'p of nucleus (top-p) sampling', { min: 0.01, max: 1 }),
     beam: flag.int(d.beam, 'beam width', { min: 1 }),
-    seed: flag.int(d.seed, 'random seed', { min: 0 }),
+    seed: flag.int(d.seed, 'random seed (also of the samples)', { min: 0 }),
+    checkpoint: flag.path('skip training: measure and sample from a saved character model — a checkpoint file, a run folder, or a --save folder (each of its character runs; the better one samples); the model settings are the checkpoint\'s', { mustExist: true }),
   },
   config: (f) => ({ ...f, discounts: d.discounts, word: f.word ? d.word : undefined }),
   run,

@@ -94,6 +94,19 @@ function decodingCaption(r: CharLmResult): string {
   );
 }
 
+/** Where the sampled model's parameters came from, when they were loaded rather than trained. */
+function fromCheckpoint(r: CharLmResult): string {
+  const source = r.runs.find((x) => x.dropout === r.sampledFrom)?.checkpoint;
+  return source === undefined ? '' : `, loaded from ${source}`;
+}
+
+/** With `--checkpoint`: which file each run's parameters (and so every figure's numbers) came from. */
+function loadedNote(r: CharLmResult): string {
+  const loaded = r.runs.filter((x) => x.checkpoint !== undefined);
+  if (loaded.length === 0) return '';
+  return ` Nothing was trained in this run: the parameters were loaded (${loaded.map((x) => `${runLabel(x)} from ${x.checkpoint}`).join('; ')}), and each curve has the one point measured at the checkpoint's step.`;
+}
+
 /** Section 4: the language model. */
 export async function charLmSection(r: CharLmResult): Promise<Section> {
   const c = r.config;
@@ -111,14 +124,15 @@ export async function charLmSection(r: CharLmResult): Promise<Section> {
   const blocks: Block[] = [
     text(
       `Embedding ${c.embed} → ${c.layers}-layer ${name(c.cell)} (${c.hidden} units) → dense over ${r.vocabSize} characters. Truncated BPTT: ${c.batch} rows × ${c.seqLen} steps per batch, ${c.steps} steps, ` +
-        `Adam with cosine decay from ${c.lr}, gradients clipped to norm 5. Splits: 90% training, 5% development (curves, n-gram discounts), 5% test (scored once, ${r.testChars} characters, by every model).`,
+        `Adam with cosine decay from ${c.lr}, gradients clipped to norm 5. Splits: 90% training, 5% development (curves, n-gram discounts), 5% test (scored once, ${r.testChars} characters, by every model).` +
+        loadedNote(r),
     ),
     {
       kind: 'table',
       head: ['model', 'test loss (nats/char)', 'test perplexity', 'training tokens/s'],
       digits: [undefined, 4, 4, 3],
       rows: [
-        ...r.runs.map((x) => [`${name(c.cell)} ${c.layers}×${c.hidden}, ${runLabel(x)}`, x.testLoss, ppl(x.testLoss), x.tokensPerSecond]),
+        ...r.runs.map((x) => [`${name(c.cell)} ${c.layers}×${c.hidden}, ${runLabel(x)}`, x.testLoss, ppl(x.testLoss), Number.isFinite(x.tokensPerSecond) ? x.tokensPerSecond : '— (loaded)']),
         ...(best === undefined ? [] : [[`${best.order}-gram Kneser–Ney (best order, D = ${best.discount})`, Math.log(best.testPerplexity), best.testPerplexity, '—']]),
       ],
     },
@@ -134,7 +148,7 @@ export async function charLmSection(r: CharLmResult): Promise<Section> {
     blocks.push({ kind: 'chart', id: 'charlm-word', svg: await lineChart({ title: 'Word-level model: perplexity per word', rows: wordRows, x: 'tokens', y: 'perplexity', color: 'slice', points: true, logY: true, xTitle: 'training words seen', yTitle: 'perplexity per word (log)' }), caption: wordCaption(r) });
   }
   blocks.push(
-    { kind: 'table', caption: `Decoding from the ${runLabel({ dropout: r.sampledFrom } as LmRun)} model (the better on the test slice), prompt ${JSON.stringify(c.prompt)}`, head: ['method', 'characters', 'log-prob', 'log-prob per char', 'distinct 4-grams'], digits: [undefined, undefined, 4, 3, 2], rows: r.samples.map((s) => [s.method, s.tokens, s.logProb, s.perToken, s.distinct4]) },
+    { kind: 'table', caption: `Decoding from the ${runLabel({ dropout: r.sampledFrom } as LmRun)} model (the better on the test slice${fromCheckpoint(r)}), prompt ${JSON.stringify(c.prompt)}`, head: ['method', 'characters', 'log-prob', 'log-prob per char', 'distinct 4-grams'], digits: [undefined, undefined, 4, 3, 2], rows: r.samples.map((s) => [s.method, s.tokens, s.logProb, s.perToken, s.distinct4]) },
     { kind: 'text', text: decodingCaption(r) },
     ...r.samples.map((s): Block => ({ kind: 'pre', title: `${s.method} — log-prob ${sci(s.logProb)}, ${fmt(s.perToken, 3)} per char`, text: s.text })),
   );

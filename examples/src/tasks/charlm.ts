@@ -15,6 +15,7 @@ import type { Progress } from '../cli/progress.js';
 import type { CellKind } from '../models/recurrent.js';
 import { beamSearch, greedy, perToken, sample, sequenceLogProb } from '../text/decoding.js';
 import { countNgrams, ngramCrossEntropy } from '../text/ngram-family.js';
+import { charRunLabel, loadCharRun, openCharRuns } from './lm-checkpoint.js';
 import { evaluateLm, makeLm, stepModel, trainLm, type LmEval, type LmSpec } from './lm-model.js';
 
 /** Settings of the language-model task: every budget is here. */
@@ -49,6 +50,12 @@ export interface CharLmConfig {
   readonly topP: number;
   readonly beam: number;
   readonly seed: number;
+  /**
+   * Skip training: measure, sample and beam-search the character model saved here (a
+   * checkpoint file, a run folder, or a `--save` folder: each of its character runs,
+   * the better one sampling). The model settings are the checkpoint's.
+   */
+  readonly checkpoint?: string;
 }
 
 /** The defaults `pnpm demo` uses. */
@@ -83,8 +90,11 @@ export interface LmRun {
   readonly evals: readonly LmEval[];
   /** Loss on the test slice (nats per character). */
   readonly testLoss: number;
+  /** Training speed (NaN for a run loaded with `checkpoint`). */
   readonly tokensPerSecond: number;
   readonly interrupted: boolean;
+  /** The checkpoint the run was loaded from (`file (step n)`), with `checkpoint`. */
+  readonly checkpoint?: string;
 }
 
 /** One n-gram order: its tuned discount, and perplexities. */
@@ -202,8 +212,14 @@ async function wordLevel(c: CharLmConfig, w: NonNullable<CharLmConfig['word']>, 
   return { vocabSize: vocab.size, unkRate: unk / testIds.length, evals, testLoss: test.loss, perCharLoss: (test.loss * test.predicted) / Math.max(chars, 1), trainLosses: run.losses };
 }
 
-/** Trains the character models and the word model, the n-gram baselines, and decodes. */
-export async function run(config: CharLmConfig, progress: Progress): Promise<CharLmResult> {
+/**
+ * Trains the character models and the word model (or, with `checkpoint`, loads the
+ * character models), the n-gram baselines, and decodes.
+ */
+export async function run(flags: CharLmConfig, progress: Progress): Promise<CharLmResult> {
+  const opened = flags.checkpoint === undefined ? undefined : openCharRuns(flags.checkpoint, { ...flags, word: undefined });
+  if (opened !== undefined && opened.replaced.length > 0) progress.log(`  the checkpoint's settings replace the flags: ${opened.replaced.join(', ')}`);
+  const config = opened?.config ?? flags;
   const corpus = loadCorpus(config.text);
   const vocab = Vocab.build(corpus.text, { specials: {} });
   const [trainIds, devIds] = [vocab.encode(corpus.train), vocab.encode(corpus.dev)];
@@ -211,13 +227,20 @@ export async function run(config: CharLmConfig, progress: Progress): Promise<Cha
   const runs: LmRun[] = [];
   let best: { model: ReturnType<typeof makeLm>; params: ReturnType<typeof makeLm>['params']; loss: number; dropout: number } | undefined;
   let testChars = 0;
-  for (const dropout of [0, config.dropout]) {
+  const planned: readonly { dropout: number; file?: string }[] = opened?.runs ?? [{ dropout: 0 }, { dropout: config.dropout }];
+  for (const { dropout, file } of planned) {
     if (progress.shouldStop()) break;
     const model = makeLm(charSpec(config, dropout), vocab.size);
-    const { run: trained, evals, tokensPerSecond } = await trainLm(model, trainIds, devIds, `char LM ${config.cell} ${config.layers}×${config.hidden} dropout ${dropout}`, progress);
+    const label = charRunLabel(config, dropout);
+    const { run: trained, evals, tokensPerSecond } = file === undefined ? await trainLm(model, trainIds, devIds, label, progress) : loadCharRun(model, file, trainIds, devIds);
     const test = evaluateLm(model, trained.params, testIds);
     testChars = test.predicted;
-    runs.push({ dropout, trainLosses: trained.losses, evals, testLoss: test.loss, tokensPerSecond, interrupted: trained.interrupted });
+    const checkpoint = file === undefined ? undefined : `${file} (step ${trained.steps})`;
+    if (checkpoint !== undefined) {
+      progress.log(`  ${label}: loaded ${checkpoint}`);
+      progress.checkpoints?.provenance.push(`${label}: test loss, samples and beam search from ${checkpoint}`);
+    }
+    runs.push({ dropout, trainLosses: trained.losses, evals, testLoss: test.loss, tokensPerSecond, interrupted: trained.interrupted, checkpoint });
     if (best === undefined || test.loss < best.loss) best = { model, params: trained.params, loss: test.loss, dropout };
   }
   // The baselines score exactly the test characters the LSTM predicted (after the first).

@@ -100,16 +100,22 @@ export interface LmEval {
   readonly devLoss: number;
 }
 
+/** The evaluation after `step` steps: losses on the first `evalTokens` of the training and development slices. */
+export function measureLm(model: Lm, params: LmParams, step: number, trainIds: Int32Array, devIds: Int32Array): LmEval {
+  const s = model.spec;
+  const probe = (ids: Int32Array): number => evaluateLm(model, params, ids.subarray(0, s.evalTokens)).loss;
+  return { step, tokens: step * s.batch * s.seqLen, trainLoss: probe(trainIds), devLoss: probe(devIds) };
+}
+
 /** Trains with truncated BPTT, evaluating `spec.evals` times on the first `evalTokens` of each slice. */
 export async function trainLm(model: Lm, trainIds: Int32Array, devIds: Int32Array, label: string, progress: Progress) {
   const s = model.spec;
   const stream = lmStream(trainIds, { batchSize: s.batch, seqLen: s.seqLen, dropLast: true });
-  const [trainProbe, devProbe] = [trainIds.subarray(0, s.evalTokens), devIds.subarray(0, s.evalTokens)];
   let carry = model.zeroCarry(s.batch);
   const evals: LmEval[] = [];
   const every = Math.max(1, Math.floor(s.steps / Math.max(s.evals, 1)));
   const measure = (step: number, params: LmParams): void => {
-    const e = { step, tokens: step * s.batch * s.seqLen, trainLoss: evaluateLm(model, params, trainProbe).loss, devLoss: evaluateLm(model, params, devProbe).loss };
+    const e = measureLm(model, params, step, trainIds, devIds);
     evals.push(e);
     progress.log(`  ${label} step ${step}: train ${e.trainLoss.toFixed(3)}, dev ${e.devLoss.toFixed(3)} nats/token (perplexity ${Math.exp(e.devLoss).toFixed(2)})`);
   };

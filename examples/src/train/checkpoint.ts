@@ -6,7 +6,7 @@
  * a task adds whatever else its steps depend on (see {@link Resumable}).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Rng } from '@tapestry/core';
 import { loadState } from '@tapestry/optim';
 import { listCheckpoints, loadCheckpoint, loadSafetensors, saveCheckpoint, type JsonValue } from '@tapestry/core/node';
@@ -82,7 +82,8 @@ export function saveRun<P, S>(plan: CheckpointPlan | undefined, label: string, s
     rngs: resumable.rngs ?? {},
     step: s.step,
     // JSON has no NaN: a diverged step's loss is stored as null and read back as NaN.
-    data: { step: s.step, losses: [...s.losses] },
+    // The run's label says which of a program's runs this is (`charlm --checkpoint` needs to know).
+    data: { run: label, step: s.step, losses: [...s.losses] },
     config: plan.config,
     extra: { carry: resumable.carry?.get() },
   });
@@ -90,40 +91,58 @@ export function saveRun<P, S>(plan: CheckpointPlan | undefined, label: string, s
   return file;
 }
 
-function lossesOf(data: JsonValue): number[] {
+/** The loss history a checkpoint's `data` holds (empty if none). */
+export function lossesOf(data: JsonValue): number[] {
   const losses = (data as { losses?: unknown } | null)?.losses;
   return Array.isArray(losses) ? losses.map((x) => (typeof x === 'number' ? x : Number.NaN)) : [];
 }
 
 /**
- * The checkpoint file `path` names: the file itself, the newest checkpoint of a run
- * folder, or — for a `--save` folder — the newest checkpoint of its one run whose name
- * starts with `prefix`. Throws naming the path when there is none or several.
+ * The checkpoint files `path` names: the file itself, the newest checkpoint of a run
+ * folder, or — for a `--save` folder — the newest checkpoint of each run whose folder
+ * name starts with `prefix`, in name order. Throws naming the path when there is none.
  */
-export function resolveCheckpoint(path: string, prefix: string): string {
-  if (!isFolder(path)) return path;
+export function resolveCheckpoints(path: string, prefix: string): string[] {
+  if (!isFolder(path)) return [path];
   const own = listCheckpoints(path);
-  if (own.length > 0) return own[own.length - 1].path;
-  const runs = readdirSync(path).filter((name) => name.startsWith(prefix) && listCheckpoints(join(path, name)).length > 0);
-  if (runs.length !== 1) {
-    throw new Error(`${path}: ${runs.length === 0 ? `holds no checkpoint of a ${prefix} run` : `holds several ${prefix} runs (${runs.join(', ')}); name one`}`);
-  }
-  const found = listCheckpoints(join(path, runs[0]));
-  return found[found.length - 1].path;
+  if (own.length > 0) return [own[own.length - 1].path];
+  const runs = readdirSync(path)
+    .filter((name) => name.startsWith(prefix) && listCheckpoints(join(path, name)).length > 0)
+    .sort();
+  if (runs.length === 0) throw new Error(`${path}: holds no checkpoint of a ${prefix} run (neither a checkpoint file nor a folder written by --save)`);
+  return runs.map((name) => {
+    const found = listCheckpoints(join(path, name));
+    return found[found.length - 1].path;
+  });
 }
 
-/** The run config stored in a checkpoint (to rebuild the model it was trained with); throws naming the file. */
-export function savedConfig(file: string): Record<string, unknown> {
+/** Like {@link resolveCheckpoints}, for one run: throws naming the path when it holds several. */
+export function resolveCheckpoint(path: string, prefix: string): string {
+  const files = resolveCheckpoints(path, prefix);
+  if (files.length > 1) throw new Error(`${path}: holds several ${prefix} runs (${files.map((f) => basename(dirname(f))).join(', ')}); name one`);
+  return files[0];
+}
+
+/**
+ * What a checkpoint says about its run, without loading its tensors: the program's
+ * config (to rebuild the model it was trained with) and the run's label (which of the
+ * program's runs it is; absent in checkpoints not written by `--save`). Throws an error
+ * naming the file and the key.
+ */
+export function savedRun(file: string): { config: Record<string, unknown>; run: string | undefined } {
   const loaded = loadSafetensors(file);
   if (loaded._tag === 'Left') throw new Error(loaded.left.message);
-  let config: unknown;
-  try {
-    config = JSON.parse(loaded.right.metadata.config ?? 'null');
-  } catch {
-    config = undefined;
-  }
+  const json = (key: string): unknown => {
+    try {
+      return JSON.parse(loaded.right.metadata[key] ?? 'null');
+    } catch {
+      return undefined;
+    }
+  };
+  const config = json('config');
   if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new Error(`${file}: 'config': is not a run config (not a checkpoint written by --save?)`);
-  return config as Record<string, unknown>;
+  const run = (json('data') as { run?: unknown } | null)?.run;
+  return { config: config as Record<string, unknown>, run: typeof run === 'string' ? run : undefined };
 }
 
 function isFolder(path: string): boolean {
