@@ -145,14 +145,14 @@ export interface CharLmResult {
 }
 
 /** Reads the corpus and cuts it 90 / 5 / 5. */
-function loadCorpus(path: string | undefined) {
+export function loadCorpus(path: string | undefined) {
   const text = getOrThrow(loadTinyShakespeare(path === undefined ? {} : { path }));
   const [a, b] = [Math.floor(text.length * 0.9), Math.floor(text.length * 0.95)];
   return { text, train: text.slice(0, a), dev: text.slice(a, b), test: text.slice(b) };
 }
 
 /** The character model's spec from the config. */
-const charSpec = (c: CharLmConfig, dropout: number): LmSpec => ({ ...c, dropout, evalTokens: c.evalChars });
+export const charSpec = (c: CharLmConfig, dropout: number): LmSpec => ({ ...c, dropout, evalTokens: c.evalChars });
 
 /** Every order 1..maxOrder: the discount with the lowest development perplexity, then its test perplexity. */
 function ngramBaselines(c: CharLmConfig, train: string, dev: string, test: string, vocabSize: number): NgramResult[] {
