@@ -6,7 +6,11 @@
  */
 import { fmt, type Section } from './report/html.js';
 import { architecturesSection, charLmSection, customCellSection, gradientFlowSection, sineSection, surnamesSection } from './report/sections.js';
+import { join } from 'node:path';
+import { checkpointPlan, type CheckpointFlags } from './cli/checkpoint-flags.js';
 import type { Progress } from './cli/progress.js';
+import type { CheckpointPlan } from './train/checkpoint.js';
+import { withCheckpoints } from './report/section-kit.js';
 import * as architectures from './tasks/architectures.js';
 import * as charlm from './tasks/charlm.js';
 import * as customCell from './tasks/custom-cell.js';
@@ -76,8 +80,29 @@ export interface Outcome {
   readonly summary: (readonly (string | number)[])[];
 }
 
-/** Runs one task and condenses its results. */
+/** Where each task's configuration is in {@link DemoConfigs}. */
+const configKey: Record<DemoTask, keyof DemoConfigs> = { sine: 'sine', architectures: 'architectures', 'gradient-flow': 'gradientFlow', charlm: 'charlm', surnames: 'surnames', 'custom-cell': 'customCell' };
+
+/**
+ * One task's `--save`/`--resume` plan: its own sub-folder of each folder (two tasks may
+ * name a run alike, e.g. the adding problem's LSTM), its own config stored in every
+ * checkpoint, and its own provenance lines for its section.
+ */
+export function taskPlan(task: DemoTask, flags: CheckpointFlags, c: DemoConfigs): CheckpointPlan {
+  const under = (root: string | undefined): string | undefined => (root === undefined ? undefined : join(root, task));
+  return checkpointPlan({ ...flags, save: under(flags.save), resume: under(flags.resume) }, c[configKey[task]]);
+}
+
+/**
+ * Runs one task and condenses its results; when its runs were saved or resumed
+ * (`progress.checkpoints`), its section ends by naming their checkpoints.
+ */
 export async function runTask(task: DemoTask, c: DemoConfigs, progress: Progress): Promise<Outcome> {
+  const outcome = await taskOutcome(task, c, progress);
+  return { ...outcome, section: withCheckpoints(outcome.section, progress.checkpoints?.provenance ?? []) };
+}
+
+async function taskOutcome(task: DemoTask, c: DemoConfigs, progress: Progress): Promise<Outcome> {
   switch (task) {
     case 'sine': {
       const r = await sine.run(c.sine, progress);

@@ -5,7 +5,9 @@
  * (relative to the directory it is started from — the repository root under pnpm).
  *
  * Ctrl-C finishes the current training step, skips the remaining tasks, writes the
- * report with what has completed, and exits with code 130.
+ * report with what has completed, and exits with code 130. `--save DIR` and
+ * `--resume DIR` work as in every example, with one sub-folder per task; each task's
+ * section of the report names the checkpoints its runs were saved to or resumed from.
  */
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -13,11 +15,12 @@ import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { writeFileAtomic } from '@tapestry/core/node';
 import { backendFlag, describeBackend, installBackend, type BackendChoice } from './cli/backend.js';
+import { checkpointFlags, type CheckpointFlags } from './cli/checkpoint-flags.js';
 import { flag, parseOrExit } from './cli/flags.js';
 import { invocationDir } from './cli/main.js';
 import { consoleProgress, installInterruptHandler } from './cli/progress.js';
 import { textTable } from './cli/summaries.js';
-import { demoTasks, full, quick, runTask, taskCost, type DemoTask, type Outcome } from './demo-tasks.js';
+import { demoTasks, full, quick, runTask, taskPlan, taskCost, type DemoTask, type Outcome } from './demo-tasks.js';
 import type { ToWorker } from './demo-worker.js';
 import { renderHtml } from './report/html.js';
 
@@ -29,6 +32,7 @@ const flags = {
   backend: backendFlag,
   jobs: flag.int(Math.min(2, availableParallelism()), 'tasks run at once, each on its own thread (default: 2, or 1 on a single core)', { min: 1, max: 16 }),
   out: flag.path('where to write the report', { default: 'report/index.html' }),
+  ...checkpointFlags,
 };
 
 async function main(): Promise<number> {
@@ -37,7 +41,8 @@ async function main(): Promise<number> {
   const stopRequested = installInterruptHandler();
   const start = performance.now();
   const tasks = f.only.length > 0 ? f.only : demoTasks.filter((t) => f.full || t !== 'custom-cell');
-  const done = f.jobs === 1 ? await inProcess(tasks, f.full, stopRequested) : await inWorkers(tasks, f.jobs, f.full, f.backend, stopRequested);
+  const checkpoints: CheckpointFlags = { save: f.save, resume: f.resume, saveEvery: f.saveEvery };
+  const done = f.jobs === 1 ? await inProcess(tasks, f.full, checkpoints, stopRequested) : await inWorkers(tasks, f.jobs, f.full, f.backend, checkpoints, stopRequested);
   // The report keeps the tutorial's order, whatever order the tasks finished in.
   const outcomes = tasks.flatMap((t) => {
     const d = done.get(t);
@@ -55,7 +60,7 @@ async function main(): Promise<number> {
     out,
     renderHtml({
       title: 'Tapestry: recurrent networks, end to end',
-      meta: [`pnpm demo${f.full ? ' --full' : ''} --backend ${f.backend} --jobs ${f.jobs} — ${seconds.toFixed(1)} s wall time on ${new Date().toISOString().slice(0, 10)}; every run seeded.`],
+      meta: [`pnpm demo${f.full ? ' --full' : ''} --backend ${f.backend} --jobs ${f.jobs}${checkpointArgs(checkpoints)} — ${seconds.toFixed(1)} s wall time on ${new Date().toISOString().slice(0, 10)}; every run seeded.`],
       summary: { kind: 'table', head: ['task', 'measure', 'value'], rows },
       sections: outcomes.map((o) => o.section),
       notes,
@@ -71,15 +76,22 @@ interface Done {
   readonly seconds: number;
 }
 
+/** The `--save`/`--resume` flags as given, for the report's command line. */
+function checkpointArgs(c: CheckpointFlags): string {
+  return `${c.save === undefined ? '' : ` --save ${c.save}`}${c.resume === undefined ? '' : ` --resume ${c.resume}`}${c.saveEvery ? ` --save-every ${c.saveEvery}` : ''}`;
+}
+
 /** Runs the tasks one after another on this thread. */
-async function inProcess(tasks: readonly DemoTask[], isFull: boolean, stopRequested: () => boolean): Promise<Map<DemoTask, Done>> {
-  const progress = consoleProgress({ stopRequested });
+async function inProcess(tasks: readonly DemoTask[], isFull: boolean, checkpoints: CheckpointFlags, stopRequested: () => boolean): Promise<Map<DemoTask, Done>> {
+  const configs = isFull ? full : quick;
   const done = new Map<DemoTask, Done>();
   for (const task of tasks) {
     if (stopRequested()) break;
+    // Each task its own plan: its own sub-folder and config, and its section names its checkpoints.
+    const progress = consoleProgress({ stopRequested, checkpoints: taskPlan(task, checkpoints, configs) });
     progress.log(`\n== ${task} ==`);
     const t0 = performance.now();
-    done.set(task, { outcome: await runTask(task, isFull ? full : quick, progress), seconds: (performance.now() - t0) / 1000 });
+    done.set(task, { outcome: await runTask(task, configs, progress), seconds: (performance.now() - t0) / 1000 });
   }
   return done;
 }
@@ -89,7 +101,7 @@ async function inProcess(tasks: readonly DemoTask[], isFull: boolean, stopReques
  * next task when it is free. Ctrl-C is passed on to every worker; tasks not yet started
  * are skipped.
  */
-function inWorkers(tasks: readonly DemoTask[], jobs: number, isFull: boolean, backend: BackendChoice, stopRequested: () => boolean): Promise<Map<DemoTask, Done>> {
+function inWorkers(tasks: readonly DemoTask[], jobs: number, isFull: boolean, backend: BackendChoice, checkpoints: CheckpointFlags, stopRequested: () => boolean): Promise<Map<DemoTask, Done>> {
   const queue = [...tasks].sort((a, b) => taskCost[b] - taskCost[a]);
   const done = new Map<DemoTask, Done>();
   const workers: Worker[] = [];
@@ -104,7 +116,7 @@ function inWorkers(tasks: readonly DemoTask[], jobs: number, isFull: boolean, ba
         return;
       }
       process.stderr.write(`== ${task} ==\n`);
-      w.postMessage({ kind: 'run', task } satisfies ToWorker);
+      w.postMessage({ kind: 'run', task, checkpoints } satisfies ToWorker);
     };
     const count = Math.min(jobs, queue.length); // before the loop: starting a worker takes a task off the queue
     for (let k = 0; k < count; k++) {

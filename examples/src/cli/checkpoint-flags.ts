@@ -10,7 +10,14 @@ export const checkpointFlags = {
   saveEvery: flag.int(0, 'with --save, also save every this many steps (0: only at the end or on Ctrl-C)', { min: 0 }),
 } as const;
 
+/** The parsed {@link checkpointFlags}. */
+export interface CheckpointFlags {
+  readonly save?: string;
+  readonly resume?: string;
+  readonly saveEvery?: number;
+}
+
 /** The plan the training loop follows, from the parsed flags and the program's config. */
-export function checkpointPlan(flags: { save?: string; resume?: string; saveEvery?: number }, config: unknown): CheckpointPlan {
+export function checkpointPlan(flags: CheckpointFlags, config: unknown): CheckpointPlan {
   return { save: flags.save, resume: flags.resume, every: flags.saveEvery ?? 0, config: JSON.parse(JSON.stringify(config ?? null)) as JsonValue, provenance: [] };
 }

@@ -11,6 +11,7 @@ import { parseOrExit, usage, type FlagSpecs, type Parsed } from './flags.js';
 import { consoleProgress, installInterruptHandler, type Progress } from './progress.js';
 import { checkpointFlags, checkpointPlan } from './checkpoint-flags.js';
 import { renderHtml, type Section } from '../report/html.js';
+import { withCheckpoints } from '../report/section-kit.js';
 
 /** One example program. */
 export interface Program<S extends FlagSpecs, C, R> {
@@ -45,7 +46,7 @@ export async function main<S extends FlagSpecs, C, R>(p: Program<S, C, R>, argv 
   for (const line of [...p.summary(result), ...checkpoints.provenance]) process.stdout.write(`${line}\n`);
   const out = resolve(invocationDir(), flags.out ?? `report/${p.name}.html`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileAtomic(out, renderHtml({ title: `Tapestry example: ${p.name}`, meta: [`node examples/dist/bin/${p.name}.js ${argv.join(' ')}`, ...checkpoints.provenance], sections: [await p.section(result)] }));
+  writeFileAtomic(out, renderHtml({ title: `Tapestry example: ${p.name}`, meta: [`node examples/dist/bin/${p.name}.js ${argv.join(' ')}`, ...checkpoints.provenance], sections: [withCheckpoints(await p.section(result), checkpoints.provenance)] }));
   process.stdout.write(`wrote ${out}\n`);
   return stopRequested() ? 130 : 0;
 }

@@ -2,7 +2,7 @@
  * Small helpers the report's sections share: display names of cells, number formats
  * for captions, and curve thinning and smoothing for charts.
  */
-import type { Block } from './html.js';
+import type { Block, Section } from './html.js';
 
 /** The display name of a cell kind or model ("lstm" → "LSTM", "bilstm" → "bi-LSTM"). */
 export function name(kind: string): string {
@@ -45,4 +45,14 @@ export function plural(n: number, unit: string): string {
 /** Mean, minimum and maximum of a list. */
 export function spread(xs: readonly number[]): { mean: number; min: number; max: number } {
   return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, min: Math.min(...xs), max: Math.max(...xs) };
+}
+
+/**
+ * The section with a closing note naming the checkpoint each of its training runs was
+ * saved to, resumed from or loaded from (one line per run, as the training loop and
+ * `--checkpoint` record them); unchanged when no checkpoint was involved.
+ */
+export function withCheckpoints(section: Section, provenance: readonly string[]): Section {
+  if (provenance.length === 0) return section;
+  return { ...section, blocks: [...section.blocks, { kind: 'text', text: `Checkpoints of the runs behind this section's figures and numbers — ${provenance.join('; ')}.` }] };
 }
