@@ -12,6 +12,8 @@ import { encodeSafetensors } from '@tapestry/core';
 import { listCheckpoints, loadSafetensors } from '@tapestry/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentProgress } from '../src/cli/progress.js';
+import { renderHtml } from '../src/report/html.js';
+import { charLmSection } from '../src/report/sections.js';
 import * as charlm from '../src/tasks/charlm.js';
 import type { CheckpointPlan } from '../src/train/checkpoint.js';
 
@@ -63,6 +65,11 @@ describe('charlm --checkpoint', () => {
       const loaded = await fromCheckpoint(path);
       expect(loaded.runs.map((r) => [r.dropout, r.testLoss])).toEqual([[0.3, trained.runs[1].testLoss]]);
       expect(loaded.runs[0].checkpoint).toBe(`${newest(folderOf(0.3))} (step 6)`);
+      // The page says where the numbers came from, and does not read one loaded run as an interrupted training.
+      const html = renderHtml({ title: 't', meta: [], sections: [await charLmSection(loaded)] });
+      expect(html).toContain(`Nothing was trained in this run: the parameters were loaded (dropout 0.3 from ${newest(folderOf(0.3))} (step 6))`);
+      expect(html).toContain('Only the dropout 0.3 run was loaded: comparing dropout off and on needs both');
+      expect(html).not.toContain('interrupted');
     }
   });
 

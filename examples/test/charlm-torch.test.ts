@@ -3,9 +3,11 @@
 // write), `charlm --checkpoint` samples from the import exactly as from the trained
 // run, what PyTorch changed is what comes back, and a state dict of another model is
 // refused with every mismatch named.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fromStorage, type Tensor } from '@tapestry/core';
 import { listCheckpoints, loadSafetensors, saveSafetensors } from '@tapestry/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,5 +95,16 @@ describe('charlm-torch export and import', () => {
     expect(() => importLm(gru, runOf('lstm', 0), join(dir, 'never'))).toThrow(new RegExp(`^${gru} does not fit the model: ${everyMismatch}$`));
     expect(listCheckpoints(join(dir, 'never', 'char-LM-lstm-2x12-dropout-0'))).toEqual([]);
     expect(() => exportLm(join(dir, 'runs'), join(dir, 'x.safetensors'))).toThrow(`${join(dir, 'runs')}: holds several char-LM- runs (char-LM-gru-2x12-dropout-0, char-LM-gru-2x12-dropout-0.3, char-LM-lstm-2x12-dropout-0, char-LM-lstm-2x12-dropout-0.3); name one`);
+  });
+
+  it('the command: usage on wrong arguments (exit 2), one line naming the file on a bad one (exit 1)', () => {
+    const bin = fileURLToPath(new URL('../dist/bin/charlm-torch.js', import.meta.url));
+    const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 20_000 });
+    const usage = run(['export', 'only-one-argument']);
+    expect([usage.status, usage.stderr]).toEqual([2, 'usage: charlm-torch export CHECKPOINT OUT.safetensors | charlm-torch import TORCH.safetensors CHECKPOINT FOLDER\n']);
+    const missing = join(dir, 'no-such-run');
+    const bad = run(['export', missing, join(dir, 'out.safetensors')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(new RegExp(`^charlm-torch: ${missing}: [^\n]+\n$`));
   });
 });

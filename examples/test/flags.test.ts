@@ -57,6 +57,7 @@ describe('example programs on bad input', () => {
     ['sine', ['--hidden', '-4'], 'sine: --hidden must be ≥ 1; got -4'],
     ['gradient-flow', ['--bogus'], 'gradient-flow: unknown flag --bogus'],
     ['charlm', ['--text', 'no/such/file.txt'], "charlm: --text: no such file 'no/such/file.txt'"],
+    ['charlm', ['--checkpoint', 'no/such/run'], "charlm: --checkpoint: no such file 'no/such/run'"],
     ['surnames', ['--epochs', 'two'], "surnames: --epochs must be an integer; got 'two'"],
     ['custom-cell', ['--steps', '0'], 'custom-cell: --steps must be ≥ 1; got 0'],
     ['sine', ['--window', '85', '--held-out', '20'], 'sine: --window 85 with --held-out 20 leaves no windows to train on'],

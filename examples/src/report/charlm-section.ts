@@ -29,7 +29,7 @@ function perplexityCaption(r: CharLmResult): string {
     `On the ${r.testChars} test characters: ${name(c.cell)} (${runLabel(lstm)}) ${fmt(ppl(lstm.testLoss), 3)}, best n-gram (order ${best.order}, D = ${best.discount}) ${fmt(best.testPerplexity, 3)}. ` +
     (beats
       ? `The LSTM beats every n-gram order, as the tutorial expects.`
-      : `The LSTM does NOT beat the best n-gram in this run: ${fmt(tokens, 3)} training characters are ${epochs < 1 ? 'less than one pass over the text' : 'too few for this model'}, while the n-gram has counted all of it.${trend > 0.005 ? ` The curve is still falling (by ${fmt(trend, 2)} nats in the last interval): the gap is the budget, not the architecture — \`pnpm demo --full\` trains longer.` : ' The curve has flattened: a larger model is needed, not only more steps.'}`)
+      : `The LSTM does NOT beat the best n-gram in this run: ${fmt(tokens, 3)} training characters are ${epochs < 1 ? 'less than one pass over the text' : 'too few for this model'}, while the n-gram has counted all of it.${lstm.evals.length < 2 ? '' : trend > 0.005 ? ` The curve is still falling (by ${fmt(trend, 2)} nats in the last interval): the gap is the budget, not the architecture — \`pnpm demo --full\` trains longer.` : ' The curve has flattened: a larger model is needed, not only more steps.'}`)
   );
 }
 
@@ -45,7 +45,11 @@ function ngramCaption(r: CharLmResult): string {
 
 function dropoutCaption(r: CharLmResult): string {
   const [off, on] = [r.runs.find((x) => x.dropout === 0), r.runs.find((x) => x.dropout > 0)];
-  if (off === undefined || on === undefined) return 'Only one dropout setting ran (interrupted).';
+  if (off === undefined || on === undefined) {
+    const loaded = r.runs.filter((x) => x.checkpoint !== undefined);
+    if (loaded.length > 0) return `Only the ${loaded.map(runLabel).join(', ')} run was loaded: comparing dropout off and on needs both (give --checkpoint the --save folder that holds them).`;
+    return 'Only one dropout setting ran (interrupted).';
+  }
   const gap = (x: LmRun): number => {
     const e = x.evals[x.evals.length - 1];
     return e === undefined ? NaN : e.devLoss - e.trainLoss;

@@ -219,6 +219,7 @@ async function wordLevel(c: CharLmConfig, w: NonNullable<CharLmConfig['word']>, 
 export async function run(flags: CharLmConfig, progress: Progress): Promise<CharLmResult> {
   const opened = flags.checkpoint === undefined ? undefined : openCharRuns(flags.checkpoint, { ...flags, word: undefined });
   if (opened !== undefined && opened.replaced.length > 0) progress.log(`  the checkpoint's settings replace the flags: ${opened.replaced.join(', ')}`);
+  if (opened !== undefined && flags.word !== undefined) progress.log('  the word-level model is not loaded from checkpoints: it does not run with --checkpoint');
   const config = opened?.config ?? flags;
   const corpus = loadCorpus(config.text);
   const vocab = Vocab.build(corpus.text, { specials: {} });
