@@ -124,10 +124,11 @@ export function resolveCheckpoint(path: string, prefix: string): string {
 }
 
 /**
- * What a checkpoint says about its run, without loading its tensors: the program's
- * config (to rebuild the model it was trained with) and the run's label (which of the
- * program's runs it is; absent in checkpoints not written by `--save`). Throws an error
- * naming the file and the key.
+ * What a checkpoint's metadata says about its run (its tensors are not checked here —
+ * `loadCheckpoint` does that against a model): the program's config, to rebuild the
+ * model it was trained with, and the run's label — which of the program's runs it is;
+ * absent in checkpoints not written by `--save`. Throws an error naming the file and
+ * the key.
  */
 export function savedRun(file: string): { config: Record<string, unknown>; run: string | undefined } {
   const loaded = loadSafetensors(file);
