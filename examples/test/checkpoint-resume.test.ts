@@ -1,6 +1,6 @@
 // Resume is bit-identical: N steps straight and k steps + save + load + N − k steps give
 // the same bytes — parameters, optimizer state and every loss — in float32 and float64,
-// on the JS and wasm backends, for a model with dropout between its LSTM layers trained
+// on the JS, wasm and native backends, for a model with dropout between its LSTM layers trained
 // on batches shuffled afresh every epoch, resumed in the middle of an epoch. Everything
 // is rebuilt from scratch for the resumed half (new generators, new optimizer), as a new
 // process would, so only what the checkpoint holds can carry the run across.
@@ -12,6 +12,7 @@ import { encodeSafetensors, fromStorage } from '@tapestry/core';
 import { listCheckpoints, loadSafetensors } from '@tapestry/core/node';
 import { writeFileSync } from 'node:fs';
 import { LSTM, linear, mseLoss } from '@tapestry/layers';
+import { nativeBackend, nativeStatus } from '@tapestry/native';
 import { adam, chain, clipByGlobalNorm } from '@tapestry/optim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentProgress } from '../src/cli/progress.js';
@@ -72,11 +73,16 @@ function bytes(tree: unknown): string[] {
   return flatten(tree).map(({ path, leaf }: { path: string; leaf: Tensor }) => `${path}:${Buffer.from(leaf.data.buffer, leaf.data.byteOffset, leaf.data.byteLength).toString('hex')}`);
 }
 
-const backends = [['js', jsBackend], ...(wasmSimdSupported() ? [['wasm', wasmBackend] as const] : [])] as const;
+// Native joins when its addon loaded; where it cannot build, @tapestry/native's own tests fail loudly.
+const backends = [
+  ['js', jsBackend],
+  ...(wasmSimdSupported() ? [['wasm', wasmBackend] as const] : []),
+  ...(nativeStatus().available ? [['native', nativeBackend] as const] : []),
+] as const;
 
 describe('resuming a training run', () => {
   it('runs on every backend this engine has', () => {
-    expect(backends.map(([name]) => name)).toEqual(['js', 'wasm']);
+    expect(backends.map(([name]) => name)).toEqual(['js', 'wasm', ...(nativeStatus().available ? ['native'] : [])]);
   });
 
   for (const [name, backend] of backends) {
