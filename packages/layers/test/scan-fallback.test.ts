@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Rng, add, detectAnomaly, grad, hessianVectorProduct, matmul, mul, sum, tanh, zeros, type Tensor } from '@tapestry/core';
+import { Rng, add, backend, detectAnomaly, grad, hessianVectorProduct, jsBackend, matmul, mul, setBackend, sum, tanh, zeros, type Backend, type Tensor } from '@tapestry/core';
 import { gruCell, lstmCell, rnnCell, scan, type Cell } from '../src/recurrent/index.js';
 import { expectAgree } from './scan-compiled-helpers.js';
 
@@ -83,6 +83,42 @@ describe('scan falls back to running op by op', () => {
       const forced = scan(cell, params, xs, { compile: true });
       expect(forced.path.compiled).toBe(true);
       expectAgree('outputs', forced.outputs, auto.outputs);
+    }
+  });
+
+  it('not for the fused gates on a backend that runs element-wise programs with its own kernel (as the native one does)', () => {
+    // Stands in for the native backend (not a dependency of layers): what 'auto' looks at
+    // is only whether `elementwise` is the TypeScript runner the js and wasm backends share.
+    const ownPrograms: Backend = { ...jsBackend, name: 'own-programs', elementwise: (program, inputs, outputs) => jsBackend.elementwise(program, inputs, outputs) };
+    const previous = setBackend(ownPrograms);
+    try {
+      for (const cell of [lstmCell({ hiddenSize: 2 }), gruCell({ hiddenSize: 2 })] as Cell<unknown, unknown>[]) {
+        const params = cell.init(new Rng(1), 2, 'float64');
+        const auto = scan(cell, params, xs);
+        expect(auto.path.compiled).toBe(true);
+        expect(auto.path.reason).toMatch(/fused op\(s\) (lstmGates|gruGates) traced as their composition \(element-wise programs run natively on backend 'own-programs'\)/);
+        expectAgree('outputs', auto.outputs, scan(cell, params, xs, { compile: false }).outputs);
+      }
+    } finally {
+      setBackend(previous);
+    }
+    expect(backend()).toBe(previous);
+  });
+
+  it('TAPESTRY_SCAN_COMPILE takes 1/true, 0/false and auto, and names itself for anything else', () => {
+    const cell = rnnCell({ hiddenSize: 2 });
+    const params = cell.init(new Rng(1), 2, 'float64');
+    const saved = process.env.TAPESTRY_SCAN_COMPILE;
+    try {
+      for (const [value, compiled] of [['true', true], ['1', true], ['false', false], ['0', false], ['auto', true]] as const) {
+        process.env.TAPESTRY_SCAN_COMPILE = value;
+        expect(scan(cell, params, xs).path.compiled).toBe(compiled);
+      }
+      process.env.TAPESTRY_SCAN_COMPILE = 'yes';
+      expect(() => scan(cell, params, xs)).toThrow("TAPESTRY_SCAN_COMPILE must be 1, true, 0, false or auto, got 'yes'");
+    } finally {
+      if (saved === undefined) delete process.env.TAPESTRY_SCAN_COMPILE;
+      else process.env.TAPESTRY_SCAN_COMPILE = saved;
     }
   });
 

@@ -1,6 +1,6 @@
 import {
-  TraceError, backend, compileBlocker, compileLoop, flatten, leaves, mapTree, where,
-  type CompiledLoop, type LoopStep, type Tensor,
+  TraceError, backend, compileBlocker, compileLoop, flatten, jsBackend, leaves, mapTree, where,
+  type Backend, type CompiledLoop, type LoopStep, type Tensor,
 } from '@tapestry/core';
 import type { Cell } from './cell.js';
 import { checkStepResult } from './step-checks.js';
@@ -29,7 +29,7 @@ export interface CompiledScanInputs<P, C> {
   reverse: boolean;
   /** Return every step's new carry (before masking) as tensors of their own, differentiable as ∂L/∂h_t. */
   keepStates: boolean;
-  /** `'auto'`: not when the step needs a fused op's decomposition (its hand-written kernel is faster today). */
+  /** `'auto'`: see {@link autoDeclines}. */
   mode: true | 'auto';
 }
 
@@ -43,17 +43,45 @@ export function tryCompiledScan<P, C>(cell: Cell<P, C>, run: CompiledScanInputs<
   if (blocker !== undefined) return { compiled: false, reason: blocker };
   const loop = planFor(cell, run.params, run.carry, run.inputs, run.mask, run.keepStates);
   if (typeof loop === 'string') return { compiled: false, reason: loop };
-  if (run.mode === 'auto' && loop.decomposed.length > 0) {
-    const ops = loop.decomposed.join(', ');
-    return { compiled: false, reason: `the step uses fused op(s) ${ops}, whose hand-written kernels are faster than their traced composition on the current backends (compile: true compiles it anyway)` };
-  }
+  const declined = run.mode === 'auto' ? autoDeclines(loop, backend()) : undefined;
+  if (declined !== undefined) return { compiled: false, reason: declined };
   const xs = run.mask === undefined ? [run.inputs] : [run.inputs, run.mask];
   const out = loop.run(leaves(run.params), leaves(run.carry), xs, run.reverse);
   const rebuild = (flat: Tensor[]): C => {
     let k = 0;
     return mapTree(run.carry, () => flat[k++]) as C;
   };
-  return { outputs: out.ys[0], carry: rebuild(out.carry), states: out.exposed.map(rebuild), path: { compiled: true, reason: loop.summary } };
+  return { outputs: out.ys[0], carry: rebuild(out.carry), states: out.exposed.map(rebuild), path: { compiled: true, reason: reasonFor(loop) } };
+}
+
+/**
+ * True when `be` runs element-wise programs with a kernel of its own (the native
+ * backend: one vectorised native loop per program) rather than the TypeScript runner
+ * the `js` and `wasm-simd` backends share, which evaluates a program with
+ * transcendental functions block by block.
+ */
+export function runsProgramsNatively(be: Backend): boolean {
+  return be.elementwise !== jsBackend.elementwise;
+}
+
+/**
+ * Why `compile: 'auto'` runs a traceable step op by op, or `undefined` when it
+ * compiles it. The one case: the step uses a fused op (the built-in LSTM and GRU gate
+ * ops) that a trace records as its composed form, and the backend runs element-wise
+ * programs on the TypeScript runner — there the fused op's hand-written kernels were
+ * faster than the composed gates (measured at the bench's sizes; on the native backend
+ * the compiled loop was faster at every size, so it compiles there).
+ */
+function autoDeclines(loop: CompiledLoop, be: Backend): string | undefined {
+  if (loop.decomposed.length === 0 || runsProgramsNatively(be)) return undefined;
+  const ops = loop.decomposed.join(', ');
+  return `the step uses fused op(s) ${ops}, whose hand-written kernels are faster than their traced composition when element-wise programs run on the TypeScript runner (backend '${be.name}'; compile: true compiles it anyway)`;
+}
+
+/** What a compiled step runs, and for fused ops why they were compiled. */
+function reasonFor(loop: CompiledLoop): string {
+  if (loop.decomposed.length === 0) return loop.summary;
+  return `${loop.summary}; fused op(s) ${loop.decomposed.join(', ')} traced as their composition (element-wise programs run natively on backend '${backend().name}')`;
 }
 
 function planFor<P, C>(cell: Cell<P, C>, params: P, carry: C, inputs: Tensor, mask: Tensor | undefined, keepStates: boolean): CompiledLoop | string {

@@ -20,13 +20,14 @@ export interface ScanOptions<C> {
   keepStates?: boolean;
   /**
    * Compile the step: trace it once per cell and shapes, then run all steps forward and
-   * backward as one planned program. `'auto'` (the default) compiles unless the step
-   * uses a fused op that has to be traced as its composed form (the built-in `lstm`
-   * and `gru` cells' gate ops: their hand-written kernels are faster today); `true`
-   * compiles whenever the step can be traced; `false` runs it op by op. The results are
-   * the same either way; {@link ScanResult.path} says which path ran and why. The
-   * environment variable `TAPESTRY_SCAN_COMPILE` (`0` or `1`) changes the default to
-   * `false` or `true`.
+   * backward as one planned program. `'auto'` (the default) compiles every traceable
+   * step, except one that uses a fused op traced as its composed form (the built-in
+   * `lstm` and `gru` cells' gate ops) on a backend whose element-wise programs run on
+   * the TypeScript runner (`js`, `wasm-simd`): there the fused ops' hand-written
+   * kernels are faster. `true` compiles whenever the step can be traced; `false` runs it
+   * op by op. The results are the same either way; {@link ScanResult.path} says which
+   * path ran and why. The environment variable `TAPESTRY_SCAN_COMPILE` (`1`/`true`,
+   * `0`/`false` or `auto`) changes the default.
    */
   compile?: boolean | 'auto';
   /**
@@ -90,9 +91,8 @@ function unroll<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: ScanOpti
   const input = mask === undefined ? xs : where(mask, xs, 0);
   const projected = cell.project ? cell.project(params, input) : input;
   const reverse = options.reverse ?? false;
-  const fromEnvironment = environment('TAPESTRY_SCAN_COMPILE');
-  const compile = options.compile ?? (fromEnvironment === '0' ? false : fromEnvironment === '1' ? true : 'auto');
-  let path: ScanPath = { compiled: false, reason: options.compile === false ? 'compile: false was passed' : 'TAPESTRY_SCAN_COMPILE=0 is set' };
+  const compile = options.compile ?? compileFromEnvironment();
+  let path: ScanPath = { compiled: false, reason: options.compile === false ? 'compile: false was passed' : 'TAPESTRY_SCAN_COMPILE turns compiling off' };
   if (compile !== false) {
     const keepStates = options.keepStates === true;
     const done = tryCompiledScan(cell, { params, inputs: projected, carry: carry0, mask, reverse, keepStates, mode: compile });
@@ -137,6 +137,15 @@ function explained<C>(cell: Cell<unknown, C>, result: ScanResult<C>, options: Sc
     console.info(`scan(${cell.name}): ${result.path.compiled ? 'compiled' : 'interpreted'} — ${result.path.reason}`);
   }
   return result;
+}
+
+/** The default of {@link ScanOptions.compile}: `TAPESTRY_SCAN_COMPILE` when set, else `'auto'`. */
+function compileFromEnvironment(): boolean | 'auto' {
+  const value = environment('TAPESTRY_SCAN_COMPILE');
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw new Error(`TAPESTRY_SCAN_COMPILE must be 1, true, 0, false or auto, got '${value}'`);
 }
 
 /** An environment variable where there is one (Node), else `undefined` (browsers). */
