@@ -155,5 +155,11 @@ describe('compileLoop', () => {
     expect(allocations).toHaveBeenCalledTimes(2);
     const [ge] = grad(eager, { argnums: [0, 1] })(w, kept);
     expect(maxDifference(rec.gradient(rec.value, w), ge)).toBeLessThanOrEqual(1e-12);
+    // Discarding the recording hands its set back: the next runs need no new one.
+    rec.discard();
+    expect(() => rec.gradient(rec.value, w)).toThrow(/discarded/);
+    check(inputsOf(6));
+    check(inputsOf(7));
+    expect(allocations).toHaveBeenCalledTimes(2);
   });
 });
