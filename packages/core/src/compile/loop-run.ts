@@ -3,6 +3,7 @@ import { backend } from '../backend/current.js';
 import type { OpContext } from '../ops/op.js';
 import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
+import { copyRun } from './block-copy.js';
 import { eagerLoopVjp } from './eager-loop.js';
 import { addInto, readStep, sumRows, writeStep } from './loop-io.js';
 import type { LoopResult, PlannedLoop } from './loop.js';
@@ -134,10 +135,7 @@ export class LoopRun {
       const s = this.at(i);
       for (let k = 0; k < ny; k++) readStep(ctYs[k].data, T, s, ctYIn[k].data, B, ctYIn[k].size / B);
       for (let k = 0; k < ne; k++) ctExposedIn[k].data.set(cts[nh + ny + s * ne + k].data);
-      for (let p = 0; p < primalBufs.length; p++) {
-        const size = primalBufs[p].size;
-        primalBufs[p].data.set(slabs[p].data.subarray(s * size, (s + 1) * size));
-      }
+      for (let p = 0; p < primalBufs.length; p++) copyRun(slabs[p].data, s * primalBufs[p].size, primalBufs[p].data, 0, primalBufs[p].size);
       for (let k = 0; k < perStep.length; k++) perStep[k]();
       for (let c = 0; c < constOut.length; c++) addInto(constGrad[c].data, constOut[c].data);
       for (let c = 0; c < deferredCopies.length; c++) deferredCopies[c].to.data.set(deferredCopies[c].from.data, s * deferredCopies[c].from.size);
