@@ -64,6 +64,7 @@ export class LoopRun {
     return this.reverse ? this.T - 1 - i : i;
   }
 
+  /** Runs every step forward, storing what the backward reads when the run is recorded. */
   forward(): LoopResult {
     const { fwd, forward, arity, stepPrimals, invariantPrimals } = this.loop;
     const { nc, nh, nx, ny, ne } = arity;

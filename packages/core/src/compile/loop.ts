@@ -84,11 +84,17 @@ export function compileLoop(step: LoopStep, signature: LoopSignature): CompiledL
 
 /** How many of each kind of input and output a step has. */
 export interface Arity {
+  /** Loop-invariant inputs (consts). */
   nc: number;
+  /** Carry leaves. */
   nh: number;
+  /** Per-step inputs (xs). */
   nx: number;
+  /** Per-step outputs (ys). */
   ny: number;
+  /** Exposed per-step values. */
   ne: number;
+  /** Per `xs` entry: whether it gets a gradient. */
   xsGrad: readonly boolean[];
 }
 
@@ -103,10 +109,13 @@ const loopOpSpec: DifferentiableOpSpec<undefined> = {
 
 /** A compiled loop: its plans, and which buffers a run moves between them (fixed per plan). */
 export class PlannedLoop implements CompiledLoop {
+  /** The forward step's plan. */
   readonly fwd: GraphPlan;
+  /** The backward step's plan. */
   readonly bwd: GraphPlan;
-  /** Forward values the backward reads that change per step (stored in slabs) / that do not. */
+  /** Forward values the backward reads that change per step (stored in slabs): forward value, backward input. */
   readonly stepPrimals: { value: number; input: number }[] = [];
+  /** Forward values the backward reads that do not change per step (copied once per run). */
   readonly invariantPrimals: { value: number; input: number }[] = [];
   readonly summary: string;
   readonly decomposed: readonly string[];
@@ -116,10 +125,14 @@ export class PlannedLoop implements CompiledLoop {
   readonly deferredSources: number[][];
 
   constructor(
+    /** The step as written (run op by op when an outer tape records the backward). */
     readonly step: LoopStep,
+    /** The traced forward step. */
     readonly forward: TraceGraph,
+    /** The traced backward step. */
     readonly backwardGraph: TraceGraph,
     primals: readonly number[],
+    /** How many inputs and outputs of each kind the step has. */
     readonly arity: Arity,
   ) {
     const be = backend();
