@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import {
   Rng, TraceError, add, compileLoop, concat, eagerLoop, exp, grad, matmul, mul, onesLike, sigmoid, sliceAxis, softmax, sub, sum, tanh, traceFunction,
-  record, valueAndGrad, vjp, where, greater, type LoopStep, type Tensor,
+  Tape, backward, record, valueAndGrad, vjp, where, greater, withTape, type LoopStep, type Tensor,
 } from '../src/index.js';
 import type { SlabPool } from '../src/compile/slab-pool.js';
 import { propertyRuns } from '../src/testing/index.js';
@@ -161,5 +161,11 @@ describe('compileLoop', () => {
     check(inputsOf(6));
     check(inputsOf(7));
     expect(allocations).toHaveBeenCalledTimes(2);
+    // A discarded tape cannot be swept again (its runs' buffers may belong to others now).
+    const tape = new Tape();
+    tape.watch(w);
+    const value = withTape(tape, () => compiled(w, kept));
+    tape.discard();
+    expect(() => backward(tape, [value], [onesLike(value)], [w])).toThrow(/discarded/);
   });
 });

@@ -62,16 +62,24 @@ export class Tape {
   }
 
   /**
-   * Declares that no reverse sweep will read this tape again and runs the
-   * {@link Tape.onDiscard} callbacks (once). `grad` and `valueAndGrad` call it after
+   * Declares that no reverse sweep will read this tape again (a later sweep throws) and
+   * runs the {@link Tape.onDiscard} callbacks (once). `grad` and `valueAndGrad` call it after
    * their single sweep; a tape whose owner may sweep again (`record`, `vjp`) is never
    * discarded, and its ops' buffers are simply collected with it.
    */
   discard(): void {
     const callbacks = this.discarded;
     this.discarded = undefined;
+    this.wasDiscarded = true;
     if (callbacks !== undefined) for (const fn of callbacks) fn();
   }
+
+  /** True once {@link Tape.discard} was called: sweeping it again throws. */
+  get isDiscarded(): boolean {
+    return this.wasDiscarded;
+  }
+
+  private wasDiscarded = false;
 
   /** Appends `entry` when it depends on this tape's sources. */
   offer(entry: TapeEntry): void {
