@@ -122,8 +122,11 @@ export class LoopRun {
     const gradConsts = this.consts.map((c) => fresh(c.shape, c.dtype));
     const constOut = perStepConsts.map((i) => t[outputs[i]]);
     const constGrad = perStepConsts.map((i) => gradConsts[i]);
-    const deferredSlabs = deferred.map((d, k) => d.operands.map((_, j) => (deferredSources[k][j] >= 0 ? slabs[deferredSources[k][j]] : (buffers.deferred[k][j] as Tensor))));
-    const deferredCopies = deferred.flatMap((d, k) => d.operands.flatMap((v, j) => (deferredSources[k][j] < 0 ? [{ from: t[v], to: deferredSlabs[k][j] }] : [])));
+    const deferredSlabs = deferred.map((d, k) => d.operands.map((_, j) => {
+      const source = deferredSources[k][j];
+      return source >= 0 ? slabs[source] : buffers.backwardStored[-1 - source];
+    }));
+    const deferredCopies = this.loop.backwardStored.map((v, q) => ({ from: t[v], to: buffers.backwardStored[q] }));
     const carryOut = Array.from({ length: nh }, (_, j) => t[outputs[nc + j]]);
     const xOut = xsWithGrad.map((_, m) => t[outputs[nc + nh + m]]);
     const gradXs = xsWithGrad.map((k) => fresh(this.xs[k].shape, this.xs[k].dtype));
@@ -145,10 +148,12 @@ export class LoopRun {
       moveCarry(carryOut, ctCarryIn);
     }
     deferred.forEach((d, k) => {
-      const out = gradConsts[d.output];
+      const [first, ...same] = d.outputs;
+      const out = gradConsts[first];
       const [a, b] = deferredSlabs[k];
       if (d.kind === 'product') backend().matmulInto(rows(a), rows(b), true, false, out, false);
       else sumRows(a.data, a.shape[a.rank - 1], out.data);
+      for (const c of same) gradConsts[c].data.set(out.data);
     });
     const gradX = new Array<Tensor | null>(nx).fill(null);
     xsWithGrad.forEach((k, m) => (gradX[k] = gradXs[m]));

@@ -123,6 +123,8 @@ export class PlannedLoop implements CompiledLoop {
   readonly deferred: DeferredGradient[];
   /** Per deferred operand: the forward slab holding it, or −1 (stored during the backward). */
   readonly deferredSources: number[][];
+  /** Backward values stored per step for the deferred sums (slot `q` is source `−1 − q`). */
+  readonly backwardStored: number[] = [];
 
   constructor(
     /** The step as written (run op by op when an outer tape records the backward). */
@@ -154,12 +156,18 @@ export class PlannedLoop implements CompiledLoop {
     this.bwd = planGraph(backwardGraph, bwdVarying, this.deferred.flatMap((d) => d.operands), be, skip);
     // A deferred operand that is a stored forward value is read from its forward slab.
     const slabOf = new Map(this.stepPrimals.map(({ input }, p) => [input, p]));
-    this.deferredSources = this.deferred.map((d) => d.operands.map((v) => slabOf.get(v) ?? -1));
+    // Any other is stored per step during the backward, once per value however many sums read it.
+    const ownSlab = (v: number): number => {
+      let q = this.backwardStored.indexOf(v);
+      if (q < 0) q = this.backwardStored.push(v) - 1;
+      return -1 - q;
+    };
+    this.deferredSources = this.deferred.map((d) => d.operands.map((v) => slabOf.get(v) ?? ownSlab(v)));
     this.decomposed = forward.decomposed;
     const sums = this.deferred.length === 0 ? '' : `; ${this.deferred.length} parameter gradient(s) as one sum over all steps`;
     this.summary = `forward: ${this.fwd.summary}; backward: ${this.bwd.summary}; ${this.stepPrimals.length} value(s) stored per step${sums}`;
     const isZero = (v: number): boolean => backwardGraph.values[v].constant?.data.every((x) => x === 0) ?? false;
-    const deferredOut = new Set(this.deferred.map((d) => d.output));
+    const deferredOut = new Set(this.deferred.flatMap((d) => d.outputs));
     // A const the step does not read gets a zero cotangent: a constant, never added.
     this.perStepConsts = Array.from({ length: nc }, (_, i) => i).filter((i) => !deferredOut.has(i) && !isZero(backwardGraph.outputs[i]));
     this.xsWithGrad = arity.xsGrad.map((g, k) => (g ? k : -1)).filter((k) => k >= 0);
@@ -179,7 +187,7 @@ export class PlannedLoop implements CompiledLoop {
     return {
       stored: this.stepPrimals.map(({ value }) => fresh([T, ...f[value].shape], f[value].dtype)),
       invariants: this.invariantPrimals.map(({ value }) => fresh(f[value].shape, f[value].dtype)),
-      deferred: this.deferred.map((d, k) => d.operands.map((v, j) => (this.deferredSources[k][j] >= 0 ? undefined : fresh([T, ...b[v].shape], b[v].dtype)))),
+      backwardStored: this.backwardStored.map((v) => fresh([T, ...b[v].shape], b[v].dtype)),
     };
   }
 

@@ -10,8 +10,8 @@ export interface RunBuffers {
   readonly stored: Tensor[];
   /** Per loop-invariant value the backward reads: its copy. */
   readonly invariants: Tensor[];
-  /** Per deferred gradient, per operand: the `[T, …]` slab the backward fills (`undefined` when a stored slab holds it). */
-  readonly deferred: (Tensor | undefined)[][];
+  /** Per backward value the deferred sums read that no forward slab holds: the `[T, …]` slab the backward fills. */
+  readonly backwardStored: Tensor[];
 }
 
 /**

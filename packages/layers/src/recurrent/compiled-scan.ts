@@ -1,5 +1,5 @@
 import {
-  TraceError, backend, compileBlocker, compileLoop, flatten, jsBackend, leaves, mapTree, where,
+  TraceError, backend, compileBlocker, compileLoop, flatten, jsBackend, leaves, mapTree, reshape, where,
   type Backend, type CompiledLoop, type LoopStep, type Tensor,
 } from '@tapestry/core';
 import type { Cell } from './cell.js';
@@ -21,8 +21,10 @@ const plans = new WeakMap<object, Map<string, CompiledLoop | string>>();
 /** What one compiled scan needs beyond the cell. */
 export interface CompiledScanInputs<P, C> {
   params: P;
-  /** What `step` receives for all steps, `[B, T, G]` (the projected input). */
+  /** What `step` receives for all steps, `[B, T, G]` (the projected input) — or, with `projectInStep`, the input `project` maps. */
   inputs: Tensor;
+  /** Run the cell's (stepwise) `project` inside the step on each `[B, 1, F]` slice. */
+  projectInStep: boolean;
   carry: C;
   /** `[B, T, 1]` step masks (1 while valid), when the batch has lengths. */
   mask?: Tensor;
@@ -41,7 +43,7 @@ export interface CompiledScanInputs<P, C> {
 export function tryCompiledScan<P, C>(cell: Cell<P, C>, run: CompiledScanInputs<P, C>): { outputs: Tensor; carry: C; states: C[]; path: ScanPath } | ScanPath {
   const blocker = compileBlocker();
   if (blocker !== undefined) return { compiled: false, reason: blocker };
-  const loop = planFor(cell, run.params, run.carry, run.inputs, run.mask, run.keepStates);
+  const loop = planFor(cell, run);
   if (typeof loop === 'string') return { compiled: false, reason: loop };
   const declined = run.mode === 'auto' ? autoDeclines(loop, backend()) : undefined;
   if (declined !== undefined) return { compiled: false, reason: declined };
@@ -84,10 +86,18 @@ function reasonFor(loop: CompiledLoop): string {
   return `${loop.summary}; fused op(s) ${loop.decomposed.join(', ')} traced as their composition (element-wise programs run natively on backend '${backend().name}')`;
 }
 
-function planFor<P, C>(cell: Cell<P, C>, params: P, carry: C, inputs: Tensor, mask: Tensor | undefined, keepStates: boolean): CompiledLoop | string {
+/** The cell's stepwise `project` applied to one step's input `[B, F]`: `[B, G]`. */
+function projectStep<P, C>(cell: Cell<P, C>, params: P, x: Tensor): Tensor {
+  const [B, F] = x.shape;
+  const projected = (cell.project as NonNullable<Cell<P, C>['project']>)(params, reshape(x, [B, 1, F]));
+  return reshape(projected, [B, projected.shape[2]]);
+}
+
+function planFor<P, C>(cell: Cell<P, C>, run: CompiledScanInputs<P, C>): CompiledLoop | string {
+  const { params, carry, inputs, mask, keepStates, projectInStep } = run;
   const [B, , G] = inputs.shape;
   const described = (tree: unknown): string => flatten(tree).map(({ path, leaf }) => `${path}:${leaf.dtype}[${leaf.shape.join(',')}]`).join(';');
-  const key = `${backend().name}|${keepStates}|${described(params)}|${described(carry)}|${inputs.dtype}[${B},${G}]|${mask === undefined ? '' : 'mask'}`;
+  const key = `${backend().name}|${keepStates}|${projectInStep}|${described(params)}|${described(carry)}|${inputs.dtype}[${B},${G}]|${mask === undefined ? '' : 'mask'}`;
   let byKey = plans.get(cell);
   if (byKey === undefined) plans.set(cell, (byKey = new Map()));
   const known = byKey.get(key);
@@ -100,7 +110,7 @@ function planFor<P, C>(cell: Cell<P, C>, params: P, carry: C, inputs: Tensor, ma
     let c = 0;
     const ps = mapTree(params, () => consts[p++]) as P;
     const cs = mapTree(carry, () => carryIn[c++]) as C;
-    const [next, y] = cell.step(ps, cs, xs[0]);
+    const [next, y] = cell.step(ps, cs, projectInStep ? projectStep(cell, ps, xs[0]) : xs[0]);
     checkStepResult(cell, next, y, cs, B);
     const byPath = new Map(flatten(next).map(({ path, leaf }) => [path, leaf]));
     const nextLeaves = flatten(carry).map(({ path }) => byPath.get(path) as Tensor);

@@ -89,18 +89,21 @@ function unroll<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: ScanOpti
   // ±Inf in a padded step reaches a product or a backward rule (where 0 · NaN = NaN).
   const mask = lengths === undefined ? undefined : sequenceMask(lengths, B, T, xs.dtype);
   const input = mask === undefined ? xs : where(mask, xs, 0);
-  const projected = cell.project ? cell.project(params, input) : input;
+  let projected: Tensor | undefined;
+  const project = (): Tensor => (projected ??= cell.project ? cell.project(params, input) : input);
   const reverse = options.reverse ?? false;
   const compile = options.compile ?? compileFromEnvironment();
   let path: ScanPath = { compiled: false, reason: options.compile === false ? 'compile: false was passed' : 'TAPESTRY_SCAN_COMPILE turns compiling off' };
   if (compile !== false) {
     const keepStates = options.keepStates === true;
-    const done = tryCompiledScan(cell, { params, inputs: projected, carry: carry0, mask, reverse, keepStates, mode: compile });
+    // A stepwise projection runs inside the compiled step: no [B, T, G] tensors at all.
+    const inStep = cell.project !== undefined && cell.projectsStepwise === true;
+    const done = tryCompiledScan(cell, { params, inputs: inStep ? input : project(), projectInStep: inStep, carry: carry0, mask, reverse, keepStates, mode: compile });
     if ('outputs' in done) return explained(cell, { outputs: done.outputs, carry: done.carry, states: done.states, path: done.path }, options);
     path = done;
   }
   const masks = lengths === undefined ? undefined : stepMasks(lengths, B, T, xs.dtype);
-  const result = stepByStep(cell, params, projected, carry0, masks, reverse);
+  const result = stepByStep(cell, params, project(), carry0, masks, reverse);
   return explained(cell, { outputs: result.outputs, carry: result.carry, states: options.keepStates ? result.states : [], path }, options);
 }
 
