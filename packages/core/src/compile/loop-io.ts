@@ -35,9 +35,3 @@ function addFloat64(a: Float64Array, b: Float64Array): void {
 function addFloat32(a: Float32Array, b: Float32Array): void {
   for (let i = 0; i < a.length; i++) a[i] += b[i];
 }
-
-/** `out[j] = Σ_i rows[i, j]` over a row-major `[n, width]` array. */
-export function sumRows(rows: TypedArray, width: number, out: TypedArray): void {
-  out.fill(0);
-  for (let i = 0; i < rows.length; i += width) for (let j = 0; j < width; j++) out[j] += rows[i + j];
-}

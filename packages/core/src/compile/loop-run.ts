@@ -5,7 +5,7 @@ import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { copyRun } from './block-copy.js';
 import { eagerLoopVjp } from './eager-loop.js';
-import { addInto, readStep, sumRows, writeStep } from './loop-io.js';
+import { addInto, readStep, writeStep } from './loop-io.js';
 import type { LoopResult, PlannedLoop } from './loop.js';
 import type { RunBuffers } from './slab-pool.js';
 
@@ -152,7 +152,11 @@ export class LoopRun {
       const out = gradConsts[first];
       const [a, b] = deferredSlabs[k];
       if (d.kind === 'product') backend().matmulInto(rows(a), rows(b), true, false, out, false);
-      else sumRows(a.data, a.shape[a.rank - 1], out.data);
+      else {
+        // Σ over rows as the product 1ᵀ · rows: one kernel call on backends with native products.
+        const m = rows(a);
+        backend().matmulInto(this.loop.onesRow(m.shape[0], m.dtype), m, false, false, new Tensor([1, out.size], out.data), false);
+      }
       for (const c of same) gradConsts[c].data.set(out.data);
     });
     const gradX = new Array<Tensor | null>(nx).fill(null);

@@ -181,6 +181,14 @@ export class PlannedLoop implements CompiledLoop {
   /** Reusable per-run buffers (see {@link SlabPool} for when they are reused). */
   readonly pool: SlabPool;
 
+  private ones: Tensor | undefined;
+
+  /** A `[1, n]` row of ones (kept for the last `n` and dtype asked for). */
+  onesRow(n: number, dtype: Tensor['dtype']): Tensor {
+    if (this.ones === undefined || this.ones.size !== n || this.ones.dtype !== dtype) this.ones = new Tensor([1, n], allocate(dtype, n).fill(1));
+    return this.ones;
+  }
+
   private allocateBuffers(T: number): RunBuffers {
     const f = this.fwd.tensors;
     const b = this.bwd.tensors;
