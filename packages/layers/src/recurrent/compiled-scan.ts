@@ -1,6 +1,6 @@
 import {
-  TraceError, backend, compileBlocker, compileLoop, flatten, jsBackend, leaves, mapTree, reshape, where,
-  type Backend, type CompiledLoop, type LoopStep, type Tensor,
+  TraceError, backend, compileBlocker, compileLoop, flatten, leaves, mapTree, reshape, where,
+  type CompiledLoop, type LoopStep, type Tensor,
 } from '@tapestry/core';
 import type { Cell } from './cell.js';
 import { checkStepResult } from './step-checks.js';
@@ -31,8 +31,6 @@ export interface CompiledScanInputs<P, C> {
   reverse: boolean;
   /** Return every step's new carry (before masking) as tensors of their own, differentiable as ∂L/∂h_t. */
   keepStates: boolean;
-  /** `'auto'`: see {@link autoDeclines}. */
-  mode: true | 'auto';
 }
 
 /**
@@ -45,8 +43,6 @@ export function tryCompiledScan<P, C>(cell: Cell<P, C>, run: CompiledScanInputs<
   if (blocker !== undefined) return { compiled: false, reason: blocker };
   const loop = planFor(cell, run);
   if (typeof loop === 'string') return { compiled: false, reason: loop };
-  const declined = run.mode === 'auto' ? autoDeclines(loop, backend()) : undefined;
-  if (declined !== undefined) return { compiled: false, reason: declined };
   const xs = run.mask === undefined ? [run.inputs] : [run.inputs, run.mask];
   const out = loop.run(leaves(run.params), leaves(run.carry), xs, run.reverse);
   const rebuild = (flat: Tensor[]): C => {
@@ -56,34 +52,10 @@ export function tryCompiledScan<P, C>(cell: Cell<P, C>, run: CompiledScanInputs<
   return { outputs: out.ys[0], carry: rebuild(out.carry), states: out.exposed.map(rebuild), path: { compiled: true, reason: reasonFor(loop) } };
 }
 
-/**
- * True when `be` runs element-wise programs with a kernel of its own (the native
- * backend: one vectorised native loop per program) rather than the TypeScript runner
- * the `js` and `wasm-simd` backends share, which evaluates a program with
- * transcendental functions block by block.
- */
-export function runsProgramsNatively(be: Backend): boolean {
-  return be.elementwise !== jsBackend.elementwise;
-}
-
-/**
- * Why `compile: 'auto'` runs a traceable step op by op, or `undefined` when it
- * compiles it. The one case: the step uses a fused op (the built-in LSTM and GRU gate
- * ops) that a trace records as its composed form, and the backend runs element-wise
- * programs on the TypeScript runner — there the fused op's hand-written kernels were
- * faster than the composed gates (measured at the bench's sizes; on the native backend
- * the compiled loop was faster at every size, so it compiles there).
- */
-function autoDeclines(loop: CompiledLoop, be: Backend): string | undefined {
-  if (loop.decomposed.length === 0 || runsProgramsNatively(be)) return undefined;
-  const ops = loop.decomposed.join(', ');
-  return `the step uses fused op(s) ${ops}, whose hand-written kernels are faster than their traced composition when element-wise programs run on the TypeScript runner (backend '${be.name}'; compile: true compiles it anyway)`;
-}
-
-/** What a compiled step runs, and for fused ops why they were compiled. */
+/** What a compiled step runs, and which fused ops it traced as their composed form. */
 function reasonFor(loop: CompiledLoop): string {
   if (loop.decomposed.length === 0) return loop.summary;
-  return `${loop.summary}; fused op(s) ${loop.decomposed.join(', ')} traced as their composition (element-wise programs run natively on backend '${backend().name}')`;
+  return `${loop.summary}; fused op(s) ${loop.decomposed.join(', ')} traced as their composition`;
 }
 
 /** The cell's stepwise `project` applied to one step's input `[B, F]`: `[B, G]`. */

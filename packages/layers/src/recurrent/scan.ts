@@ -20,14 +20,13 @@ export interface ScanOptions<C> {
   keepStates?: boolean;
   /**
    * Compile the step: trace it once per cell and shapes, then run all steps forward and
-   * backward as one planned program. `'auto'` (the default) compiles every traceable
-   * step, except one that uses a fused op traced as its composed form (the built-in
-   * `lstm` and `gru` cells' gate ops) on a backend whose element-wise programs run on
-   * the TypeScript runner (`js`, `wasm-simd`): there the fused ops' hand-written
-   * kernels are faster. `true` compiles whenever the step can be traced; `false` runs it
-   * op by op. The results are the same either way; {@link ScanResult.path} says which
-   * path ran and why. The environment variable `TAPESTRY_SCAN_COMPILE` (`1`/`true`,
-   * `0`/`false` or `auto`) changes the default.
+   * backward as one planned program. `'auto'` (the default) and `true` compile whenever
+   * the step can be traced — every cell, the built-in LSTM and GRU included (their fused
+   * gate ops are traced as their composed form; compiled, they were faster than the
+   * fused kernels run op by op on every backend); `false` runs the step op by op. The
+   * results are the same either way; {@link ScanResult.path} says which path ran and
+   * why. The environment variable `TAPESTRY_SCAN_COMPILE` (`1`/`true`, `0`/`false` or
+   * `auto`) changes the default.
    */
   compile?: boolean | 'auto';
   /**
@@ -98,7 +97,7 @@ function unroll<P, C>(cell: Cell<P, C>, params: P, xs: Tensor, options: ScanOpti
     const keepStates = options.keepStates === true;
     // A stepwise projection runs inside the compiled step: no [B, T, G] tensors at all.
     const inStep = cell.project !== undefined && cell.projectsStepwise === true;
-    const done = tryCompiledScan(cell, { params, inputs: inStep ? input : project(), projectInStep: inStep, carry: carry0, mask, reverse, keepStates, mode: compile });
+    const done = tryCompiledScan(cell, { params, inputs: inStep ? input : project(), projectInStep: inStep, carry: carry0, mask, reverse, keepStates });
     if ('outputs' in done) return explained(cell, { outputs: done.outputs, carry: done.carry, states: done.states, path: done.path }, options);
     path = done;
   }
