@@ -56,7 +56,9 @@ export interface Cell<P, C> {
    * `project` inside the step, on `[B, 1, F]`, instead of materialising the `[B, T, G]`
    * projection and its `[B, T, G]` gradient — at long sequences those buffers are most
    * of the memory traffic — and sums the input weight's gradient once over all steps.
-   * Leave it unset for a projection that mixes steps (a convolution over time).
+   * (It does so for batches of 8 or more sequences; below that one product per step
+   * costs more than it saves.) Leave it unset for a projection that mixes steps (a
+   * convolution over time).
    */
   readonly projectsStepwise?: boolean;
   /** One time step: the new carry and the output for this step (`[B, outputSize]`). */
