@@ -42,6 +42,9 @@ function iteration(net: Net, xs: Tensor): { loss: number; gradNorms: number[] } 
   });
   const { loss, states } = rec.value;
   const [, perStep] = rec.gradient(loss, [net.params, states.map(hiddenState)] as const);
+  // One sweep, as PyTorch's default backward frees its graph: the scan's per-step
+  // buffers go to the next iteration instead of being allocated afresh.
+  rec.discard();
   return { loss: loss.item(), gradNorms: norms(perStep) };
 }
 

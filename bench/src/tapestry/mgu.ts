@@ -27,6 +27,8 @@ export function mguCell(H: number): Cell<MguParams, Tensor> {
     },
     initCarry: (batch, dtype = 'float32') => zeros([batch, H], dtype),
     // [B, T, F] → [B, T, 2H]: every step's input products in one matrix product.
+    // Each step's row depends on that step's input alone, so a compiled scan may run it per step.
+    projectsStepwise: true,
     project: (p, xs) => {
       const [B, T, F] = xs.shape;
       const products = matmul(reshape(xs, [B * T, F]), p.weight_ih, { transB: true });

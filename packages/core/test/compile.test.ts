@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   Rng, TraceError, add, compileLoop, concat, eagerLoop, exp, grad, matmul, mul, onesLike, sigmoid, sliceAxis, softmax, sub, sum, tanh, traceFunction,
-  valueAndGrad, vjp, where, greater, type LoopStep, type Tensor,
+  Tape, backward, record, valueAndGrad, vjp, where, greater, withTape, type LoopStep, type Tensor,
 } from '../src/index.js';
+import type { SlabPool } from '../src/compile/slab-pool.js';
 import { propertyRuns } from '../src/testing/index.js';
 
 const d = 'float64' as const;
@@ -114,5 +115,57 @@ describe('compileLoop', () => {
     expect(maxDifference(hc, he)).toBeLessThanOrEqual(1e-12);
     // and it is not trivially zero
     expect(Math.max(...Array.from(hc.data, Math.abs))).toBeGreaterThan(1e-3);
+  });
+
+  it('reuses a run\'s stored values only once grad has discarded its tape, never a recording\'s', () => {
+    const rng = new Rng(11);
+    const w = rng.normal([4 * H, H], { dtype: d });
+    const b = rng.normal([4 * H], { dtype: d });
+    const h0 = rng.normal([B, H], { dtype: d });
+    const c0 = rng.normal([B, H], { dtype: d });
+    const loop = compileLoop(step, {
+      consts: [w, b].map((t) => ({ shape: t.shape, dtype: d })),
+      carry: [h0, c0].map((t) => ({ shape: t.shape, dtype: d })),
+      xs: [{ shape: [B, 4 * H], dtype: d }, { shape: [B, 1], dtype: d }],
+      xsDifferentiable: [true, false],
+    });
+    const allocations = vi.spyOn((loop as unknown as { pool: SlabPool }).pool as unknown as { allocate: (T: number) => unknown }, 'allocate');
+    const masks = rng.bernoulli([B, 4, 1], 0.7, d);
+    const inputsOf = (seed: number) => new Rng(seed).normal([B, 4, 4 * H], { dtype: d });
+    const lossOf = (run: (w: Tensor, x: Tensor) => Tensor[]) => (wt: Tensor, x: Tensor) => run(wt, x).map((o) => sum(mul(o, o))).reduce((p, q) => add(p, q));
+    const compiled = lossOf((wt, x) => {
+      const r = loop.run([wt, b], [h0, c0], [x, masks]);
+      return [...r.carry, ...r.ys];
+    });
+    const eager = lossOf((wt, x) => eagerLoop(step, [wt, b], [h0, c0], [x, masks], false));
+    const check = (x: Tensor): void => {
+      const [gc] = grad(compiled, { argnums: [0, 1] })(w, x);
+      const [ge] = grad(eager, { argnums: [0, 1] })(w, x);
+      expect(maxDifference(gc, ge)).toBeLessThanOrEqual(1e-12);
+    };
+    check(inputsOf(1));
+    expect(allocations).toHaveBeenCalledTimes(1);
+    // The recording takes the set grad handed back and keeps it: the next runs allocate
+    // one set of their own and then reuse it.
+    const kept = inputsOf(2);
+    const rec = record(() => compiled(w, kept), { watch: w });
+    check(inputsOf(3));
+    check(inputsOf(4));
+    check(inputsOf(5));
+    expect(allocations).toHaveBeenCalledTimes(2);
+    const [ge] = grad(eager, { argnums: [0, 1] })(w, kept);
+    expect(maxDifference(rec.gradient(rec.value, w), ge)).toBeLessThanOrEqual(1e-12);
+    // Discarding the recording hands its set back: the next runs need no new one.
+    rec.discard();
+    expect(() => rec.gradient(rec.value, w)).toThrow(/discarded/);
+    check(inputsOf(6));
+    check(inputsOf(7));
+    expect(allocations).toHaveBeenCalledTimes(2);
+    // A discarded tape cannot be swept again (its runs' buffers may belong to others now).
+    const tape = new Tape();
+    tape.watch(w);
+    const value = withTape(tape, () => compiled(w, kept));
+    tape.discard();
+    expect(() => backward(tape, [value], [onesLike(value)], [w])).toThrow(/discarded/);
   });
 });

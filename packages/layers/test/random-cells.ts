@@ -79,6 +79,8 @@ export function randomCell(recipe: Recipe): Cell<Params, unknown> {
     },
     initCarry: (batch: number, dtype: DType = 'float32') => carryOf(r, Array.from({ length: n }, () => zeros([batch, H], dtype))),
     project: recipe.project ? (p, xs) => matmul(xs, p.wx, { transB: true }) : undefined,
+    // x Wxᵀ maps each step on its own: a compiled scan of a large enough batch runs it in the step.
+    projectsStepwise: recipe.project,
     step: (p, carry, x) => {
       const hs = leavesOf(r, carry);
       const pool: Tensor[] = [recipe.project ? x : matmul(x, p.wx, { transB: true }), ...hs, ...hs.map((h, j) => matmul(h, p[`w${j}`], { transB: true }))];

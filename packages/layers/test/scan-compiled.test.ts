@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Rng, add, leaves, mul, record, sum, valueAndGrad, type Tensor } from '@tapestry/core';
 import { propertyRuns } from '@tapestry/core/testing';
-import { bidirectional, recurrent, scan, stackLayers, type Cell } from '../src/recurrent/index.js';
+import { bidirectional, gruCell, lstmCell, recurrent, rnnCell, scan, stackLayers, type Cell } from '../src/recurrent/index.js';
 import { randomCell, recipes } from './random-cells.js';
 import { expectAgree, withScanCompile } from './scan-compiled-helpers.js';
 
@@ -43,6 +43,35 @@ describe('compiled scan equals the op-by-op scan (float64, 1e-12)', () => {
         compiled.grads.forEach((g, i) => expectAgree(`gradient ${i}`, g, interpreted.grads[i]));
       }),
       { numRuns: propertyRuns(40) },
+    );
+  });
+
+  it('with the projection run inside the step (stepwise project, batch ≥ 8): random and built-in cells, both directions, lengths', () => {
+    const builtIn = [rnnCell({ hiddenSize: 3 }), lstmCell({ hiddenSize: 3 }), gruCell({ hiddenSize: 3 })] as unknown as AnyCell[];
+    fc.assert(
+      fc.property(fc.oneof(recipes.map((r) => randomCell({ ...r, project: true }) as AnyCell), fc.constantFrom(...builtIn)), fc.integer({ min: 8, max: 10 }), fc.integer({ min: 1, max: 4 }), fc.nat(), fc.boolean(), (cell, B, T, seed, reverse) => {
+        const rng = new Rng(seed);
+        const params = cell.init(rng, 2, 'float64');
+        const xs = rng.normal([B, T, 2], { dtype: 'float64' });
+        const lengths = Array.from({ length: B }, () => 1 + rng.nextInt(T));
+        const run = (compile: boolean) => {
+          let reason = '';
+          const [loss, grads] = valueAndGrad((p: Record<string, Tensor>, x: Tensor) => {
+            const out = scan(cell, p, x, { lengths, reverse, compile });
+            reason = out.path.reason;
+            return weightedSum(new Rng(seed + 1), [out.outputs, ...leaves(out.carry)]);
+          }, { argnums: [0, 1] })(params, xs);
+          return { loss, grads: [...leaves(grads[0]), grads[1]], reason };
+        };
+        const compiled = run(true);
+        const interpreted = run(false);
+        expect(compiled.reason).toMatch(/^forward: /);
+        // A built-in cell's step has one product of its own: the projection's is the second.
+        if (builtIn.includes(cell)) expect(compiled.reason).toMatch(/forward: \d+ element-wise program\(s\), 2 product/);
+        expectAgree('loss', compiled.loss, interpreted.loss);
+        compiled.grads.forEach((g, i) => expectAgree(`gradient ${i}`, g, interpreted.grads[i]));
+      }),
+      { numRuns: propertyRuns(15) },
     );
   });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Rng, add, detectAnomaly, grad, hessianVectorProduct, matmul, mul, sum, tanh, zeros, type Tensor } from '@tapestry/core';
+import { Rng, add, detectAnomaly, grad, hessianVectorProduct, jsBackend, matmul, mul, setBackend, sum, tanh, wasmBackend, zeros, type Tensor } from '@tapestry/core';
 import { gruCell, lstmCell, rnnCell, scan, type Cell } from '../src/recurrent/index.js';
 import { expectAgree } from './scan-compiled-helpers.js';
 
@@ -74,15 +74,20 @@ describe('scan falls back to running op by op', () => {
     expectAgree('Hv', hvp, reference);
   });
 
-  it('by default for the built-in fused LSTM and GRU gates (compile: true compiles their composed form)', () => {
-    for (const cell of [lstmCell({ hiddenSize: 2 }), gruCell({ hiddenSize: 2 })] as Cell<unknown, unknown>[]) {
-      const params = cell.init(new Rng(1), 2, 'float64');
-      const auto = scan(cell, params, xs);
-      expect(auto.path.compiled).toBe(false);
-      expect(auto.path.reason).toMatch(/fused op\(s\) (lstmGates|gruGates)/);
-      const forced = scan(cell, params, xs, { compile: true });
-      expect(forced.path.compiled).toBe(true);
-      expectAgree('outputs', forced.outputs, auto.outputs);
+  it('TAPESTRY_SCAN_COMPILE takes 1/true, 0/false and auto, and names itself for anything else', () => {
+    const cell = rnnCell({ hiddenSize: 2 });
+    const params = cell.init(new Rng(1), 2, 'float64');
+    const saved = process.env.TAPESTRY_SCAN_COMPILE;
+    try {
+      for (const [value, compiled] of [['true', true], ['1', true], ['false', false], ['0', false], ['auto', true]] as const) {
+        process.env.TAPESTRY_SCAN_COMPILE = value;
+        expect(scan(cell, params, xs).path.compiled).toBe(compiled);
+      }
+      process.env.TAPESTRY_SCAN_COMPILE = 'yes';
+      expect(() => scan(cell, params, xs)).toThrow("TAPESTRY_SCAN_COMPILE must be 1, true, 0, false or auto, got 'yes'");
+    } finally {
+      if (saved === undefined) delete process.env.TAPESTRY_SCAN_COMPILE;
+      else process.env.TAPESTRY_SCAN_COMPILE = saved;
     }
   });
 
@@ -100,5 +105,24 @@ describe('scan falls back to running op by op', () => {
     scan(cell, cell.init(new Rng(1), 2, 'float64'), xs, { explain: true, compile: false });
     expect(lines[0]).toMatch(/^scan\(rnn\(tanh\)\): compiled — forward: 1 element-wise program/);
     expect(lines[1]).toBe('scan(rnn(tanh)): interpreted — compile: false was passed');
+  });
+});
+
+describe('scan compiles by default', () => {
+  it('the built-in LSTM and GRU too, on the js and wasm backends, their fused gates traced as the composed form', () => {
+    for (const be of [jsBackend, wasmBackend]) {
+      const previous = setBackend(be);
+      try {
+        for (const cell of [lstmCell({ hiddenSize: 2 }), gruCell({ hiddenSize: 2 })] as Cell<unknown, unknown>[]) {
+          const params = cell.init(new Rng(1), 2, 'float64');
+          const auto = scan(cell, params, xs);
+          expect(auto.path.compiled).toBe(true);
+          expect(auto.path.reason).toMatch(/fused op\(s\) (lstmGates|gruGates) traced as their composition/);
+          expectAgree('outputs', auto.outputs, scan(cell, params, xs, { compile: false }).outputs);
+        }
+      } finally {
+        setBackend(previous);
+      }
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { ShapeError } from '../errors.js';
+import { GradientError, ShapeError } from '../errors.js';
 import { add } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
@@ -45,6 +45,8 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
  * instead of T thin products added one by one.
  */
 export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly Tensor[], wrt: readonly Tensor[]): Tensor[] {
+  // Its ops may have handed their saved buffers to later runs: a sweep would read theirs.
+  if (tape.isDiscarded) throw new GradientError('backward: the tape was discarded (Tape.discard promises no further sweep)');
   const cotangents = new Map<number, Tensor>();
   const keep = new Set<number>();
   for (const t of wrt) keep.add(t.id);

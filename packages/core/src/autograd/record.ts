@@ -27,6 +27,13 @@ export interface Recording<T> {
    * Can be called any number of times.
    */
   gradient<W>(of: Tensor, wrt: W, seed?: Tensor): MapLeaves<W, Tensor>;
+  /**
+   * Declares that {@link Recording.gradient} will not be called again, as `grad` does
+   * after its one sweep: ops that keep what their backward reads in reusable buffers
+   * (a compiled `scan`'s per-step values) hand them to the next run instead of leaving
+   * them to the garbage collector. Calling `gradient` afterwards throws.
+   */
+  discard(): void;
 }
 
 /**
@@ -45,15 +52,22 @@ export interface Recording<T> {
  *   return sum(h);
  * });
  * const perStep = rec.gradient(rec.value, hs); // ∂L/∂h_t for t = 0, 1, 2
+ * rec.discard(); // no more gradients from it: its ops may reuse their buffers
  * ```
  */
 export function record<T>(fn: () => T, options: RecordOptions = {}): Recording<T> {
   const tape = new Tape(options.watch === undefined);
   for (const leaf of leaves(options.watch)) tape.watch(leaf);
   const value = withTape(tape, fn);
+  let discarded = false;
   return {
     value,
+    discard(): void {
+      discarded = true;
+      tape.discard();
+    },
     gradient<W>(of: Tensor, wrt: W, seed?: Tensor): MapLeaves<W, Tensor> {
+      if (discarded) throw new GradientError('record.gradient: the recording was discarded (discard() promises no further gradient)');
       if (seed === undefined && of.size !== 1) {
         throw new GradientError(`record.gradient: the value has shape ${formatShape(of.shape)}; pass a seed cotangent for a non-scalar`);
       }

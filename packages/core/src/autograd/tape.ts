@@ -32,6 +32,7 @@ export class Tape {
   private base = -1;
   /** A paused tape records nothing (it is paused during its own reverse sweep). */
   paused = false;
+  private discarded: (() => void)[] | undefined;
 
   /** @param recordAll - record every op, not only those downstream of watched tensors. */
   constructor(readonly recordAll = false) {}
@@ -50,6 +51,35 @@ export class Tape {
   tracksGradient(t: Tensor): boolean {
     return this.has(t.id);
   }
+
+  /**
+   * Registers `fn` to run when the tape is {@link Tape.discard}ed: an op whose saved
+   * values live in reusable buffers (a compiled loop's per-step slabs) hands them back
+   * then, once no sweep can read them again.
+   */
+  onDiscard(fn: () => void): void {
+    (this.discarded ??= []).push(fn);
+  }
+
+  /**
+   * Declares that no reverse sweep will read this tape again (a later sweep throws) and
+   * runs the {@link Tape.onDiscard} callbacks (once). `grad` and `valueAndGrad` call it after
+   * their single sweep; a tape whose owner may sweep again (`record`, `vjp`) is never
+   * discarded, and its ops' buffers are simply collected with it.
+   */
+  discard(): void {
+    const callbacks = this.discarded;
+    this.discarded = undefined;
+    this.wasDiscarded = true;
+    if (callbacks !== undefined) for (const fn of callbacks) fn();
+  }
+
+  /** True once {@link Tape.discard} was called: sweeping it again throws. */
+  get isDiscarded(): boolean {
+    return this.wasDiscarded;
+  }
+
+  private wasDiscarded = false;
 
   /** Appends `entry` when it depends on this tape's sources. */
   offer(entry: TapeEntry): void {
@@ -163,6 +193,17 @@ export function recordingTapeCount(): number {
   let n = 0;
   for (const tape of activeTapes) if (!tape.paused) n++;
   return n;
+}
+
+/** The one tape an op run now would be recorded on, or `undefined` when none or several record. */
+export function soleRecordingTape(): Tape | undefined {
+  let sole: Tape | undefined;
+  for (const tape of activeTapes) {
+    if (tape.paused) continue;
+    if (sole !== undefined) return undefined;
+    sole = tape;
+  }
+  return sole;
 }
 
 /** True when an op run now would be offered to some tape (used by fused ops to pick a backward path). */

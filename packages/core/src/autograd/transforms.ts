@@ -72,6 +72,8 @@ function differentiate<A extends unknown[]>(
   const value = checkScalar(name, pickValue(result));
   const wrt = nums.flatMap((n) => leaves(args[n]));
   const cts = backward(tape, [value], [onesLike(value)], wrt);
+  // The tape is this call's alone and has had its one sweep: buffers its ops saved may be reused.
+  tape.discard();
   let k = 0;
   const trees = nums.map((n) => mapTree(args[n], () => cts[k++]));
   return { result, grads: typeof argnums === 'number' ? trees[0] : trees };

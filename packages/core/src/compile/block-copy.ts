@@ -4,8 +4,7 @@ import { stridesOf, type Shape } from '../tensor/shape.js';
 /**
  * Copies the block of `size` elements (per axis) at `srcStart` of a row-major `src`
  * of shape `srcShape` to `dstStart` of `dst` of shape `dstShape` (same rank). The
- * innermost axis is one `set` of a subarray; the outer axes are an odometer, so
- * nothing is allocated per call beyond the subarray views.
+ * innermost axis is one {@link copyRun}; the outer axes are an odometer.
  */
 export function copyBlock(
   src: TypedArray, srcShape: Shape, srcStart: readonly number[],
@@ -15,6 +14,13 @@ export function copyBlock(
   const rank = size.length;
   if (rank === 0) {
     dst[0] = src[0];
+    return;
+  }
+  if (rank === 2) {
+    // The common case (gate slices of a [B, 4H] product): no stride arrays, no odometer.
+    const sw = srcShape[1];
+    const dw = dstShape[1];
+    for (let r = 0; r < size[0]; r++) copyRun(src, (srcStart[0] + r) * sw + srcStart[1], dst, (dstStart[0] + r) * dw + dstStart[1], size[1]);
     return;
   }
   const ss = stridesOf(srcShape);
@@ -29,13 +35,26 @@ export function copyBlock(
       s += (srcStart[a] + index[a]) * ss[a];
       d += (dstStart[a] + index[a]) * ds[a];
     }
-    if (inner === 1) dst[d] = src[s];
-    else dst.set(src.subarray(s, s + inner), d);
+    copyRun(src, s, dst, d, inner);
     let a = rank - 2;
     while (a >= 0 && ++index[a] === size[a]) index[a--] = 0;
     if (a < 0) return;
   }
 }
+
+/**
+ * `dst[d … d+n) = src[s … s+n)`. Short runs (a hidden-16 row) are copied element by
+ * element: `set(subarray(…))` creates a view object per call, and at one call per row
+ * of every slice of every step those views were a tenth of a small model's run time
+ * (allocation and garbage collection); long runs use `set`, a memory copy.
+ */
+export function copyRun(src: TypedArray, s: number, dst: TypedArray, d: number, n: number): void {
+  if (n <= SHORT_RUN) for (let i = 0; i < n; i++) dst[d + i] = src[s + i];
+  else dst.set(src.subarray(s, s + n), d);
+}
+
+/** Up to this many elements a loop beats a view and a memory copy. */
+const SHORT_RUN = 64;
 
 /** Writes `src` broadcast (NumPy rules) to `dstShape` into `dst`. */
 export function broadcastInto(src: TypedArray, srcShape: Shape, dst: TypedArray, dstShape: Shape): void {

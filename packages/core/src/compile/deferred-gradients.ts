@@ -10,8 +10,8 @@ import type { OpSpec } from '../ops/op.js';
  * `Σ_b g_t[b]` one sum over `T·B` rows. The step stores the operands instead.
  */
 export interface DeferredGradient {
-  /** Which backward-graph output (a const's cotangent) this replaces. */
-  readonly output: number;
+  /** Which backward-graph outputs (consts' cotangents) this replaces: several when consts share one cotangent (two biases added into one). */
+  readonly outputs: readonly number[];
   /** `product`: `Σ_t op0ᵀ · op1`; `rowSum`: `Σ_t Σ_rows op0`. */
   readonly kind: 'product' | 'rowSum';
   /** The backward values stored per step. */
@@ -32,17 +32,26 @@ export function findDeferrable(graph: TraceGraph, count: number, invariant: read
     for (const o of node.outputs) producer.set(o, node);
     for (const v of node.inputs) readers.set(v, (readers.get(v) ?? 0) + 1);
   }
-  const onlyOutput = (v: number): boolean => (readers.get(v) ?? 0) === 0 && graph.outputs.filter((o) => o === v).length === 1;
+  // A value nothing reads and that is output only as consts' cotangents (maybe several).
+  const constsOf = (v: number): number[] | undefined => {
+    if ((readers.get(v) ?? 0) !== 0) return undefined;
+    const at = graph.outputs.flatMap((o, k) => (o === v ? [k] : []));
+    return at.every((k) => k < count) ? at : undefined;
+  };
   const found: DeferredGradient[] = [];
+  const seen = new Set<number>();
   for (let c = 0; c < count; c++) {
     const v = graph.outputs[c];
+    if (seen.has(v)) continue;
+    seen.add(v);
     const node = producer.get(v);
-    if (node === undefined || !onlyOutput(v) || invariant[v]) continue;
+    const output = constsOf(v);
+    if (node === undefined || output === undefined || invariant[v]) continue;
     if (specOf(node.spec) === 'matmul') {
       const { transA, transB } = node.attrs as { transA: boolean; transB: boolean };
       const [a, b] = node.inputs;
       if (transA && !transB && graph.values[a].shape.length === 2 && graph.values[b].shape.length === 2 && !invariant[a] && !invariant[b]) {
-        found.push({ output: c, kind: 'product', operands: [a, b], skip: [node] });
+        found.push({ outputs: output, kind: 'product', operands: [a, b], skip: [node] });
       }
       continue;
     }
@@ -52,7 +61,7 @@ export function findDeferrable(graph: TraceGraph, count: number, invariant: read
     const { axes } = sumNode.attrs as { axes: number[] };
     const g = sumNode.inputs[0];
     if (graph.values[g].shape.length === 2 && axes.length === 1 && axes[0] === 0 && !invariant[g]) {
-      found.push({ output: c, kind: 'rowSum', operands: [g], skip: sumNode === node ? [node] : [node, sumNode] });
+      found.push({ outputs: output, kind: 'rowSum', operands: [g], skip: sumNode === node ? [node] : [node, sumNode] });
     }
   }
   return found;

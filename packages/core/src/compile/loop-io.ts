@@ -1,4 +1,5 @@
 import type { TypedArray } from '../tensor/dtype.js';
+import { copyRun } from './block-copy.js';
 
 // Moving one time step between a `[B, T, …]` sequence tensor and a `[B, …]` step buffer:
 // B contiguous rows of `inner` elements each, `T · inner` apart in the sequence.
@@ -9,10 +10,7 @@ export function readStep(seq: TypedArray, T: number, t: number, dst: TypedArray,
     for (let b = 0; b < B; b++) dst[b] = seq[b * T + t];
     return;
   }
-  for (let b = 0; b < B; b++) {
-    const s = (b * T + t) * inner;
-    dst.set(seq.subarray(s, s + inner), b * inner);
-  }
+  for (let b = 0; b < B; b++) copyRun(seq, (b * T + t) * inner, dst, b * inner, inner);
 }
 
 /** `seq[b, t] = src[b]` for every b. */
@@ -21,7 +19,7 @@ export function writeStep(src: TypedArray, seq: TypedArray, T: number, t: number
     for (let b = 0; b < B; b++) seq[b * T + t] = src[b];
     return;
   }
-  for (let b = 0; b < B; b++) seq.set(src.subarray(b * inner, (b + 1) * inner), (b * T + t) * inner);
+  for (let b = 0; b < B; b++) copyRun(src, b * inner, seq, (b * T + t) * inner, inner);
 }
 
 /** `acc += x`, one loop per array type (a loop shared by float32 and float64 arrays runs on slow generic access). */
@@ -36,10 +34,4 @@ function addFloat64(a: Float64Array, b: Float64Array): void {
 
 function addFloat32(a: Float32Array, b: Float32Array): void {
   for (let i = 0; i < a.length; i++) a[i] += b[i];
-}
-
-/** `out[j] = Σ_i rows[i, j]` over a row-major `[n, width]` array. */
-export function sumRows(rows: TypedArray, width: number, out: TypedArray): void {
-  out.fill(0);
-  for (let i = 0; i < rows.length; i += width) for (let j = 0; j < width; j++) out[j] += rows[i + j];
 }

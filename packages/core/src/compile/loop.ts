@@ -1,17 +1,15 @@
-import { recordOp, isRecording } from '../autograd/tape.js';
+import { recordOp, isRecording, soleRecordingTape } from '../autograd/tape.js';
 import type { DifferentiableOpSpec, OpContext } from '../ops/op.js';
 import { backend } from '../backend/current.js';
-import { allocate, type DType } from '../tensor/dtype.js';
-import type { Shape } from '../tensor/shape.js';
+import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { traceBackward } from './backward-graph.js';
 import type { TraceGraph } from './graph.js';
 import { invariantValues, planGraph, type GraphPlan } from './plan.js';
 import { findDeferrable, type DeferredGradient } from './deferred-gradients.js';
-import { sumRows } from './loop-io.js';
 import { traceFunction, type TraceInput } from './trace.js';
-import { eagerLoopVjp } from './eager-loop.js';
-import { addInto, readStep, writeStep } from './loop-io.js';
+import { LoopRun } from './loop-run.js';
+import { SlabPool, type RunBuffers } from './slab-pool.js';
 
 /**
  * One step of a loop over time, on flat lists of tensors: loop-invariant `consts`
@@ -84,12 +82,19 @@ export function compileLoop(step: LoopStep, signature: LoopSignature): CompiledL
   return new PlannedLoop(step, forward, reverse.graph, reverse.primals, { nc, nh, nx, ny, ne, xsGrad });
 }
 
-interface Arity {
+/** How many of each kind of input and output a step has. */
+export interface Arity {
+  /** Loop-invariant inputs (consts). */
   nc: number;
+  /** Carry leaves. */
   nh: number;
+  /** Per-step inputs (xs). */
   nx: number;
+  /** Per-step outputs (ys). */
   ny: number;
+  /** Exposed per-step values. */
   ne: number;
+  /** Per `xs` entry: whether it gets a gradient. */
   xsGrad: readonly boolean[];
 }
 
@@ -102,11 +107,15 @@ const loopOpSpec: DifferentiableOpSpec<undefined> = {
   vjp: (cts, ctx: OpContext<undefined>) => (ctx.saved as LoopRun).backward(cts, ctx),
 };
 
-class PlannedLoop implements CompiledLoop {
+/** A compiled loop: its plans, and which buffers a run moves between them (fixed per plan). */
+export class PlannedLoop implements CompiledLoop {
+  /** The forward step's plan. */
   readonly fwd: GraphPlan;
+  /** The backward step's plan. */
   readonly bwd: GraphPlan;
-  /** Forward values the backward reads that change per step (stored in slabs) / that do not. */
+  /** Forward values the backward reads that change per step (stored in slabs): forward value, backward input. */
   readonly stepPrimals: { value: number; input: number }[] = [];
+  /** Forward values the backward reads that do not change per step (copied once per run). */
   readonly invariantPrimals: { value: number; input: number }[] = [];
   readonly summary: string;
   readonly decomposed: readonly string[];
@@ -114,12 +123,18 @@ class PlannedLoop implements CompiledLoop {
   readonly deferred: DeferredGradient[];
   /** Per deferred operand: the forward slab holding it, or −1 (stored during the backward). */
   readonly deferredSources: number[][];
+  /** Backward values stored per step for the deferred sums (slot `q` is source `−1 − q`). */
+  readonly backwardStored: number[] = [];
 
   constructor(
+    /** The step as written (run op by op when an outer tape records the backward). */
     readonly step: LoopStep,
+    /** The traced forward step. */
     readonly forward: TraceGraph,
+    /** The traced backward step. */
     readonly backwardGraph: TraceGraph,
     primals: readonly number[],
+    /** How many inputs and outputs of each kind the step has. */
     readonly arity: Arity,
   ) {
     const be = backend();
@@ -141,20 +156,66 @@ class PlannedLoop implements CompiledLoop {
     this.bwd = planGraph(backwardGraph, bwdVarying, this.deferred.flatMap((d) => d.operands), be, skip);
     // A deferred operand that is a stored forward value is read from its forward slab.
     const slabOf = new Map(this.stepPrimals.map(({ input }, p) => [input, p]));
-    this.deferredSources = this.deferred.map((d) => d.operands.map((v) => slabOf.get(v) ?? -1));
+    // Any other is stored per step during the backward, once per value however many sums read it.
+    const ownSlab = (v: number): number => {
+      let q = this.backwardStored.indexOf(v);
+      if (q < 0) q = this.backwardStored.push(v) - 1;
+      return -1 - q;
+    };
+    this.deferredSources = this.deferred.map((d) => d.operands.map((v) => slabOf.get(v) ?? ownSlab(v)));
     this.decomposed = forward.decomposed;
     const sums = this.deferred.length === 0 ? '' : `; ${this.deferred.length} parameter gradient(s) as one sum over all steps`;
     this.summary = `forward: ${this.fwd.summary}; backward: ${this.bwd.summary}; ${this.stepPrimals.length} value(s) stored per step${sums}`;
+    const isZero = (v: number): boolean => backwardGraph.values[v].constant?.data.every((x) => x === 0) ?? false;
+    const deferredOut = new Set(this.deferred.flatMap((d) => d.outputs));
+    // A const the step does not read gets a zero cotangent: a constant, never added.
+    this.perStepConsts = Array.from({ length: nc }, (_, i) => i).filter((i) => !deferredOut.has(i) && !isZero(backwardGraph.outputs[i]));
+    this.xsWithGrad = arity.xsGrad.map((g, k) => (g ? k : -1)).filter((k) => k >= 0);
+    this.pool = new SlabPool((T) => this.allocateBuffers(T));
+  }
+
+  /** Consts whose gradient is added up step by step (not deferred, not zero). */
+  readonly perStepConsts: number[];
+  /** Indices of the `xs` that get a gradient. */
+  readonly xsWithGrad: number[];
+  /** Reusable per-run buffers (see {@link SlabPool} for when they are reused). */
+  readonly pool: SlabPool;
+
+  private ones: Tensor | undefined;
+
+  /** A `[1, n]` row of ones (kept for the last `n` and dtype asked for). */
+  onesRow(n: number, dtype: Tensor['dtype']): Tensor {
+    if (this.ones === undefined || this.ones.size !== n || this.ones.dtype !== dtype) this.ones = new Tensor([1, n], allocate(dtype, n).fill(1));
+    return this.ones;
+  }
+
+  private allocateBuffers(T: number): RunBuffers {
+    const f = this.fwd.tensors;
+    const b = this.bwd.tensors;
+    return {
+      stored: this.stepPrimals.map(({ value }) => fresh([T, ...f[value].shape], f[value].dtype)),
+      invariants: this.invariantPrimals.map(({ value }) => fresh(f[value].shape, f[value].dtype)),
+      backwardStored: this.backwardStored.map((v) => fresh([T, ...b[v].shape], b[v].dtype)),
+    };
   }
 
   run(consts: readonly Tensor[], carry: readonly Tensor[], xs: readonly Tensor[], reverse = false): LoopResult {
-    const run = new LoopRun(this, consts, carry, xs, reverse, isRecording());
+    const recording = isRecording();
+    const T = xs[0].shape[1];
+    const buffers = recording ? this.pool.take(T) : undefined;
+    const run = new LoopRun(this, consts, carry, xs, reverse, buffers);
     const result = run.forward();
+    if (buffers === undefined) return result;
     const inputs = [...consts, ...carry, ...xs];
     const outputs = [...result.carry, ...result.ys, ...result.exposed.flat()];
     recordOp(loopOpSpec as DifferentiableOpSpec<never>, inputs, outputs, undefined, run);
+    soleRecordingTape()?.onDiscard(() => this.pool.give(T, buffers));
     return result;
   }
+}
+
+function fresh(shape: readonly number[], dtype: Tensor['dtype']): Tensor {
+  return new Tensor(shape, allocate(dtype, shape.reduce((n, d) => n * d, 1)));
 }
 
 /** The values some node of `graph` reads, or that it outputs. */
@@ -164,149 +225,3 @@ function usedValues(graph: TraceGraph): Set<number> {
   return used;
 }
 
-/**
- * `to[j] = from[j]` for every leaf. A step may return one carry leaf in another's
- * place (a swap); then the sources are read before any destination is written.
- */
-function moveCarry(from: readonly Tensor[], to: readonly Tensor[]): void {
-  let crossed = false;
-  for (let j = 0; j < from.length; j++) for (let k = 0; k < to.length; k++) if (k !== j && from[j] === to[k]) crossed = true;
-  if (crossed) {
-    const staged = from.map((f) => f.data.slice());
-    for (let j = 0; j < to.length; j++) to[j].data.set(staged[j]);
-    return;
-  }
-  for (let j = 0; j < from.length; j++) if (from[j] !== to[j]) to[j].data.set(from[j].data);
-}
-
-function fresh(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(shape, allocate(dtype, shape.reduce((n, d) => n * d, 1)));
-}
-
-function copyOf(t: Tensor): Tensor {
-  return new Tensor(t.shape, t.data.slice());
-}
-
-/** One run of a compiled loop: its inputs, and what its backward needs (slabs of per-step values). */
-class LoopRun {
-  private readonly B: number;
-  private readonly T: number;
-  private slabs: Tensor[] = [];
-  private invariants: Tensor[] = [];
-  private order: number[] = [];
-
-  constructor(
-    private readonly loop: PlannedLoop,
-    private readonly consts: readonly Tensor[],
-    private readonly carry0: readonly Tensor[],
-    private readonly xs: readonly Tensor[],
-    private readonly reverse: boolean,
-    private readonly keep: boolean,
-  ) {
-    this.B = xs[0].shape[0];
-    this.T = xs[0].shape[1];
-    this.order = Array.from({ length: this.T }, (_, i) => (reverse ? this.T - 1 - i : i));
-  }
-
-  forward(): LoopResult {
-    const { fwd, forward, arity, stepPrimals, invariantPrimals } = this.loop;
-    const { nc, nh, nx, ny, ne } = arity;
-    const t = fwd.tensors;
-    const inputs = forward.inputs;
-    for (let i = 0; i < nc; i++) t[inputs[i]].data.set(this.consts[i].data);
-    for (const ins of fwd.hoisted) ins();
-    if (this.keep) this.invariants = invariantPrimals.map(({ value }) => copyOf(t[value]));
-    for (let j = 0; j < nh; j++) t[inputs[nc + j]].data.set(this.carry0[j].data);
-    const xBufs = Array.from({ length: nx }, (_, k) => t[inputs[nc + nh + k]]);
-    const carryIn = Array.from({ length: nh }, (_, j) => t[inputs[nc + j]]);
-    const carryOut = Array.from({ length: nh }, (_, j) => t[forward.outputs[j]]);
-    const yOut = Array.from({ length: ny }, (_, k) => t[forward.outputs[nh + k]]);
-    const ys = yOut.map((y) => fresh([this.B, this.T, ...y.shape.slice(1)], y.dtype));
-    const T = this.T;
-    if (this.keep) this.slabs = stepPrimals.map(({ value }) => fresh([T, ...t[value].shape], t[value].dtype));
-    const slabSources = stepPrimals.map(({ value }) => t[value]);
-    const exposedOut = Array.from({ length: ne }, (_, k) => t[forward.outputs[nh + ny + k]]);
-    const exposedSlabs = exposedOut.map((e) => fresh([T, ...e.shape], e.dtype));
-    const perStep = fwd.perStep;
-    for (const s of this.order) {
-      for (let k = 0; k < nx; k++) readStep(this.xs[k].data, T, s, xBufs[k].data, this.B, xBufs[k].size / this.B);
-      for (let i = 0; i < perStep.length; i++) perStep[i]();
-      if (this.keep) for (let p = 0; p < slabSources.length; p++) this.slabs[p].data.set(slabSources[p].data, s * slabSources[p].size);
-      for (let k = 0; k < ny; k++) writeStep(yOut[k].data, ys[k].data, T, s, this.B, yOut[k].size / this.B);
-      for (let k = 0; k < ne; k++) exposedSlabs[k].data.set(exposedOut[k].data, s * exposedOut[k].size);
-      moveCarry(carryOut, carryIn);
-    }
-    const exposed = Array.from({ length: ne === 0 ? 0 : T }, (_, s) =>
-      exposedOut.map((e, k) => new Tensor(e.shape, exposedSlabs[k].data.subarray(s * e.size, (s + 1) * e.size))),
-    );
-    return { carry: carryIn.map(copyOf), ys, exposed };
-  }
-
-  /** Cotangents of [consts, carry0, xs] from those of [final carry, ys]: the traced backward, run in reverse. */
-  backward(cts: readonly Tensor[], ctx: OpContext<undefined>): (Tensor | null)[] {
-    if (isRecording()) return eagerLoopVjp(this.loop.step, ctx.inputs, cts, this.loop.arity, this.reverse);
-    const { bwd, backwardGraph, stepPrimals, invariantPrimals, arity } = this.loop;
-    const { nc, nh, nx, ny, ne, xsGrad } = arity;
-    const t = bwd.tensors;
-    const inputs = backwardGraph.inputs;
-    const outputs = backwardGraph.outputs;
-    invariantPrimals.forEach(({ input }, p) => t[input].data.set(this.invariants[p].data));
-    for (const ins of bwd.hoisted) ins();
-    const ctCarryIn = Array.from({ length: nh }, (_, j) => t[inputs[j]]);
-    const ctYIn = Array.from({ length: ny }, (_, k) => t[inputs[nh + k]]);
-    for (let j = 0; j < nh; j++) ctCarryIn[j].data.set(cts[j].data);
-    const ctYs = cts.slice(nh);
-    const primalBufs = stepPrimals.map(({ input }) => t[input]);
-    const gradConsts = this.consts.map((c) => fresh(c.shape, c.dtype));
-    const deferredOut = new Set(this.loop.deferred.map((d) => d.output));
-    // A const the step does not read gets a zero cotangent: a constant, never added.
-    const isZero = (v: number): boolean => backwardGraph.values[v].constant?.data.every((x) => x === 0) ?? false;
-    const perStepConsts = Array.from({ length: nc }, (_, i) => i).filter((i) => !deferredOut.has(i) && !isZero(outputs[i]));
-    const constOut = perStepConsts.map((i) => t[outputs[i]]);
-    const constGrad = perStepConsts.map((i) => gradConsts[i]);
-    const T0 = this.T;
-    const deferredSlabs = this.loop.deferred.map((d, k) =>
-      d.operands.map((v, j) => {
-        const p = this.loop.deferredSources[k][j];
-        return p >= 0 ? this.slabs[p] : fresh([T0, ...t[v].shape], t[v].dtype);
-      }),
-    );
-    const deferredCopies = this.loop.deferred.flatMap((d, k) => d.operands.map((v, j) => ({ from: t[v], to: deferredSlabs[k][j], own: this.loop.deferredSources[k][j] < 0 }))).filter((c) => c.own);
-    const carryOut = Array.from({ length: nh }, (_, j) => t[outputs[nc + j]]);
-    const xsWithGrad = xsGrad.map((g, k) => (g ? k : -1)).filter((k) => k >= 0);
-    const xOut = xsWithGrad.map((_, m) => t[outputs[nc + nh + m]]);
-    const gradXs = xsWithGrad.map((k) => fresh(this.xs[k].shape, this.xs[k].dtype));
-    const T = this.T;
-    // Exposed values: their direct cotangents come in per step; their totals go out.
-    const ctExposedIn = Array.from({ length: ne }, (_, k) => t[inputs[nh + ny + k]]);
-    const exposedOut = Array.from({ length: ne }, (_, k) => t[outputs[nc + nh + xsWithGrad.length + k]]);
-    const totals: (Tensor | null)[] = [...new Array<null>(nh + ny).fill(null), ...new Array<Tensor>(ne * (ne === 0 ? 0 : T))];
-    const perStep = bwd.perStep;
-    for (let i = this.order.length - 1; i >= 0; i--) {
-      const s = this.order[i];
-      for (let k = 0; k < ny; k++) readStep(ctYs[k].data, T, s, ctYIn[k].data, this.B, ctYIn[k].size / this.B);
-      for (let k = 0; k < ne; k++) ctExposedIn[k].data.set(cts[nh + ny + s * ne + k].data);
-      for (let p = 0; p < primalBufs.length; p++) {
-        const size = primalBufs[p].size;
-        primalBufs[p].data.set(this.slabs[p].data.subarray(s * size, (s + 1) * size));
-      }
-      for (let k = 0; k < perStep.length; k++) perStep[k]();
-      for (let c = 0; c < constOut.length; c++) addInto(constGrad[c].data, constOut[c].data);
-      for (let c = 0; c < deferredCopies.length; c++) deferredCopies[c].to.data.set(deferredCopies[c].from.data, s * deferredCopies[c].from.size);
-      for (let m = 0; m < xOut.length; m++) writeStep(xOut[m].data, gradXs[m].data, T, s, this.B, xOut[m].size / this.B);
-      for (let k = 0; k < ne; k++) totals[nh + ny + s * ne + k] = copyOf(exposedOut[k]);
-      moveCarry(carryOut, ctCarryIn);
-    }
-    this.loop.deferred.forEach((d, k) => {
-      const slabs = deferredSlabs[k];
-      const out = gradConsts[d.output];
-      const rows = (slab: Tensor): Tensor => new Tensor([slab.size / slab.shape[slab.rank - 1], slab.shape[slab.rank - 1]], slab.data);
-      if (d.kind === 'product') backend().matmulInto(rows(slabs[0]), rows(slabs[1]), true, false, out, false);
-      else sumRows(rows(slabs[0]).data, slabs[0].shape[slabs[0].rank - 1], out.data);
-    });
-    const gradX = new Array<Tensor | null>(nx).fill(null);
-    xsWithGrad.forEach((k, m) => (gradX[k] = gradXs[m]));
-    const grads = [...gradConsts, ...ctCarryIn.map(copyOf), ...gradX];
-    return ne === 0 ? grads : [...grads, ...totals];
-  }
-}

@@ -122,20 +122,48 @@ class StepScheduler {
   private copies = 0;
   private others: string[] = [];
   private readonly consumers = new Map<number, TraceNode[]>();
+  /** Reshapes whose output is a view of their input: the output stands for the input's value. */
+  private readonly aliasOf = new Map<number, number>();
+  private readonly readAfter: ReadonlySet<number>;
 
   constructor(
     private readonly graph: TraceGraph,
     private readonly tensors: Tensor[],
     private readonly be: Backend,
-    private readonly readAfter: ReadonlySet<number>,
+    readAfter: ReadonlySet<number>,
   ) {
-    for (const node of graph.nodes) for (const v of node.inputs) this.consumers.set(v, [...(this.consumers.get(v) ?? []), node]);
+    // A reshape between two element-wise ops (a projection's `[B, 1, G]` → `[B, G]`)
+    // would otherwise end one fused program and start another: programs index their
+    // operands flat, so the view's consumers read the original value's register instead.
+    for (const node of graph.nodes) {
+      const [o] = node.outputs;
+      if (specOf(node.spec) === 'reshape' && tensors[o].data === tensors[node.inputs[0]].data) this.aliasOf.set(o, this.resolve(node.inputs[0]));
+    }
+    this.readAfter = new Set([...readAfter].map((v) => this.resolve(v)));
+    for (const node of graph.nodes) {
+      if (this.isAlias(node)) continue;
+      for (const v of node.inputs) {
+        const r = this.resolve(v);
+        this.consumers.set(r, [...(this.consumers.get(r) ?? []), node]);
+      }
+    }
+  }
+
+  /** The value `v` is a view of (itself when it is no reshape view). */
+  private resolve(v: number): number {
+    return this.aliasOf.get(v) ?? v;
+  }
+
+  private isAlias(node: TraceNode): boolean {
+    return this.aliasOf.has(node.outputs[0]) && specOf(node.spec) === 'reshape';
   }
 
   add(node: TraceNode): void {
+    if (this.isAlias(node)) return;
     const size = this.tensors[node.outputs[0]].size;
     const lowered = isFloat(this.graph.values[node.outputs[0]].dtype) ? lowerElementwise(node.spec, node.attrs) : undefined;
-    for (const v of node.inputs) {
+    for (const input of node.inputs) {
+      const v = this.resolve(input);
       const g = this.producer.get(v);
       if (g !== undefined && (lowered === undefined || g.size !== size)) this.flush(g);
     }
@@ -211,7 +239,8 @@ class StepScheduler {
     const before: Instruction[] = [];
     const scalarConstants: number[] = [];
     for (const node of g.nodes) {
-      for (const v of node.inputs) {
+      for (const input of node.inputs) {
+        const v = this.resolve(input);
         if (inGroup.has(v) || regOf.has(v) || scalarConstants.includes(v)) continue;
         const c = values[v].constant;
         if (c !== undefined && c.size === 1) {
@@ -236,7 +265,7 @@ class StepScheduler {
       const shape = lowerElementwise(node.spec, node.attrs);
       if (shape === undefined) throw new Error('unreachable: a non-element-wise node in a fused group');
       const reg = first + instructions.length;
-      instructions.push(withOperands(shape, node.inputs.map((v) => regOf.get(v) as number)));
+      instructions.push(withOperands(shape, node.inputs.map((v) => regOf.get(this.resolve(v)) as number)));
       const o = node.outputs[0];
       regOf.set(o, reg);
       const usedOutside = this.readAfter.has(o) || (this.consumers.get(o) ?? []).some((n) => !g.nodes.includes(n));

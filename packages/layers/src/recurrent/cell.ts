@@ -50,6 +50,17 @@ export interface Cell<P, C> {
    * receives at each step (`[B, T, G]`); without it `step` receives `xs[:, t]`.
    */
   project?(params: P, xs: Tensor): Tensor;
+  /**
+   * Set when `project` maps each time step on its own (`xs[:, t]` → its row of the
+   * result, as the built-in cells' `x W_ihᵀ + b` does). A compiled `scan` then runs
+   * `project` inside the step, on `[B, 1, F]`, instead of materialising the `[B, T, G]`
+   * projection and its `[B, T, G]` gradient — at long sequences those buffers are most
+   * of the memory traffic — and sums the input weight's gradient once over all steps.
+   * (It does so for batches of 8 or more sequences; below that one product per step
+   * costs more than it saves.) Leave it unset for a projection that mixes steps (a
+   * convolution over time).
+   */
+  readonly projectsStepwise?: boolean;
   /** One time step: the new carry and the output for this step (`[B, outputSize]`). */
   step(params: P, carry: C, x: Tensor): [C, Tensor];
 }

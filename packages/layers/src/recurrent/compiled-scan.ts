@@ -1,5 +1,5 @@
 import {
-  TraceError, backend, compileBlocker, compileLoop, flatten, leaves, mapTree, where,
+  TraceError, backend, compileBlocker, compileLoop, flatten, leaves, mapTree, reshape, where,
   type CompiledLoop, type LoopStep, type Tensor,
 } from '@tapestry/core';
 import type { Cell } from './cell.js';
@@ -21,16 +21,16 @@ const plans = new WeakMap<object, Map<string, CompiledLoop | string>>();
 /** What one compiled scan needs beyond the cell. */
 export interface CompiledScanInputs<P, C> {
   params: P;
-  /** What `step` receives for all steps, `[B, T, G]` (the projected input). */
+  /** What `step` receives for all steps, `[B, T, G]` (the projected input) — or, with `projectInStep`, the input `project` maps. */
   inputs: Tensor;
+  /** Run the cell's (stepwise) `project` inside the step on each `[B, 1, F]` slice. */
+  projectInStep: boolean;
   carry: C;
   /** `[B, T, 1]` step masks (1 while valid), when the batch has lengths. */
   mask?: Tensor;
   reverse: boolean;
   /** Return every step's new carry (before masking) as tensors of their own, differentiable as ∂L/∂h_t. */
   keepStates: boolean;
-  /** `'auto'`: not when the step needs a fused op's decomposition (its hand-written kernel is faster today). */
-  mode: true | 'auto';
 }
 
 /**
@@ -41,25 +41,35 @@ export interface CompiledScanInputs<P, C> {
 export function tryCompiledScan<P, C>(cell: Cell<P, C>, run: CompiledScanInputs<P, C>): { outputs: Tensor; carry: C; states: C[]; path: ScanPath } | ScanPath {
   const blocker = compileBlocker();
   if (blocker !== undefined) return { compiled: false, reason: blocker };
-  const loop = planFor(cell, run.params, run.carry, run.inputs, run.mask, run.keepStates);
+  const loop = planFor(cell, run);
   if (typeof loop === 'string') return { compiled: false, reason: loop };
-  if (run.mode === 'auto' && loop.decomposed.length > 0) {
-    const ops = loop.decomposed.join(', ');
-    return { compiled: false, reason: `the step uses fused op(s) ${ops}, whose hand-written kernels are faster than their traced composition on the current backends (compile: true compiles it anyway)` };
-  }
   const xs = run.mask === undefined ? [run.inputs] : [run.inputs, run.mask];
   const out = loop.run(leaves(run.params), leaves(run.carry), xs, run.reverse);
   const rebuild = (flat: Tensor[]): C => {
     let k = 0;
     return mapTree(run.carry, () => flat[k++]) as C;
   };
-  return { outputs: out.ys[0], carry: rebuild(out.carry), states: out.exposed.map(rebuild), path: { compiled: true, reason: loop.summary } };
+  return { outputs: out.ys[0], carry: rebuild(out.carry), states: out.exposed.map(rebuild), path: { compiled: true, reason: reasonFor(loop) } };
 }
 
-function planFor<P, C>(cell: Cell<P, C>, params: P, carry: C, inputs: Tensor, mask: Tensor | undefined, keepStates: boolean): CompiledLoop | string {
+/** What a compiled step runs, and which fused ops it traced as their composed form. */
+function reasonFor(loop: CompiledLoop): string {
+  if (loop.decomposed.length === 0) return loop.summary;
+  return `${loop.summary}; fused op(s) ${loop.decomposed.join(', ')} traced as their composition`;
+}
+
+/** The cell's stepwise `project` applied to one step's input `[B, F]`: `[B, G]`. */
+function projectStep<P, C>(cell: Cell<P, C>, params: P, x: Tensor): Tensor {
+  const [B, F] = x.shape;
+  const projected = (cell.project as NonNullable<Cell<P, C>['project']>)(params, reshape(x, [B, 1, F]));
+  return reshape(projected, [B, projected.shape[2]]);
+}
+
+function planFor<P, C>(cell: Cell<P, C>, run: CompiledScanInputs<P, C>): CompiledLoop | string {
+  const { params, carry, inputs, mask, keepStates, projectInStep } = run;
   const [B, , G] = inputs.shape;
   const described = (tree: unknown): string => flatten(tree).map(({ path, leaf }) => `${path}:${leaf.dtype}[${leaf.shape.join(',')}]`).join(';');
-  const key = `${backend().name}|${keepStates}|${described(params)}|${described(carry)}|${inputs.dtype}[${B},${G}]|${mask === undefined ? '' : 'mask'}`;
+  const key = `${backend().name}|${keepStates}|${projectInStep}|${described(params)}|${described(carry)}|${inputs.dtype}[${B},${G}]|${mask === undefined ? '' : 'mask'}`;
   let byKey = plans.get(cell);
   if (byKey === undefined) plans.set(cell, (byKey = new Map()));
   const known = byKey.get(key);
@@ -72,7 +82,7 @@ function planFor<P, C>(cell: Cell<P, C>, params: P, carry: C, inputs: Tensor, ma
     let c = 0;
     const ps = mapTree(params, () => consts[p++]) as P;
     const cs = mapTree(carry, () => carryIn[c++]) as C;
-    const [next, y] = cell.step(ps, cs, xs[0]);
+    const [next, y] = cell.step(ps, cs, projectInStep ? projectStep(cell, ps, xs[0]) : xs[0]);
     checkStepResult(cell, next, y, cs, B);
     const byPath = new Map(flatten(next).map(({ path, leaf }) => [path, leaf]));
     const nextLeaves = flatten(carry).map(({ path }) => byPath.get(path) as Tensor);

@@ -25,6 +25,7 @@ export function gruCell({ hiddenSize, fused = true }: GruCellOptions): Cell<Gate
     outputSize: hiddenSize,
     init: (rng, inputSize, dtype) => initGateParams(rng, inputSize, hiddenSize, 3, dtype),
     initCarry: (batch, dtype = 'float32') => zeros([batch, hiddenSize], dtype),
+    projectsStepwise: true,
     project: (p, xs) => {
       checkGateParams('gru', p, 3, hiddenSize);
       return projectInputs(xs, p.weight_ih, p.bias_ih);

@@ -30,6 +30,7 @@ export function lstmCell({ hiddenSize, fused = true }: LstmCellOptions): Cell<Ga
     outputSize: hiddenSize,
     init: (rng, inputSize, dtype) => initGateParams(rng, inputSize, hiddenSize, 4, dtype),
     initCarry: (batch, dtype = 'float32') => ({ h: zeros([batch, hiddenSize], dtype), c: zeros([batch, hiddenSize], dtype) }),
+    projectsStepwise: true,
     project: (p, xs) => {
       checkGateParams('lstm', p, 4, hiddenSize);
       return projectInputs(xs, p.weight_ih, add(p.bias_ih, p.bias_hh));

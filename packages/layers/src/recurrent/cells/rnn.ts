@@ -21,6 +21,7 @@ export function rnnCell({ hiddenSize, nonlinearity = 'tanh' }: RnnCellOptions): 
     outputSize: hiddenSize,
     init: (rng, inputSize, dtype) => initGateParams(rng, inputSize, hiddenSize, 1, dtype),
     initCarry: (batch, dtype = 'float32') => zeros([batch, hiddenSize], dtype),
+    projectsStepwise: true,
     project: (p, xs) => {
       checkGateParams(`rnn(${nonlinearity})`, p, 1, hiddenSize);
       return projectInputs(xs, p.weight_ih, add(p.bias_ih, p.bias_hh));
