@@ -2,11 +2,14 @@
 // byte offset included, is read with one napi call each) and plain numbers, create no JS
 // objects, and run synchronously on the calling thread plus the pool.
 #include <napi.h>
+#include <v8.h>
 
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <vector>
 
+#include "buffer_pool.h"
 #include "cpu.h"
 #include "gemm.h"
 #include "ieee_mode.h"
@@ -146,6 +149,32 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// alloc(bytes) → an ArrayBuffer of uninitialised memory from the buffer pool, for the
+// output of a kernel that writes every element. Node-API's external ArrayBuffers run their
+// finaliser only at a later turn of the event loop (never inside a synchronous training
+// loop), so this uses V8's backing-store deleter, which runs as soon as V8 frees the
+// store. A napi_value is a V8 handle (Node's own conversion is a cast).
+Napi::Value Alloc(const Napi::CallbackInfo& info) {
+  std::size_t bytes = static_cast<std::size_t>(integer(info, 0));
+  void* block = bytes == 0 ? nullptr : takeBlock(bytes);
+  if (bytes != 0 && block == nullptr) throw Napi::Error::New(info.Env(), "alloc: out of memory");
+  v8::Isolate* isolate = v8::Isolate::GetCurrent();
+  std::unique_ptr<v8::BackingStore> store =
+      bytes == 0 ? v8::ArrayBuffer::NewBackingStore(isolate, 0)
+                 : v8::ArrayBuffer::NewBackingStore(block, bytes, [](void* data, std::size_t length, void*) { giveBlock(data, length); }, nullptr);
+  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
+  static_assert(sizeof(napi_value) == sizeof(v8::Local<v8::Value>), "napi_value is a V8 handle");
+  napi_value value;
+  v8::Local<v8::Value> local = buffer;
+  std::memcpy(&value, &local, sizeof value);
+  return Napi::Value(info.Env(), value);
+}
+Napi::Value PooledBytes(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(pooledBytes())); }
+Napi::Value SetPoolCap(const Napi::CallbackInfo& info) {
+  setPoolCap(static_cast<std::size_t>(integer(info, 0)));
+  return info.Env().Undefined();
+}
+
 Napi::Value Isa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), kernels().name); }
 Napi::Value SupportedIsas(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), supportedKernels()); }
 Napi::Value SelectIsa(const Napi::CallbackInfo& info) {
@@ -184,6 +213,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("compile", Napi::Function::New(env, serialized<Compile>, "compile"));
   exports.Set("release", Napi::Function::New(env, serialized<Release>, "release"));
   exports.Set("run", Napi::Function::New(env, serialized<Run>, "run"));
+  // The pool has its own lock; alloc does not take the call lock.
+  exports.Set("alloc", Napi::Function::New(env, Alloc, "alloc"));
+  exports.Set("pooledBytes", Napi::Function::New(env, PooledBytes, "pooledBytes"));
+  exports.Set("setPoolCap", Napi::Function::New(env, SetPoolCap, "setPoolCap"));
   exports.Set("isa", Napi::Function::New(env, serialized<Isa>, "isa"));
   exports.Set("supportedIsas", Napi::Function::New(env, serialized<SupportedIsas>, "supportedIsas"));
   exports.Set("selectIsa", Napi::Function::New(env, serialized<SelectIsa>, "selectIsa"));

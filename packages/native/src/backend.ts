@@ -3,6 +3,7 @@ import { checkProgramOperands, jsBackend, sizeOf } from '@tapestry/core';
 import { type Addon, loaded } from './addon.js';
 import { nativeMatmul } from './matmul.js';
 import { ProgramCache } from './program.js';
+import { outputArray } from './storage.js';
 
 type FloatArray = Float32Array | Float64Array;
 type TensorClass = new (shape: Shape, data: TypedArray) => Tensor;
@@ -52,8 +53,9 @@ function buildNativeBackend(addon: Addon, base: Backend): Backend {
     if (program === undefined) binaryCache.set(kind, (program = binaryProgram(kind)));
     return program;
   };
+  // Outputs of kernels that write every element (see storage.ts).
   const fresh = (like: Tensor, shape: Shape): Tensor => {
-    const data = like.dtype === 'float32' ? new Float32Array(sizeOf(shape)) : new Float64Array(sizeOf(shape));
+    const data = outputArray(addon, like.dtype as 'float32' | 'float64', sizeOf(shape));
     return new (like.constructor as TensorClass)([...shape], data);
   };
   // Along the last (contiguous) axis natively; other axes fall back (null).
