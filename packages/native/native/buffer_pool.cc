@@ -25,8 +25,7 @@ std::size_t sizeClass(std::size_t bytes) {
 }
 
 constexpr std::size_t HUGE_PAGE = std::size_t(2) << 20;
-constexpr std::size_t CHUNK = std::size_t(8) << 20;  // carved into the blocks of at most LARGE bytes
-constexpr std::size_t LARGE = std::size_t(1) << 20;  // larger blocks get their own mapping
+constexpr std::size_t LARGE = std::size_t(1) << 20;  // larger blocks get their own mapping; smaller come from malloc
 
 // Fresh memory from the system, 2 MiB-aligned and (on Linux) backed by transparent huge
 // pages where the system allows: the first write to a 4 KiB page costs a page fault —
@@ -61,25 +60,13 @@ void releaseSystemBlock(void* block, std::size_t bytes) {
 struct Pool {
   std::mutex mutex;
   std::unordered_map<std::size_t, std::vector<void*>> free;  // by size class
-  char* chunk = nullptr;  // where the next small block is carved
-  std::size_t chunkLeft = 0;
-  std::size_t held = 0;      // bytes in the free lists
-  std::size_t heldLarge = 0; // of which in large blocks (the cap applies to these)
-  std::size_t cap = std::size_t(128) << 20;
-
-  // Small blocks are carved from chunks and never returned to the system (they are
-  // reused; their total is the peak of what was live at once).
-  void* carve(std::size_t size) {
-    if (chunkLeft < size) {
-      chunk = static_cast<char*>(systemBlock(CHUNK));
-      chunkLeft = chunk == nullptr ? 0 : CHUNK;
-      if (chunk == nullptr) return nullptr;
-    }
-    void* block = chunk;
-    chunk += size;
-    chunkLeft -= size;
-    return block;
-  }
+  std::size_t held = 0;       // bytes in the free lists
+  std::size_t heldLarge = 0;  // of which in large blocks
+  // What the free lists may hold, large and small blocks: enough to recycle what a
+  // training step frees between two collections, bounded because held blocks are
+  // resident memory (W2's peak grew by the whole cap with 128 + 32 MiB).
+  std::size_t cap = std::size_t(32) << 20;
+  std::size_t smallCap = std::size_t(16) << 20;
 };
 
 // Never destroyed: V8 may free backing stores during process or worker teardown, after
@@ -103,7 +90,7 @@ void* takeBlock(std::size_t bytes) {
     if (size > LARGE) p.heldLarge -= size;
     return block;
   }
-  return size > LARGE ? systemBlock(size) : p.carve(size);
+  return size > LARGE ? systemBlock(size) : std::aligned_alloc(64, size);
 }
 
 void giveBlock(void* block, std::size_t bytes) {
@@ -111,14 +98,16 @@ void giveBlock(void* block, std::size_t bytes) {
   Pool& p = thePool();
   {
     std::lock_guard<std::mutex> lock(p.mutex);
-    if (size <= LARGE || p.heldLarge + size <= p.cap) {
+    bool large = size > LARGE;
+    if (large ? p.heldLarge + size <= p.cap : p.held - p.heldLarge + size <= p.smallCap) {
       p.free[size].push_back(block);
       p.held += size;
-      if (size > LARGE) p.heldLarge += size;
+      if (large) p.heldLarge += size;
       return;
     }
   }
-  releaseSystemBlock(block, size);
+  if (size > LARGE) releaseSystemBlock(block, size);
+  else std::free(block);
 }
 
 std::size_t pooledBytes() {

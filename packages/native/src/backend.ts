@@ -3,7 +3,8 @@ import { checkProgramOperands, jsBackend, sizeOf } from '@tapestry/core';
 import { type Addon, loaded } from './addon.js';
 import { nativeMatmul } from './matmul.js';
 import { ProgramCache } from './program.js';
-import { outputArray } from './storage.js';
+import { concatRows, sliceRows } from './layout.js';
+import { outputArray, pooledArray } from './storage.js';
 
 type FloatArray = Float32Array | Float64Array;
 type TensorClass = new (shape: Shape, data: TypedArray) => Tensor;
@@ -100,6 +101,15 @@ function buildNativeBackend(addon: Addon, base: Backend): Backend {
     },
     logSoftmax(x, axis) {
       return lastAxisSoftmax(x, axis, true) ?? base.logSoftmax(x, axis);
+    },
+    storage(dtype, size) {
+      return pooledArray(addon, dtype, size);
+    },
+    concat(xs, axis) {
+      return concatRows(addon, xs, axis);
+    },
+    slice(x, starts, sizes) {
+      return sliceRows(addon, x, starts, sizes);
     },
     matmul(a, b, transA, transB, outShape) {
       return nativeMatmul(addon, a, b, transA, transB, outShape) ?? base.matmul(a, b, transA, transB, outShape);

@@ -1,3 +1,4 @@
+import type { DType, TypedArray } from '@tapestry/core';
 import type { Addon } from './addon.js';
 
 /**
@@ -8,14 +9,20 @@ import type { Addon } from './addon.js';
 const POOL_MIN_BYTES = 1024;
 
 /**
- * Output storage for kernels that write every element: uninitialised memory recycled
- * from the addon's pool (see native/buffer_pool.h) — no zero fill, no fresh pages. The
- * memory returns to the pool only when V8 frees the ArrayBuffer, so no live tensor ever
- * shares it.
+ * Uninitialised storage recycled from the addon's pool (see native/buffer_pool.h) — no
+ * zero fill, no fresh pages — or undefined below the size where the pool pays. The memory
+ * returns to the pool only when V8 frees the ArrayBuffer, so no live array ever shares it.
  */
-export function outputArray(addon: Addon, dtype: 'float32' | 'float64', size: number): Float32Array | Float64Array {
-  const bytes = size * (dtype === 'float32' ? 4 : 8);
-  if (bytes < POOL_MIN_BYTES) return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+export function pooledArray(addon: Addon, dtype: DType, size: number): TypedArray | undefined {
+  const bytes = size * (dtype === 'float64' ? 8 : 4);
+  if (bytes < POOL_MIN_BYTES) return undefined;
   const buffer = addon.alloc(bytes);
-  return dtype === 'float32' ? new Float32Array(buffer) : new Float64Array(buffer);
+  return dtype === 'float32' ? new Float32Array(buffer) : dtype === 'float64' ? new Float64Array(buffer) : new Int32Array(buffer);
+}
+
+/** Output storage for a kernel that writes every element: pooled, or a small fresh array. */
+export function outputArray(addon: Addon, dtype: 'float32' | 'float64', size: number): Float32Array | Float64Array;
+export function outputArray(addon: Addon, dtype: DType, size: number): TypedArray;
+export function outputArray(addon: Addon, dtype: DType, size: number): TypedArray {
+  return pooledArray(addon, dtype, size) ?? (dtype === 'float32' ? new Float32Array(size) : dtype === 'float64' ? new Float64Array(size) : new Int32Array(size));
 }

@@ -4,7 +4,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { Rng, jsBackend, type Tensor } from '@tapestry/core';
+import { Rng, concat, jsBackend, setBackend, slice, type Tensor, zeros } from '@tapestry/core';
 import { loaded } from '../src/addon.js';
 import { nativeBackend, nativeStatus } from '../src/index.js';
 
@@ -74,6 +74,28 @@ describe.runIf(nativeStatus().available)('pooled output storage', () => {
       const got = Array.from(native.data), want = Array.from(reference.data);
       // float32 products and sums in a different order: 1e-5 relative is 100 float32 ulps.
       got.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want[i]))));
+    }
+  });
+
+  it('hands core’s allocations recycled storage while installed, still zero-filled; layout copies match', async () => {
+    const rng = new Rng(14);
+    for (let i = 0; i < 20; i++) nativeBackend.unary('exp', rng.normal([64, 64])).data.fill(Number.NaN);
+    await collectFully();
+    const before = addon.pooledBytes();
+    const previous = setBackend(nativeBackend);
+    try {
+      const z = zeros([64, 64]);
+      expect(addon.pooledBytes()).toBe(before - 64 * 64 * 4); // it came from the pool
+      expect(z.data.every((v) => v === 0)).toBe(true);
+      const x = rng.normal([5, 40, 7]), y = rng.normal([5, 3, 7]);
+      const joined = concat([x, y], 1);
+      setBackend(jsBackend);
+      expect(Array.from(joined.data)).toEqual(Array.from(concat([x, y], 1).data));
+      const expected = slice(x, [1, 4, 2], [3, 30, 4]).data;
+      setBackend(nativeBackend);
+      expect(Array.from(slice(x, [1, 4, 2], [3, 30, 4]).data)).toEqual(Array.from(expected));
+    } finally {
+      setBackend(previous);
     }
   });
 });
