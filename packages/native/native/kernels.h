@@ -46,6 +46,10 @@ struct Kernels {
   TileKernel<double> tile64[MAX_MR + 1];
   TileKernel<float> packed32;    // the MR-row tile over a packed A panel (strides ignored)
   TileKernel<double> packed64;
+  // An MR-row panel of an untransposed A, packed for the packed tile (m ≤ MR live rows;
+  // writes up to one vector past the panel).
+  void (*packPanel32)(const float* a, std::ptrdiff_t lda, int m, std::ptrdiff_t kc, float* out);
+  void (*packPanel64)(const double* a, std::ptrdiff_t lda, int m, std::ptrdiff_t kc, double* out);
   DotKernel<float> dot32;
   DotKernel<double> dot64;
   // Softmax (or log-softmax) of each of `rows` contiguous rows of n elements.

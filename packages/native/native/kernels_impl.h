@@ -93,6 +93,8 @@ void tilePacked(std::ptrdiff_t K, const T* a, std::ptrdiff_t, std::ptrdiff_t, co
     }
 }
 
+#include "pack_impl.h"
+
 template <typename T, int M>
 struct FillTiles {
   static void run(TileKernel<T>* table) {
@@ -354,6 +356,8 @@ const Kernels& TAPESTRY_TABLE() {
     TAPESTRY_ISA::fillTiles<double>(t.tile64);
     t.packed32 = &TAPESTRY_ISA::tilePacked<float>;
     t.packed64 = &TAPESTRY_ISA::tilePacked<double>;
+    t.packPanel32 = &TAPESTRY_ISA::packPanel<float>;
+    t.packPanel64 = &TAPESTRY_ISA::packPanel<double>;
     t.dot32 = &TAPESTRY_ISA::dot<float>;
     t.dot64 = &TAPESTRY_ISA::dot<double>;
     t.runProgram = &TAPESTRY_ISA::runProgram;
