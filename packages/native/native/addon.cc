@@ -93,6 +93,19 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// sum(x, out, outer, n, inner): sums over the middle axis of [outer, n, inner]; sizes
+// checked by the caller.
+Napi::Value Sum(const Napi::CallbackInfo& info) {
+  View x = view(info, 0), o = view(info, 1);
+  std::size_t outer = static_cast<std::size_t>(integer(info, 2)), n = static_cast<std::size_t>(integer(info, 3)),
+              inner = static_cast<std::size_t>(integer(info, 4));
+  if (x.type != o.type) throw Napi::TypeError::New(info.Env(), "sum: operands differ in type");
+  if (x.type == napi_float32_array) kernels().sum32(static_cast<const float*>(x.data), static_cast<float*>(o.data), outer, n, inner);
+  else if (x.type == napi_float64_array) kernels().sum64(static_cast<const double*>(x.data), static_cast<double*>(o.data), outer, n, inner);
+  else throw Napi::TypeError::New(info.Env(), "sum: float32 or float64 only");
+  return info.Env().Undefined();
+}
+
 std::vector<std::unique_ptr<Program>>& programs() {
   static std::vector<std::unique_ptr<Program>> all;
   return all;
@@ -210,6 +223,7 @@ Napi::Value serialized(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, serialized<Gemm_>, "gemm"));
   exports.Set("softmax", Napi::Function::New(env, serialized<Softmax>, "softmax"));
+  exports.Set("sum", Napi::Function::New(env, serialized<Sum>, "sum"));
   exports.Set("compile", Napi::Function::New(env, serialized<Compile>, "compile"));
   exports.Set("release", Napi::Function::New(env, serialized<Release>, "release"));
   exports.Set("run", Napi::Function::New(env, serialized<Run>, "run"));

@@ -52,6 +52,9 @@ struct Kernels {
   void (*packPanel64)(const double* a, std::ptrdiff_t lda, int m, std::ptrdiff_t kc, double* out);
   DotKernel<float> dot32;
   DotKernel<double> dot64;
+  // out[o·inner + i] = Σ_k x[(o·n + k)·inner + i], in double, in order of k.
+  void (*sum32)(const float* x, float* out, std::size_t outer, std::size_t n, std::size_t inner);
+  void (*sum64)(const double* x, double* out, std::size_t outer, std::size_t n, std::size_t inner);
   // Softmax (or log-softmax) of each of `rows` contiguous rows of n elements.
   void (*softmax32)(const float* x, float* out, std::size_t rows, std::size_t n, bool logarithm);
   void (*softmax64)(const double* x, double* out, std::size_t rows, std::size_t n, bool logarithm);

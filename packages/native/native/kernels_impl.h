@@ -94,6 +94,7 @@ void tilePacked(std::ptrdiff_t K, const T* a, std::ptrdiff_t, std::ptrdiff_t, co
 }
 
 #include "pack_impl.h"
+#include "reduce_impl.h"
 
 template <typename T, int M>
 struct FillTiles {
@@ -356,6 +357,8 @@ const Kernels& TAPESTRY_TABLE() {
     TAPESTRY_ISA::fillTiles<double>(t.tile64);
     t.packed32 = &TAPESTRY_ISA::tilePacked<float>;
     t.packed64 = &TAPESTRY_ISA::tilePacked<double>;
+    t.sum32 = &TAPESTRY_ISA::sumMiddle<float>;
+    t.sum64 = &TAPESTRY_ISA::sumMiddle<double>;
     t.packPanel32 = &TAPESTRY_ISA::packPanel<float>;
     t.packPanel64 = &TAPESTRY_ISA::packPanel<double>;
     t.dot32 = &TAPESTRY_ISA::dot<float>;

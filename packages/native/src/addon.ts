@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 export interface Addon {
   gemm(a: Float32Array | Float64Array, b: Float32Array | Float64Array, c: Float32Array | Float64Array, M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean, offsets?: Int32Array): void;
   softmax(x: Float32Array | Float64Array, out: Float32Array | Float64Array, rows: number, n: number, logarithm: boolean): void;
+  sum(x: Float32Array | Float64Array, out: Float32Array | Float64Array, outer: number, n: number, inner: number): void;
   compile(code: Int32Array, params: Float64Array): number;
   release(id: number): void;
   run(id: number, n: number, ...operands: (Float32Array | Float64Array | Int32Array)[]): void;

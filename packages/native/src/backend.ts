@@ -96,6 +96,18 @@ function buildNativeBackend(addon: Addon, base: Backend): Backend {
       if (out.size > 0) run(whereProgram, out.size, [cond.data, a.data, b.data, out.data]);
       return out;
     },
+    reduce(kind, x, axes, keepdims) {
+      // Sums over contiguous axes natively (same order of additions as the TypeScript
+      // kernel, so the same bits); max, min and scattered axes fall back.
+      const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
+      if (kind !== 'sum' || !isFloat(x) || !contiguous || axes.length === 0) return base.reduce(kind, x, axes, keepdims);
+      const first = axes[0], last = axes[axes.length - 1];
+      const outer = sizeOf(x.shape.slice(0, first)), n = sizeOf(x.shape.slice(first, last + 1)), inner = sizeOf(x.shape.slice(last + 1));
+      const shape = x.shape.flatMap((d, i) => (i < first || i > last ? [d] : keepdims ? [1] : []));
+      const out = fresh(x, shape);
+      if (out.size > 0) addon.sum(x.data as FloatArray, out.data as FloatArray, outer, n, inner);
+      return out;
+    },
     softmax(x, axis) {
       return lastAxisSoftmax(x, axis, false) ?? base.softmax(x, axis);
     },
