@@ -25,7 +25,8 @@ std::size_t sizeClass(std::size_t bytes) {
 }
 
 constexpr std::size_t HUGE_PAGE = std::size_t(2) << 20;
-constexpr std::size_t LARGE = std::size_t(1) << 20;  // larger blocks get their own mapping; smaller come from malloc
+constexpr std::size_t LARGE = std::size_t(1) << 20;  // larger blocks get their own mapping
+constexpr std::size_t CHUNK = std::size_t(8) << 20;  // smaller ones are carved from chunks of this
 
 // Fresh memory from the system, 2 MiB-aligned and (on Linux) backed by transparent huge
 // pages where the system allows: the first write to a 4 KiB page costs a page fault —
@@ -62,13 +63,31 @@ struct Pool {
   std::unordered_map<std::size_t, std::vector<void*>> free;  // by size class
   std::size_t held = 0;       // bytes in the free lists
   std::size_t heldLarge = 0;  // of which in large blocks
-  // What the free lists may hold, large and small blocks: about what V8 lets become
-  // garbage between two collections (it collects after some 64 MiB of new external
-  // memory), so a product loop reuses every block; smaller caps refault (a 256² product
-  // loop at 16 MiB ran at 44 GFLOP/s, at 64 MiB at 180). Held blocks are resident: W2's
-  // peak memory grows by up to the caps.
+  // What the free lists may hold in large blocks: about what V8 lets become garbage
+  // between two collections (it collects after some 64 MiB of new external memory), so a
+  // product loop reuses every block; smaller caps refault (a 256² product loop at a
+  // 16 MiB cap ran at 44 GFLOP/s, at 64 MiB at 180). Held blocks are resident memory.
   std::size_t cap = std::size_t(64) << 20;
-  std::size_t smallCap = std::size_t(64) << 20;
+  char* chunk = nullptr;  // where the next small block is carved
+  std::size_t chunkLeft = 0;
+
+  // Small blocks are carved from huge-page chunks — in the first collection cycles every
+  // block is new, and 4 KiB pages faulted in for them cost more than a short benchmark's
+  // arithmetic — and never returned to the system: they are reused, and their total is
+  // the peak of what was live or awaiting collection at once, per size class. (Blocks from
+  // malloc with a 64 MiB cap on the held ones measured a higher W2 peak than this.)
+  void* carve(std::size_t size) {
+    if (chunkLeft < size) {
+      char* fresh = static_cast<char*>(systemBlock(CHUNK));
+      if (fresh == nullptr) return nullptr;
+      chunk = fresh;
+      chunkLeft = CHUNK;
+    }
+    void* block = chunk;
+    chunk += size;
+    chunkLeft -= size;
+    return block;
+  }
 };
 
 // Never destroyed: V8 may free backing stores during process or worker teardown, after
@@ -92,7 +111,7 @@ void* takeBlock(std::size_t bytes) {
     if (size > LARGE) p.heldLarge -= size;
     return block;
   }
-  return size > LARGE ? systemBlock(size) : std::aligned_alloc(64, size);
+  return size > LARGE ? systemBlock(size) : p.carve(size);
 }
 
 void giveBlock(void* block, std::size_t bytes) {
@@ -101,15 +120,14 @@ void giveBlock(void* block, std::size_t bytes) {
   {
     std::lock_guard<std::mutex> lock(p.mutex);
     bool large = size > LARGE;
-    if (large ? p.heldLarge + size <= p.cap : p.held - p.heldLarge + size <= p.smallCap) {
+    if (!large || p.heldLarge + size <= p.cap) {
       p.free[size].push_back(block);
       p.held += size;
       if (large) p.heldLarge += size;
       return;
     }
   }
-  if (size > LARGE) releaseSystemBlock(block, size);
-  else std::free(block);
+  releaseSystemBlock(block, size);
 }
 
 std::size_t pooledBytes() {
