@@ -30,6 +30,7 @@ struct Traits<float> {
   static TileKernel<float> packed(const Kernels& k) { return k.packed32; }
   static DotKernel<float> dot(const Kernels& k) { return k.dot32; }
   static void packPanel(const Kernels& k, const float* a, std::ptrdiff_t lda, int m, std::ptrdiff_t kc, float* out) { k.packPanel32(a, lda, m, kc, out); }
+  static void packPanelB(const Kernels& k, const float* b, std::ptrdiff_t ldb, int n, std::ptrdiff_t kc, float* out) { k.packPanelB32(b, ldb, n, kc, out); }
   static int nr(const Kernels& k) { return k.nr32; }
   static constexpr std::ptrdiff_t KC = 384, NC = 1024;
 };
@@ -39,6 +40,7 @@ struct Traits<double> {
   static TileKernel<double> packed(const Kernels& k) { return k.packed64; }
   static DotKernel<double> dot(const Kernels& k) { return k.dot64; }
   static void packPanel(const Kernels& k, const double* a, std::ptrdiff_t lda, int m, std::ptrdiff_t kc, double* out) { k.packPanel64(a, lda, m, kc, out); }
+  static void packPanelB(const Kernels& k, const double* b, std::ptrdiff_t ldb, int n, std::ptrdiff_t kc, double* out) { k.packPanelB64(b, ldb, n, kc, out); }
   static int nr(const Kernels& k) { return k.nr64; }
   static constexpr std::ptrdiff_t KC = 256, NC = 512;
 };
@@ -80,21 +82,14 @@ void storeEdge(const T* t, std::ptrdiff_t ldt, T* c, std::ptrdiff_t ldc, std::pt
 
 // B[pc:pc+kc, jc:jc+nc] into panels of NR columns, zero-padded: panel p holds kc rows of NR.
 template <typename T>
-void packB(const Gemm<T>& g, std::ptrdiff_t pc, std::ptrdiff_t kc, std::ptrdiff_t jc, std::ptrdiff_t nc, int NR, T* out) {
+void packB(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t pc, std::ptrdiff_t kc, std::ptrdiff_t jc, std::ptrdiff_t nc, int NR, T* out) {
   for (std::ptrdiff_t jr = 0; jr < nc; jr += NR) {
     std::ptrdiff_t n = std::min<std::ptrdiff_t>(NR, nc - jr);
     T* panel = out + jr * kc;
     if (!g.transB && n == NR) {
       for (std::ptrdiff_t k = 0; k < kc; k++) std::memcpy(panel + k * NR, g.b + (pc + k) * g.ldb + jc + jr, NR * sizeof(T));
-    } else if (g.transB) {  // column by column of op(B): contiguous reads of B's rows
-      for (std::ptrdiff_t j = 0; j < NR; j++) {
-        if (j < n) {
-          const T* row = g.b + (jc + jr + j) * g.ldb + pc;
-          for (std::ptrdiff_t k = 0; k < kc; k++) panel[k * NR + j] = row[k];
-        } else {
-          for (std::ptrdiff_t k = 0; k < kc; k++) panel[k * NR + j] = T(0);
-        }
-      }
+    } else if (g.transB) {  // columns of op(B) are rows of B: transposed in registers
+      Traits<T>::packPanelB(ks, g.b + (jc + jr) * g.ldb + pc, g.ldb, static_cast<int>(n), kc, panel);
     } else {
       for (std::ptrdiff_t k = 0; k < kc; k++)
         for (std::ptrdiff_t j = 0; j < NR; j++) panel[k * NR + j] = j < n ? elementB(g, pc + k, jc + jr + j) : T(0);
@@ -178,7 +173,7 @@ void packedProduct(const Gemm<T>& g, const Kernels& ks, ThreadPool* threads) {
     std::ptrdiff_t nc = std::min(NC, g.N - jc);
     for (std::ptrdiff_t pc = 0; pc < g.K; pc += KC) {
       std::ptrdiff_t kc = std::min(KC, g.K - pc);
-      packB(g, pc, kc, jc, nc, NR, bp);
+      packB(g, ks, pc, kc, jc, nc, NR, bp);
       RowBlocks<T> blocks{&g, &ks, bp, pc, kc, jc, nc, mc, g.accumulate || pc > 0};
       if (threads != nullptr && tasks > 1) threads->run(tasks, &RowBlocks<T>::run, &blocks);
       else

@@ -50,6 +50,9 @@ struct Kernels {
   // writes up to one vector past the panel).
   void (*packPanel32)(const float* a, std::ptrdiff_t lda, int m, std::ptrdiff_t kc, float* out);
   void (*packPanel64)(const double* a, std::ptrdiff_t lda, int m, std::ptrdiff_t kc, double* out);
+  // An NR-column panel of a transposed B (m ≤ NR live columns, read from B's rows).
+  void (*packPanelB32)(const float* b, std::ptrdiff_t ldb, int n, std::ptrdiff_t kc, float* out);
+  void (*packPanelB64)(const double* b, std::ptrdiff_t ldb, int n, std::ptrdiff_t kc, double* out);
   DotKernel<float> dot32;
   DotKernel<double> dot64;
   // out[o·inner + i] = Σ_k x[(o·n + k)·inner + i], in double, in order of k.

@@ -359,8 +359,10 @@ const Kernels& TAPESTRY_TABLE() {
     t.packed64 = &TAPESTRY_ISA::tilePacked<double>;
     t.sum32 = &TAPESTRY_ISA::sumMiddle<float>;
     t.sum64 = &TAPESTRY_ISA::sumMiddle<double>;
-    t.packPanel32 = &TAPESTRY_ISA::packPanel<float>;
-    t.packPanel64 = &TAPESTRY_ISA::packPanel<double>;
+    t.packPanel32 = &TAPESTRY_ISA::packPanel<float, TAPESTRY_ISA::MR>;
+    t.packPanel64 = &TAPESTRY_ISA::packPanel<double, TAPESTRY_ISA::MR>;
+    t.packPanelB32 = &TAPESTRY_ISA::packPanel<float, TAPESTRY_ISA::NV * TAPESTRY_ISA::Vec<float>::W>;
+    t.packPanelB64 = &TAPESTRY_ISA::packPanel<double, TAPESTRY_ISA::NV * TAPESTRY_ISA::Vec<double>::W>;
     t.dot32 = &TAPESTRY_ISA::dot<float>;
     t.dot64 = &TAPESTRY_ISA::dot<double>;
     t.runProgram = &TAPESTRY_ISA::runProgram;

@@ -1,5 +1,6 @@
-// Packing an MR-row panel of an untransposed A for the packed tile kernel: kc columns of
-// MR values each. Included by kernels_impl.h inside the instruction set's namespace.
+// Packing panels for the packed tile kernel: an MR-row panel of an untransposed A (kc
+// columns of MR values), or an NR-column panel of a transposed B (kc rows of NR values,
+// read from NR rows of B) — the same transposition, WIDTH = MR or NR. Included by kernels_impl.h inside the instruction set's namespace.
 // Read row by row and written with a stride of MR, packing was one element per cycle and
 // a tenth of a 1024² product; here W×W blocks are transposed in registers (log2 W rounds
 // of lane shuffles) and written whole.
@@ -30,14 +31,14 @@ inline void transposeRounds(typename Vec<T>::type* rows) {
   if constexpr (H > 1) transposeRounds<T, H / 2>(rows);
 }
 
-// out[k·MR + i] = a[i·lda + k] for i < m (zero for m ≤ i < MR), k < kc. Writes up to W
-// elements past the panel's end (the caller's buffer has room; the next panel, packed
-// after this one, overwrites them).
-template <typename T>
+// out[k·WIDTH + i] = a[i·lda + k] for i < m (zero for m ≤ i < WIDTH), k < kc. Writes up
+// to W elements past the panel's end when W does not divide WIDTH (the caller's buffer
+// has room; the next panel, packed after this one, overwrites them).
+template <typename T, int WIDTH>
 void packPanel(const T* a, std::ptrdiff_t lda, int m, std::ptrdiff_t kc, T* out) {
   using V = typename Vec<T>::type;
   constexpr int W = Vec<T>::W;
-  constexpr int G = (MR + W - 1) / W;  // groups of W rows
+  constexpr int G = (WIDTH + W - 1) / W;  // groups of W rows
   std::ptrdiff_t k = 0;
   for (; k + W <= kc; k += W) {
     V rows[G][W];
@@ -49,10 +50,10 @@ void packPanel(const T* a, std::ptrdiff_t lda, int m, std::ptrdiff_t kc, T* out)
       if constexpr (W > 1) transposeRounds<T, W / 2>(rows[g]);
     }
     // Row l of a transposed group is column k + l of the panel; a group's store may run
-    // past MR into the next column, which the next store (in this order) overwrites.
+    // past WIDTH into the next column, which the next store (in this order) overwrites.
     for (int l = 0; l < W; l++)
-      for (int g = 0; g < G; g++) store(out + (k + l) * MR + g * W, rows[g][l]);
+      for (int g = 0; g < G; g++) store(out + (k + l) * WIDTH + g * W, rows[g][l]);
   }
   for (; k < kc; k++)
-    for (int i = 0; i < MR; i++) out[k * MR + i] = i < m ? a[i * lda + k] : T(0);
+    for (int i = 0; i < WIDTH; i++) out[k * WIDTH + i] = i < m ? a[i * lda + k] : T(0);
 }
