@@ -3,10 +3,11 @@ import { sizeOf, stridesOf } from '@tapestry/core';
 import type { Addon } from './addon.js';
 import { outputArray } from './storage.js';
 
-// Layout kernels that copy whole contiguous rows: the same copies as the TypeScript
-// kernels (TypedArray.set, a memcpy), into pooled storage. What they cost there was
-// mostly the fresh output's page faults — the backward pass concatenates T steps'
-// gradients into one [T·B, 4H] operand per weight.
+// Layout kernels that copy whole contiguous rows into pooled storage: one memcpy when the
+// copy is one block, else one call into the addon per block of rows (TypedArray.set per
+// row cost a subarray each: a [32, 3H] gate block is 32 rows). In the TypeScript kernels
+// they cost mostly the fresh output's page faults — the backward pass concatenates T
+// steps' gradients into one [T·B, 4H] operand per weight.
 
 type TensorClass = new (shape: Shape, data: TypedArray) => Tensor;
 const like = (t: Tensor, shape: Shape, data: TypedArray): Tensor => new (t.constructor as TensorClass)([...shape], data);
@@ -25,7 +26,7 @@ export function concatRows(addon: Addon, xs: readonly Tensor[], axis: number): T
     const row = t.shape[axis] * inner;
     const src = t.data;
     if (outer === 1) out.set(src.subarray(0, row), at);
-    else for (let o = 0; o < outer; o++) out.set(src.subarray(o * row, (o + 1) * row), o * rowOut + at);
+    else addon.copyRows(src, 0, row, out, at, rowOut, outer, row);
     at += row;
   }
   return like(first, shape, out);
@@ -47,12 +48,18 @@ export function sliceRows(addon: Addon, x: Tensor, starts: readonly number[], si
     if (sizes[axis] !== x.shape[axis]) break;
   }
   const src = x.data;
-  const index = new Array<number>(axis).fill(0);
-  for (let at = 0; at < out.length; at += row) {
+  if (axis === 0) {
+    out.set(src.subarray(base, base + row));
+    return like(x, sizes, out);
+  }
+  // Rows along the innermost uncovered axis in one call; the axes outside it in a loop.
+  const rows = sizes[axis - 1], stride = strides[axis - 1];
+  const index = new Array<number>(axis - 1).fill(0);
+  for (let at = 0; at < out.length; at += rows * row) {
     let offset = base;
-    for (let d = 0; d < axis; d++) offset += index[d] * strides[d];
-    out.set(src.subarray(offset, offset + row), at);
-    for (let d = axis - 1; d >= 0; d--) {
+    for (let d = 0; d < axis - 1; d++) offset += index[d] * strides[d];
+    addon.copyRows(src, offset, stride, out, at, row, rows, row);
+    for (let d = axis - 2; d >= 0; d--) {
       if (++index[d] < sizes[d]) break;
       index[d] = 0;
     }
