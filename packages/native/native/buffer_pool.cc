@@ -63,11 +63,13 @@ struct Pool {
   std::unordered_map<std::size_t, std::vector<void*>> free;  // by size class
   std::size_t held = 0;       // bytes in the free lists
   std::size_t heldLarge = 0;  // of which in large blocks
-  // What the free lists may hold in large blocks: about what V8 lets become garbage
-  // between two collections (it collects after some 64 MiB of new external memory), so a
-  // product loop reuses every block; smaller caps refault (a 256² product loop at a
-  // 16 MiB cap ran at 44 GFLOP/s, at 64 MiB at 180). Held blocks are resident memory.
-  std::size_t cap = std::size_t(64) << 20;
+  // What the free lists may hold in large blocks: more than V8 lets become garbage
+  // between two collections (it collects after some 64 MiB of new external memory), or
+  // the blocks beyond are unmapped and mapped again, and the kernel clears every new page
+  // (9 % of a W2 GRU step at a 64 MiB cap; 128 MiB ran the step 12 % faster, its peak
+  // memory within the noise). Smaller caps refault (a 256² product loop at a 16 MiB cap
+  // ran at 44 GFLOP/s, at 64 MiB at 180). Held blocks are resident memory.
+  std::size_t cap = std::size_t(128) << 20;
   char* chunk = nullptr;  // where the next small block is carved
   std::size_t chunkLeft = 0;
 
