@@ -184,7 +184,12 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
 // finaliser only at a later turn of the event loop (never inside a synchronous training
 // loop), so this uses V8's backing-store deleter, which runs as soon as V8 frees the
 // store. A napi_value is a V8 handle (Node's own conversion is a cast).
+// Where V8 confines ArrayBuffers to its sandbox, outside memory cannot back one: alloc
+// returns undefined and the caller allocates normally.
 Napi::Value Alloc(const Napi::CallbackInfo& info) {
+#ifdef V8_ENABLE_SANDBOX
+  return info.Env().Undefined();
+#endif
   std::size_t bytes = static_cast<std::size_t>(integer(info, 0));
   void* block = bytes == 0 ? nullptr : takeBlock(bytes);
   if (bytes != 0 && block == nullptr) throw Napi::Error::New(info.Env(), "alloc: out of memory");

@@ -12,7 +12,7 @@ export interface Addon {
   compile(code: Int32Array, params: Float64Array): number;
   release(id: number): void;
   run(id: number, n: number, ...operands: (Float32Array | Float64Array | Int32Array)[]): void;
-  alloc(bytes: number): ArrayBuffer;
+  alloc(bytes: number): ArrayBuffer | undefined;
   pooledBytes(): number;
   setPoolCap(bytes: number): void;
   isa(): string;

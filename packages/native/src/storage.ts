@@ -17,6 +17,7 @@ export function pooledArray(addon: Addon, dtype: DType, size: number): TypedArra
   const bytes = size * (dtype === 'float64' ? 8 : 4);
   if (bytes < POOL_MIN_BYTES) return undefined;
   const buffer = addon.alloc(bytes);
+  if (buffer === undefined) return undefined; // V8's sandbox: no outside memory
   return dtype === 'float32' ? new Float32Array(buffer) : dtype === 'float64' ? new Float64Array(buffer) : new Int32Array(buffer);
 }
 
