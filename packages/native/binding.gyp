@@ -10,6 +10,7 @@
       "target_name": "tapestry_native",
       "sources": [
         "native/addon.cc",
+        "native/buffer_pool.cc",
         "native/cpu.cc",
         "native/gemm.cc",
         "native/program.cc",

@@ -2,11 +2,14 @@
 // byte offset included, is read with one napi call each) and plain numbers, create no JS
 // objects, and run synchronously on the calling thread plus the pool.
 #include <napi.h>
+#include <v8.h>
 
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <vector>
 
+#include "buffer_pool.h"
 #include "cpu.h"
 #include "gemm.h"
 #include "ieee_mode.h"
@@ -90,6 +93,36 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// sum(x, out, outer, n, inner): sums over the middle axis of [outer, n, inner]; sizes
+// checked by the caller.
+Napi::Value Sum(const Napi::CallbackInfo& info) {
+  View x = view(info, 0), o = view(info, 1);
+  std::size_t outer = static_cast<std::size_t>(integer(info, 2)), n = static_cast<std::size_t>(integer(info, 3)),
+              inner = static_cast<std::size_t>(integer(info, 4));
+  if (x.type != o.type) throw Napi::TypeError::New(info.Env(), "sum: operands differ in type");
+  if (x.type == napi_float32_array) kernels().sum32(static_cast<const float*>(x.data), static_cast<float*>(o.data), outer, n, inner);
+  else if (x.type == napi_float64_array) kernels().sum64(static_cast<const double*>(x.data), static_cast<double*>(o.data), outer, n, inner);
+  else throw Napi::TypeError::New(info.Env(), "sum: float32 or float64 only");
+  return info.Env().Undefined();
+}
+
+// copyRows(src, srcStart, srcStride, dst, dstStart, dstStride, rows, length): row r's
+// `length` elements from src[srcStart + r·srcStride] to dst[dstStart + r·dstStride]; same
+// element type, bounds checked by the caller. One call instead of a subarray and a set
+// per row (a [32, 3H] gate block is 32 rows).
+Napi::Value CopyRows(const Napi::CallbackInfo& info) {
+  View src = view(info, 0), dst = view(info, 3);
+  if (src.type != dst.type) throw Napi::TypeError::New(info.Env(), "copyRows: arrays differ in type");
+  std::size_t bytes = src.type == napi_float64_array ? 8 : 4;
+  std::ptrdiff_t srcStart = integer(info, 1), srcStride = integer(info, 2), dstStart = integer(info, 4), dstStride = integer(info, 5);
+  std::ptrdiff_t rows = integer(info, 6), length = integer(info, 7);
+  const char* from = static_cast<const char*>(src.data);
+  char* to = static_cast<char*>(dst.data);
+  for (std::ptrdiff_t r = 0; r < rows; r++)
+    std::memcpy(to + (dstStart + r * dstStride) * bytes, from + (srcStart + r * srcStride) * bytes, static_cast<std::size_t>(length) * bytes);
+  return info.Env().Undefined();
+}
+
 std::vector<std::unique_ptr<Program>>& programs() {
   static std::vector<std::unique_ptr<Program>> all;
   return all;
@@ -146,6 +179,37 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// alloc(bytes) → an ArrayBuffer of uninitialised memory from the buffer pool, for the
+// output of a kernel that writes every element. Node-API's external ArrayBuffers run their
+// finaliser only at a later turn of the event loop (never inside a synchronous training
+// loop), so this uses V8's backing-store deleter, which runs as soon as V8 frees the
+// store. A napi_value is a V8 handle (Node's own conversion is a cast).
+// Where V8 confines ArrayBuffers to its sandbox, outside memory cannot back one: alloc
+// returns undefined and the caller allocates normally.
+Napi::Value Alloc(const Napi::CallbackInfo& info) {
+#ifdef V8_ENABLE_SANDBOX
+  return info.Env().Undefined();
+#endif
+  std::size_t bytes = static_cast<std::size_t>(integer(info, 0));
+  void* block = bytes == 0 ? nullptr : takeBlock(bytes);
+  if (bytes != 0 && block == nullptr) throw Napi::Error::New(info.Env(), "alloc: out of memory");
+  v8::Isolate* isolate = v8::Isolate::GetCurrent();
+  std::unique_ptr<v8::BackingStore> store =
+      bytes == 0 ? v8::ArrayBuffer::NewBackingStore(isolate, 0)
+                 : v8::ArrayBuffer::NewBackingStore(block, bytes, [](void* data, std::size_t length, void*) { giveBlock(data, length); }, nullptr);
+  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
+  static_assert(sizeof(napi_value) == sizeof(v8::Local<v8::Value>), "napi_value is a V8 handle");
+  napi_value value;
+  v8::Local<v8::Value> local = buffer;
+  std::memcpy(&value, &local, sizeof value);
+  return Napi::Value(info.Env(), value);
+}
+Napi::Value PooledBytes(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(pooledBytes())); }
+Napi::Value SetPoolCap(const Napi::CallbackInfo& info) {
+  setPoolCap(static_cast<std::size_t>(integer(info, 0)));
+  return info.Env().Undefined();
+}
+
 Napi::Value Isa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), kernels().name); }
 Napi::Value SupportedIsas(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), supportedKernels()); }
 Napi::Value SelectIsa(const Napi::CallbackInfo& info) {
@@ -181,9 +245,15 @@ Napi::Value serialized(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, serialized<Gemm_>, "gemm"));
   exports.Set("softmax", Napi::Function::New(env, serialized<Softmax>, "softmax"));
+  exports.Set("copyRows", Napi::Function::New(env, CopyRows, "copyRows"));
+  exports.Set("sum", Napi::Function::New(env, serialized<Sum>, "sum"));
   exports.Set("compile", Napi::Function::New(env, serialized<Compile>, "compile"));
   exports.Set("release", Napi::Function::New(env, serialized<Release>, "release"));
   exports.Set("run", Napi::Function::New(env, serialized<Run>, "run"));
+  // The pool has its own lock; alloc does not take the call lock.
+  exports.Set("alloc", Napi::Function::New(env, Alloc, "alloc"));
+  exports.Set("pooledBytes", Napi::Function::New(env, PooledBytes, "pooledBytes"));
+  exports.Set("setPoolCap", Napi::Function::New(env, SetPoolCap, "setPoolCap"));
   exports.Set("isa", Napi::Function::New(env, serialized<Isa>, "isa"));
   exports.Set("supportedIsas", Napi::Function::New(env, serialized<SupportedIsas>, "supportedIsas"));
   exports.Set("selectIsa", Napi::Function::New(env, serialized<SelectIsa>, "selectIsa"));

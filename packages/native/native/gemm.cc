@@ -16,9 +16,14 @@
 
 namespace tapestry {
 
-std::ptrdiff_t parallelThreshold = 1 << 21;  // 128³: see README, "Threads"
+// Measured with 2 threads on 2 cores (README, "Threads"): square products paid from
+// 256³ (1.20×; 192³ 0.95×); products of few rows, split by columns, pay once B — the
+// weights, read by every row — is large: 1.3–2.4× from K·N = 2^17, which is this / 64.
+std::ptrdiff_t parallelThreshold = 1 << 23;
 
 namespace {
+
+constexpr std::ptrdiff_t MC_MAX_PANELS = 16;
 
 template <typename T>
 struct Traits;
@@ -27,6 +32,8 @@ struct Traits<float> {
   static TileKernel<float> tile(const Kernels& k, int m) { return k.tile32[m]; }
   static TileKernel<float> packed(const Kernels& k) { return k.packed32; }
   static DotKernel<float> dot(const Kernels& k) { return k.dot32; }
+  static void packPanel(const Kernels& k, const float* a, std::ptrdiff_t lda, int m, std::ptrdiff_t kc, float* out) { k.packPanel32(a, lda, m, kc, out); }
+  static void packPanelB(const Kernels& k, const float* b, std::ptrdiff_t ldb, int n, std::ptrdiff_t kc, float* out) { k.packPanelB32(b, ldb, n, kc, out); }
   static int nr(const Kernels& k) { return k.nr32; }
   static constexpr std::ptrdiff_t KC = 384, NC = 1024;
 };
@@ -35,6 +42,8 @@ struct Traits<double> {
   static TileKernel<double> tile(const Kernels& k, int m) { return k.tile64[m]; }
   static TileKernel<double> packed(const Kernels& k) { return k.packed64; }
   static DotKernel<double> dot(const Kernels& k) { return k.dot64; }
+  static void packPanel(const Kernels& k, const double* a, std::ptrdiff_t lda, int m, std::ptrdiff_t kc, double* out) { k.packPanel64(a, lda, m, kc, out); }
+  static void packPanelB(const Kernels& k, const double* b, std::ptrdiff_t ldb, int n, std::ptrdiff_t kc, double* out) { k.packPanelB64(b, ldb, n, kc, out); }
   static int nr(const Kernels& k) { return k.nr64; }
   static constexpr std::ptrdiff_t KC = 256, NC = 512;
 };
@@ -76,21 +85,14 @@ void storeEdge(const T* t, std::ptrdiff_t ldt, T* c, std::ptrdiff_t ldc, std::pt
 
 // B[pc:pc+kc, jc:jc+nc] into panels of NR columns, zero-padded: panel p holds kc rows of NR.
 template <typename T>
-void packB(const Gemm<T>& g, std::ptrdiff_t pc, std::ptrdiff_t kc, std::ptrdiff_t jc, std::ptrdiff_t nc, int NR, T* out) {
+void packB(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t pc, std::ptrdiff_t kc, std::ptrdiff_t jc, std::ptrdiff_t nc, int NR, T* out) {
   for (std::ptrdiff_t jr = 0; jr < nc; jr += NR) {
     std::ptrdiff_t n = std::min<std::ptrdiff_t>(NR, nc - jr);
     T* panel = out + jr * kc;
     if (!g.transB && n == NR) {
       for (std::ptrdiff_t k = 0; k < kc; k++) std::memcpy(panel + k * NR, g.b + (pc + k) * g.ldb + jc + jr, NR * sizeof(T));
-    } else if (g.transB) {  // column by column of op(B): contiguous reads of B's rows
-      for (std::ptrdiff_t j = 0; j < NR; j++) {
-        if (j < n) {
-          const T* row = g.b + (jc + jr + j) * g.ldb + pc;
-          for (std::ptrdiff_t k = 0; k < kc; k++) panel[k * NR + j] = row[k];
-        } else {
-          for (std::ptrdiff_t k = 0; k < kc; k++) panel[k * NR + j] = T(0);
-        }
-      }
+    } else if (g.transB) {  // columns of op(B) are rows of B: transposed in registers
+      Traits<T>::packPanelB(ks, g.b + (jc + jr) * g.ldb + pc, g.ldb, static_cast<int>(n), kc, panel);
     } else {
       for (std::ptrdiff_t k = 0; k < kc; k++)
         for (std::ptrdiff_t j = 0; j < NR; j++) panel[k * NR + j] = j < n ? elementB(g, pc + k, jc + jr + j) : T(0);
@@ -98,23 +100,17 @@ void packB(const Gemm<T>& g, std::ptrdiff_t pc, std::ptrdiff_t kc, std::ptrdiff_
   }
 }
 
-// A[0:M, pc:pc+kc] into panels of MR rows, zero-padded: panel p holds kc columns of MR.
+// A[ic:ic+mc, pc:pc+kc] into panels of MR rows, zero-padded: panel p holds kc columns of MR.
+// `out` has room for one vector past the last panel (see packPanel).
 template <typename T>
-void packA(const Gemm<T>& g, std::ptrdiff_t pc, std::ptrdiff_t kc, int MR, T* out) {
-  for (std::ptrdiff_t ir = 0; ir < g.M; ir += MR) {
-    std::ptrdiff_t m = std::min<std::ptrdiff_t>(MR, g.M - ir);
-    T* panel = out + ir * kc;
-    if (g.transA && m == MR) {
+void packA(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t ic, std::ptrdiff_t mc, std::ptrdiff_t pc, std::ptrdiff_t kc, int MR, T* out) {
+  for (std::ptrdiff_t i0 = 0; i0 < mc; i0 += MR) {
+    std::ptrdiff_t m = std::min<std::ptrdiff_t>(MR, mc - i0), ir = ic + i0;
+    T* panel = out + i0 * kc;
+    if (!g.transA) {
+      Traits<T>::packPanel(ks, g.a + ir * g.lda + pc, g.lda, static_cast<int>(m), kc, panel);
+    } else if (m == MR) {  // transposed: the panel's columns are rows of A
       for (std::ptrdiff_t k = 0; k < kc; k++) std::memcpy(panel + k * MR, g.a + (pc + k) * g.lda + ir, MR * sizeof(T));
-    } else if (!g.transA) {  // row by row: contiguous reads, writes of stride MR
-      for (std::ptrdiff_t i = 0; i < MR; i++) {
-        if (i < m) {
-          const T* row = g.a + (ir + i) * g.lda + pc;
-          for (std::ptrdiff_t k = 0; k < kc; k++) panel[k * MR + i] = row[k];
-        } else {
-          for (std::ptrdiff_t k = 0; k < kc; k++) panel[k * MR + i] = T(0);
-        }
-      }
     } else {
       for (std::ptrdiff_t k = 0; k < kc; k++)
         for (std::ptrdiff_t i = 0; i < MR; i++) panel[k * MR + i] = i < m ? elementA(g, ir + i, pc + k) : T(0);
@@ -122,39 +118,69 @@ void packA(const Gemm<T>& g, std::ptrdiff_t pc, std::ptrdiff_t kc, int MR, T* ou
   }
 }
 
+// The rows [ic, ic + mc) of a packed product over one depth block: this task's A block
+// is packed into its own thread's scratch (it stays in L2), then one A micro-panel (MR×kc)
+// stays in L1 while the tile kernel sweeps the shared B panels. (Measured against the
+// BLIS order — B micro-panel in L1, A streaming — this order was as fast or faster at
+// 256–1024.)
 template <typename T>
-void packedProduct(const Gemm<T>& g, const Kernels& ks) {
+struct RowBlocks {
+  const Gemm<T>* g;
+  const Kernels* ks;
+  const T* bp;  // B[pc:pc+kc, jc:jc+nc] packed (shared, read-only)
+  std::ptrdiff_t pc, kc, jc, nc, mc;
+  bool acc;
+
+  static void run(void* ctx, int task) {
+    const RowBlocks& r = *static_cast<RowBlocks*>(ctx);
+    const Gemm<T>& g = *r.g;
+    const int MR = r.ks->mr, NR = Traits<T>::nr(*r.ks);
+    const std::ptrdiff_t ic = task * r.mc, mc = std::min(r.mc, g.M - ic);
+    T* ap = scratch<T>(0, static_cast<std::size_t>(r.mc * r.kc + 64));
+    packA(g, *r.ks, ic, mc, r.pc, r.kc, MR, ap);
+    TileKernel<T> full = Traits<T>::packed(*r.ks);
+    alignas(64) T edge[MAX_MR * 64];
+    for (std::ptrdiff_t ir = 0; ir < mc; ir += MR) {
+      std::ptrdiff_t m = std::min<std::ptrdiff_t>(MR, mc - ir);
+      const T* apanel = ap + ir * r.kc;
+      for (std::ptrdiff_t jr = 0; jr < r.nc; jr += NR) {
+        std::ptrdiff_t n = std::min<std::ptrdiff_t>(NR, r.nc - jr);
+        T* c = g.c + (ic + ir) * g.ldc + r.jc + jr;
+        if (m == MR && n == NR) {
+          full(r.kc, apanel, 1, MR, r.bp + jr * r.kc, NR, c, g.ldc, r.acc);
+        } else {
+          full(r.kc, apanel, 1, MR, r.bp + jr * r.kc, NR, edge, NR, false);
+          storeEdge(edge, NR, c, g.ldc, m, n, r.acc);
+        }
+      }
+    }
+  }
+};
+
+// BLIS's loop nest: column blocks of NC → depth blocks of KC (B packed once, shared) →
+// row blocks of mc, the tasks the pool's threads claim one by one (a thread the system
+// has descheduled just claims fewer; no thread waits for a fixed share of another's).
+template <typename T>
+void packedProduct(const Gemm<T>& g, const Kernels& ks, ThreadPool* threads) {
   const int MR = ks.mr, NR = Traits<T>::nr(ks);
   const std::ptrdiff_t KC = Traits<T>::KC, NC = Traits<T>::NC;
-  const std::ptrdiff_t Mpad = (g.M + MR - 1) / MR * MR;
-  T* ap = scratch<T>(0, static_cast<std::size_t>(Mpad * KC));
+  const int workers = threads == nullptr ? 1 : threads->size();
+  // Serially one block of all rows; in parallel about four blocks per thread, at least
+  // two micro-panels and at most MC_MAX_PANELS (the A block stays in L2).
+  std::ptrdiff_t panels = (g.M + MR - 1) / MR;
+  std::ptrdiff_t perTask = workers == 1 ? panels : std::clamp<std::ptrdiff_t>((panels + 4 * workers - 1) / (4 * workers), 2, MC_MAX_PANELS);
+  const std::ptrdiff_t mc = perTask * MR;
+  const int tasks = static_cast<int>((g.M + mc - 1) / mc);
   T* bp = scratch<T>(1, static_cast<std::size_t>(((std::min(NC, g.N) + NR - 1) / NR * NR) * KC));
-  TileKernel<T> full = Traits<T>::packed(ks);
-  alignas(64) T edge[MAX_MR * 64];
   for (std::ptrdiff_t jc = 0; jc < g.N; jc += NC) {
     std::ptrdiff_t nc = std::min(NC, g.N - jc);
     for (std::ptrdiff_t pc = 0; pc < g.K; pc += KC) {
       std::ptrdiff_t kc = std::min(KC, g.K - pc);
-      bool acc = g.accumulate || pc > 0;
-      packB(g, pc, kc, jc, nc, NR, bp);
-      packA(g, pc, kc, MR, ap);
-      // One A micro-panel (MR×kc) stays in L1 while the tile kernel sweeps the B panels,
-      // which stay in L2. (Measured against the BLIS order — B micro-panel in L1, A
-      // streaming — this order was as fast or faster at 256–1024.)
-      for (std::ptrdiff_t ir = 0; ir < g.M; ir += MR) {
-        std::ptrdiff_t m = std::min<std::ptrdiff_t>(MR, g.M - ir);
-        const T* apanel = ap + ir * kc;
-        for (std::ptrdiff_t jr = 0; jr < nc; jr += NR) {
-          std::ptrdiff_t n = std::min<std::ptrdiff_t>(NR, nc - jr);
-          T* c = g.c + ir * g.ldc + jc + jr;
-          if (m == MR && n == NR) {
-            full(kc, apanel, 1, MR, bp + jr * kc, NR, c, g.ldc, acc);
-          } else {
-            full(kc, apanel, 1, MR, bp + jr * kc, NR, edge, NR, false);
-            storeEdge(edge, NR, c, g.ldc, m, n, acc);
-          }
-        }
-      }
+      packB(g, ks, pc, kc, jc, nc, NR, bp);
+      RowBlocks<T> blocks{&g, &ks, bp, pc, kc, jc, nc, mc, g.accumulate || pc > 0};
+      if (threads != nullptr && tasks > 1) threads->run(tasks, &RowBlocks<T>::run, &blocks);
+      else
+        for (int t = 0; t < tasks; t++) RowBlocks<T>::run(&blocks, t);
     }
   }
 }
@@ -198,16 +224,29 @@ void dotProduct(const Gemm<T>& g, const Kernels& ks) {
     lda = g.K;
   }
   DotKernel<T> dot = Traits<T>::dot(ks);
-  for (std::ptrdiff_t i = 0; i < g.M; i += 4) {
-    int m = static_cast<int>(std::min<std::ptrdiff_t>(4, g.M - i));
-    for (std::ptrdiff_t j = 0; j < g.N; j += 4) {
-      int n = static_cast<int>(std::min<std::ptrdiff_t>(4, g.N - j));
+  // Four rows of B (the weights, often larger than L2) at a time against all rows of A
+  // (at most 32, in L1): B is read once. (Rows of A outside read all of B M/4 times:
+  // 65 against 100 GFLOP/s at 32×256·(1024×256)ᵀ.)
+  for (std::ptrdiff_t j = 0; j < g.N; j += 4) {
+    int n = static_cast<int>(std::min<std::ptrdiff_t>(4, g.N - j));
+    for (std::ptrdiff_t i = 0; i < g.M; i += 4) {
+      int m = static_cast<int>(std::min<std::ptrdiff_t>(4, g.M - i));
       dot(g.K, a + i * lda, lda, m, g.b + j * g.ldb, g.ldb, n, g.c + i * g.ldc + j, g.ldc, g.accumulate);
     }
   }
 }
 
 constexpr std::ptrdiff_t SMALL_ROWS = 32;
+
+// Whether few rows with a transposed B go the packed way: B is then packed (fast, by
+// transposes) and the tile kernel runs at full speed, but the last A panel is computed
+// whole — worth it when the rows fill at least 3/4 of the panels and there are 24 or
+// more (measured, AVX-512, B 1024×256: 32 rows 95–107 against 94 GFLOP/s for the dot
+// kernel, 28 rows 119 against 101, 16 rows 70 against 97).
+bool fillsPanels(std::ptrdiff_t M, int MR) {
+  std::ptrdiff_t padded = (M + MR - 1) / MR * MR;
+  return M >= 24 && 4 * M >= 3 * padded;
+}
 
 template <typename T>
 void serialProduct(const Gemm<T>& g) {
@@ -219,8 +258,8 @@ void serialProduct(const Gemm<T>& g) {
   }
   const Kernels& ks = kernels();
   if (g.M <= SMALL_ROWS && !g.transB) unpackedProduct(g, ks);
-  else if (g.M <= SMALL_ROWS) dotProduct(g, ks);
-  else packedProduct(g, ks);
+  else if (g.M <= SMALL_ROWS && !fillsPanels(g.M, ks.mr)) dotProduct(g, ks);
+  else packedProduct(g, ks, nullptr);
 }
 
 // The rows [i0, i1) and columns [j0, j1) of a product, itself a product.
@@ -256,16 +295,20 @@ template <typename T>
 void gemm(const Gemm<T>& g) {
   ThreadPool& p = pool();
   int threads = p.size();
-  if (threads == 1 || g.M * g.N * g.K < parallelThreshold) {
+  bool pays = g.M > SMALL_ROWS ? g.M * g.N * g.K >= parallelThreshold : g.N * g.K * 64 >= parallelThreshold;
+  if (threads == 1 || !pays) {
     serialProduct(g);
     return;
   }
   const Kernels& ks = kernels();
-  // Split the longer side of C into one block per thread, in whole tiles. Columns keep
-  // each thread's packed B panel its own; rows are split when there are few columns.
-  bool byColumns = g.N >= g.M || g.M <= SMALL_ROWS;
-  std::ptrdiff_t unit = byColumns ? Traits<T>::nr(ks) : ks.mr;
-  std::ptrdiff_t total = byColumns ? g.N : g.M;
+  if (g.M > SMALL_ROWS && g.N > 0 && g.K > 0) {
+    packedProduct(g, ks, &p);
+    return;
+  }
+  // Few rows: one block of whole tiles of columns per thread, each reading A in place.
+  const bool byColumns = true;
+  std::ptrdiff_t unit = Traits<T>::nr(ks);
+  std::ptrdiff_t total = g.N;
   std::ptrdiff_t units = (total + unit - 1) / unit;
   int tasks = static_cast<int>(std::min<std::ptrdiff_t>(threads, units));
   if (tasks <= 1) {

@@ -46,8 +46,18 @@ struct Kernels {
   TileKernel<double> tile64[MAX_MR + 1];
   TileKernel<float> packed32;    // the MR-row tile over a packed A panel (strides ignored)
   TileKernel<double> packed64;
+  // An MR-row panel of an untransposed A, packed for the packed tile (m ≤ MR live rows;
+  // writes up to one vector past the panel).
+  void (*packPanel32)(const float* a, std::ptrdiff_t lda, int m, std::ptrdiff_t kc, float* out);
+  void (*packPanel64)(const double* a, std::ptrdiff_t lda, int m, std::ptrdiff_t kc, double* out);
+  // An NR-column panel of a transposed B (m ≤ NR live columns, read from B's rows).
+  void (*packPanelB32)(const float* b, std::ptrdiff_t ldb, int n, std::ptrdiff_t kc, float* out);
+  void (*packPanelB64)(const double* b, std::ptrdiff_t ldb, int n, std::ptrdiff_t kc, double* out);
   DotKernel<float> dot32;
   DotKernel<double> dot64;
+  // out[o·inner + i] = Σ_k x[(o·n + k)·inner + i], in double, in order of k.
+  void (*sum32)(const float* x, float* out, std::size_t outer, std::size_t n, std::size_t inner);
+  void (*sum64)(const double* x, double* out, std::size_t outer, std::size_t n, std::size_t inner);
   // Softmax (or log-softmax) of each of `rows` contiguous rows of n elements.
   void (*softmax32)(const float* x, float* out, std::size_t rows, std::size_t n, bool logarithm);
   void (*softmax64)(const double* x, double* out, std::size_t rows, std::size_t n, bool logarithm);

@@ -93,6 +93,9 @@ void tilePacked(std::ptrdiff_t K, const T* a, std::ptrdiff_t, std::ptrdiff_t, co
     }
 }
 
+#include "pack_impl.h"
+#include "reduce_impl.h"
+
 template <typename T, int M>
 struct FillTiles {
   static void run(TileKernel<T>* table) {
@@ -354,6 +357,12 @@ const Kernels& TAPESTRY_TABLE() {
     TAPESTRY_ISA::fillTiles<double>(t.tile64);
     t.packed32 = &TAPESTRY_ISA::tilePacked<float>;
     t.packed64 = &TAPESTRY_ISA::tilePacked<double>;
+    t.sum32 = &TAPESTRY_ISA::sumMiddle<float>;
+    t.sum64 = &TAPESTRY_ISA::sumMiddle<double>;
+    t.packPanel32 = &TAPESTRY_ISA::packPanel<float, TAPESTRY_ISA::MR>;
+    t.packPanel64 = &TAPESTRY_ISA::packPanel<double, TAPESTRY_ISA::MR>;
+    t.packPanelB32 = &TAPESTRY_ISA::packPanel<float, TAPESTRY_ISA::NV * TAPESTRY_ISA::Vec<float>::W>;
+    t.packPanelB64 = &TAPESTRY_ISA::packPanel<double, TAPESTRY_ISA::NV * TAPESTRY_ISA::Vec<double>::W>;
     t.dot32 = &TAPESTRY_ISA::dot<float>;
     t.dot64 = &TAPESTRY_ISA::dot<double>;
     t.runProgram = &TAPESTRY_ISA::runProgram;

@@ -1,14 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { TypedArray } from '@tapestry/core';
 import { fileURLToPath } from 'node:url';
 
 /** The functions the compiled addon exports (native/addon.cc). */
 export interface Addon {
   gemm(a: Float32Array | Float64Array, b: Float32Array | Float64Array, c: Float32Array | Float64Array, M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean, offsets?: Int32Array): void;
   softmax(x: Float32Array | Float64Array, out: Float32Array | Float64Array, rows: number, n: number, logarithm: boolean): void;
+  copyRows(src: TypedArray, srcStart: number, srcStride: number, dst: TypedArray, dstStart: number, dstStride: number, rows: number, length: number): void;
+  sum(x: Float32Array | Float64Array, out: Float32Array | Float64Array, outer: number, n: number, inner: number): void;
   compile(code: Int32Array, params: Float64Array): number;
   release(id: number): void;
   run(id: number, n: number, ...operands: (Float32Array | Float64Array | Int32Array)[]): void;
+  alloc(bytes: number): ArrayBuffer | undefined;
+  pooledBytes(): number;
+  setPoolCap(bytes: number): void;
   isa(): string;
   supportedIsas(): string;
   selectIsa(name: string): boolean;

@@ -3,6 +3,8 @@ import { checkProgramOperands, jsBackend, sizeOf } from '@tapestry/core';
 import { type Addon, loaded } from './addon.js';
 import { nativeMatmul } from './matmul.js';
 import { ProgramCache } from './program.js';
+import { concatRows, sliceRows } from './layout.js';
+import { outputArray, pooledArray } from './storage.js';
 
 type FloatArray = Float32Array | Float64Array;
 type TensorClass = new (shape: Shape, data: TypedArray) => Tensor;
@@ -52,8 +54,9 @@ function buildNativeBackend(addon: Addon, base: Backend): Backend {
     if (program === undefined) binaryCache.set(kind, (program = binaryProgram(kind)));
     return program;
   };
+  // Outputs of kernels that write every element (see storage.ts).
   const fresh = (like: Tensor, shape: Shape): Tensor => {
-    const data = like.dtype === 'float32' ? new Float32Array(sizeOf(shape)) : new Float64Array(sizeOf(shape));
+    const data = outputArray(addon, like.dtype as 'float32' | 'float64', sizeOf(shape));
     return new (like.constructor as TensorClass)([...shape], data);
   };
   // Along the last (contiguous) axis natively; other axes fall back (null).
@@ -93,11 +96,32 @@ function buildNativeBackend(addon: Addon, base: Backend): Backend {
       if (out.size > 0) run(whereProgram, out.size, [cond.data, a.data, b.data, out.data]);
       return out;
     },
+    reduce(kind, x, axes, keepdims) {
+      // Sums over contiguous axes natively (same order of additions as the TypeScript
+      // kernel, so the same bits); max, min and scattered axes fall back.
+      const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
+      if (kind !== 'sum' || !isFloat(x) || !contiguous || axes.length === 0) return base.reduce(kind, x, axes, keepdims);
+      const first = axes[0], last = axes[axes.length - 1];
+      const outer = sizeOf(x.shape.slice(0, first)), n = sizeOf(x.shape.slice(first, last + 1)), inner = sizeOf(x.shape.slice(last + 1));
+      const shape = x.shape.flatMap((d, i) => (i < first || i > last ? [d] : keepdims ? [1] : []));
+      const out = fresh(x, shape);
+      if (out.size > 0) addon.sum(x.data as FloatArray, out.data as FloatArray, outer, n, inner);
+      return out;
+    },
     softmax(x, axis) {
       return lastAxisSoftmax(x, axis, false) ?? base.softmax(x, axis);
     },
     logSoftmax(x, axis) {
       return lastAxisSoftmax(x, axis, true) ?? base.logSoftmax(x, axis);
+    },
+    storage(dtype, size) {
+      return pooledArray(addon, dtype, size);
+    },
+    concat(xs, axis) {
+      return concatRows(addon, xs, axis);
+    },
+    slice(x, starts, sizes) {
+      return sliceRows(addon, x, starts, sizes);
     },
     matmul(a, b, transA, transB, outShape) {
       return nativeMatmul(addon, a, b, transA, transB, outShape) ?? base.matmul(a, b, transA, transB, outShape);

@@ -26,8 +26,10 @@ export function selectNativeIsa(isa: 'avx512' | 'avx2' | 'generic'): void {
 
 /**
  * Work sizes below which kernels stay on one thread: matrix products of fewer than
- * `multiplyAdds` (M·N·K) and element-wise programs of fewer than `elements`. For
- * measuring where threads pay; the defaults come from such measurements.
+ * `multiplyAdds` (M·N·K; for products of at most 32 rows, K·N below `multiplyAdds / 64`)
+ * and element-wise programs of fewer than `elements` element-instructions (elements ×
+ * instructions). For measuring where threads pay; the defaults (2^23 and 2^14) come from
+ * such measurements (see the package README).
  */
 export function setNativeParallelThresholds(multiplyAdds: number, elements: number): void {
   addon('setNativeParallelThresholds').setThresholds(multiplyAdds, elements);

@@ -1,6 +1,7 @@
 import type { Shape, Tensor } from '@tapestry/core';
 import { sizeOf } from '@tapestry/core';
 import type { Addon } from './addon.js';
+import { outputArray } from './storage.js';
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -53,7 +54,7 @@ export function nativeMatmul(addon: Addon, a: Tensor, b: Tensor, transA: boolean
   const rank = outShape.length;
   const M = outShape[rank - 2], N = outShape[rank - 1];
   const K = transA ? a.shape[a.rank - 2] : a.shape[a.rank - 1];
-  const out = a.dtype === 'float32' ? new Float32Array(sizeOf(outShape)) : new Float64Array(sizeOf(outShape));
+  const out = outputArray(addon, a.dtype, sizeOf(outShape)); // every element is written
   if (rank === 2) {
     addon.gemm(a.data as FloatArray, b.data as FloatArray, out, M, N, K, transA, transB, false);
   } else {

@@ -21,7 +21,7 @@ const lstmLike: ElementwiseProgram = {
 
 afterAll(() => {
   setNativeThreads(nativeStatus().threads ?? 1);
-  setNativeParallelThresholds(1 << 21, 1 << 16);
+  setNativeParallelThresholds(1 << 23, 1 << 14); // the defaults
 });
 
 describe('threads never race', () => {

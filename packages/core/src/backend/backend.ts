@@ -1,4 +1,4 @@
-import type { DType } from '../tensor/dtype.js';
+import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ElementwiseProgram } from './program.js';
@@ -74,4 +74,13 @@ export interface Backend {
   matmulInto(a: Tensor, b: Tensor, transA: boolean, transB: boolean, out: Tensor, accumulate: boolean): void;
   /** Runs an element-wise program (see {@link ElementwiseProgram}), writing `outputs` in place. */
   elementwise(program: ElementwiseProgram, inputs: readonly Tensor[], outputs: readonly Tensor[]): void;
+
+  /**
+   * Optional: storage of `size` elements with unspecified contents, or `undefined` to
+   * leave the allocation to the engine. While this backend is installed, every tensor
+   * storage Tapestry allocates (`allocate`, which zero-fills it) comes from here — a
+   * backend that recycles memory spares the fresh pages of a new `ArrayBuffer`.
+   * The storage must not be visible to anything else.
+   */
+  storage?(dtype: DType, size: number): TypedArray | undefined;
 }

@@ -1,5 +1,6 @@
 import type { Backend } from './backend.js';
 import { jsBackend } from './js/js-backend.js';
+import { setStorageSource } from '../tensor/storage-source.js';
 
 let current: Backend = jsBackend;
 
@@ -12,5 +13,6 @@ export function backend(): Backend {
 export function setBackend(next: Backend): Backend {
   const previous = current;
   current = next;
+  setStorageSource(next.storage?.bind(next));
   return previous;
 }

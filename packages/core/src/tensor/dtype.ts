@@ -1,4 +1,5 @@
 import { DTypeError, ValueError } from '../errors.js';
+import { storageSource } from './storage-source.js';
 
 /** The element types a tensor can hold. */
 export type DType = 'float32' | 'float64' | 'int32';
@@ -32,6 +33,8 @@ export function checkDType(op: string, dtype: unknown): asserts dtype is DType {
  * `op`, the size and the dtype instead of a bare `RangeError`.
  */
 export function allocate(dtype: DType, size: number, op = 'allocate'): TypedArray {
+  const recycled = storageSource()?.(dtype, size);
+  if (recycled !== undefined) return recycled.fill(0);
   try {
     switch (dtype) {
       case 'float32':
