@@ -13,6 +13,7 @@
         "native/buffer_pool.cc",
         "native/cpu.cc",
         "native/gemm.cc",
+        "native/loop.cc",
         "native/program.cc",
         "native/thread_pool.cc",
         "native/kernels_generic.cc"

@@ -15,6 +15,7 @@ export * from './tree/tree.js';
 export * from './backend/backend.js';
 export * from './backend/current.js';
 export * from './backend/program.js';
+export * from './backend/step-commands.js';
 export { jsBackend } from './backend/js/js-backend.js';
 export { wasmBackend } from './backend/wasm/wasm-backend.js';
 export { wasmSimdSupported } from './backend/wasm/kernels.js';

@@ -13,6 +13,7 @@
 #include "cpu.h"
 #include "gemm.h"
 #include "ieee_mode.h"
+#include "loop.h"
 #include "program_run.h"
 #include "thread_pool.h"
 
@@ -179,6 +180,9 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+const Program* programById(std::size_t id) { return id < programs().size() ? programs()[id].get() : nullptr; }
+Napi::Value BindSteps_(const Napi::CallbackInfo& info) { return BindSteps(info, programById); }
+
 // alloc(bytes) → an ArrayBuffer of uninitialised memory from the buffer pool, for the
 // output of a kernel that writes every element. Node-API's external ArrayBuffers run their
 // finaliser only at a later turn of the event loop (never inside a synchronous training
@@ -250,6 +254,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("compile", Napi::Function::New(env, serialized<Compile>, "compile"));
   exports.Set("release", Napi::Function::New(env, serialized<Release>, "release"));
   exports.Set("run", Napi::Function::New(env, serialized<Run>, "run"));
+  exports.Set("bindSteps", Napi::Function::New(env, serialized<BindSteps_>, "bindSteps"));
+  exports.Set("runSteps", Napi::Function::New(env, serialized<RunSteps>, "runSteps"));
+  exports.Set("releaseSteps", Napi::Function::New(env, serialized<ReleaseSteps>, "releaseSteps"));
   // The pool has its own lock; alloc does not take the call lock.
   exports.Set("alloc", Napi::Function::New(env, Alloc, "alloc"));
   exports.Set("pooledBytes", Napi::Function::New(env, PooledBytes, "pooledBytes"));

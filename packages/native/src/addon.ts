@@ -12,6 +12,9 @@ export interface Addon {
   compile(code: Int32Array, params: Float64Array): number;
   release(id: number): void;
   run(id: number, n: number, ...operands: (Float32Array | Float64Array | Int32Array)[]): void;
+  bindSteps(code: Int32Array, arrays: TypedArray[]): number;
+  runSteps(id: number): void;
+  releaseSteps(id: number): void;
   alloc(bytes: number): ArrayBuffer | undefined;
   pooledBytes(): number;
   setPoolCap(bytes: number): void;

@@ -3,6 +3,7 @@ import { checkProgramOperands, jsBackend, sizeOf } from '@tapestry/core';
 import { type Addon, loaded } from './addon.js';
 import { nativeMatmul } from './matmul.js';
 import { ProgramCache } from './program.js';
+import { StepBinder } from './steps.js';
 import { concatRows, sliceRows } from './layout.js';
 import { outputArray, pooledArray } from './storage.js';
 
@@ -37,6 +38,7 @@ const isFloat = (t: Tensor): boolean => t.dtype !== 'int32';
 
 function buildNativeBackend(addon: Addon, base: Backend): Backend {
   const programs = new ProgramCache(addon);
+  const steps = new StepBinder(addon, programs);
   const unaryCache = new Map<string, ElementwiseProgram>();
   const binaryCache = new Map<BinaryKind, ElementwiseProgram>();
   const unaryOf = (kind: UnaryKind, p0: number, p1: number): ElementwiseProgram => {
@@ -151,6 +153,9 @@ function buildNativeBackend(addon: Addon, base: Backend): Backend {
       for (const x of inputs) operands.push(x.data);
       for (const o of outputs) operands.push(o.data);
       addon.run(id, n, ...operands);
+    },
+    bindSteps(commands) {
+      return steps.bind(commands);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ElementwiseProgram } from './program.js';
+import type { StepCommand } from './step-commands.js';
 
 /** Element-wise functions of one tensor. `clamp` and `inRange` take bounds `p0`, `p1`. */
 export type UnaryKind =
@@ -83,4 +84,14 @@ export interface Backend {
    * The storage must not be visible to anything else.
    */
   storage?(dtype: DType, size: number): TypedArray | undefined;
+
+  /**
+   * Optional: binds a list of commands over fixed buffers (one step of a compiled loop)
+   * and returns a function that runs them all in order, or `undefined` to decline (the
+   * caller then runs each command's own kernel call). Binding lets a backend whose calls
+   * cost more than a small kernel (a native addon) run a whole step in one call. The
+   * buffers stay the same objects for the life of the returned function; its results
+   * must be those of `runStepCommand` on this backend, bit for bit.
+   */
+  bindSteps?(commands: readonly StepCommand[]): (() => void) | undefined;
 }

@@ -1,3 +1,4 @@
+import type { CopyCommand } from '../backend/step-commands.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { stridesOf, type Shape } from '../tensor/shape.js';
 
@@ -40,6 +41,25 @@ export function copyBlock(
     while (a >= 0 && ++index[a] === size[a]) index[a--] = 0;
     if (a < 0) return;
   }
+}
+
+/**
+ * The {@link copyBlock} of rank 0 to 2 as one strided copy command; undefined for higher
+ * ranks (their blocks are not one run per row).
+ */
+export function blockCommand(
+  src: TypedArray, srcShape: Shape, srcStart: readonly number[],
+  dst: TypedArray, dstShape: Shape, dstStart: readonly number[],
+  size: readonly number[],
+): CopyCommand | undefined {
+  const rank = size.length;
+  if (rank > 2) return undefined;
+  const rows = rank === 2 ? size[0] : 1;
+  const length = rank === 0 ? 1 : size[rank - 1];
+  const sw = rank === 2 ? srcShape[1] : 0;
+  const dw = rank === 2 ? dstShape[1] : 0;
+  const offset = (start: readonly number[], width: number): number => (rank === 2 ? start[0] * width + start[1] : rank === 1 ? start[0] : 0);
+  return { kind: 'copy', src, srcStart: offset(srcStart, sw), srcStride: sw, dst, dstStart: offset(dstStart, dw), dstStride: dw, rows, length };
 }
 
 /**

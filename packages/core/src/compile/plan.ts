@@ -1,11 +1,12 @@
 import { resumeTapes, suspendTapes } from '../autograd/tape.js';
 import type { Backend } from '../backend/backend.js';
 import type { ElementwiseInstruction, ElementwiseProgram } from '../backend/program.js';
+import type { StepCommand } from '../backend/step-commands.js';
 import type { ForwardResult, OpSpec } from '../ops/op.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { broadcastInto, copyBlock } from './block-copy.js';
+import { blockCommand, broadcastInto, copyBlock } from './block-copy.js';
 import { lowerElementwise, withOperands } from './elementwise-ops.js';
 import type { TraceGraph, TraceNode } from './graph.js';
 import { specOf, type StructuralOp } from './structural-ops.js';
@@ -63,8 +64,13 @@ export function planGraph(graph: TraceGraph, varying: readonly boolean[], readAf
   const stepNodes = fuseScatterAdds(nodes.filter((n) => !invariant[n.outputs[0]]), values, after);
   const scheduled = new StepScheduler({ ...graph, nodes: stepNodes }, tensors, be, after);
   for (const node of stepNodes) scheduled.add(node);
-  const perStep = scheduled.finish();
-  return { tensors, invariant, hoisted, perStep, summary: scheduled.summary() };
+  const { instructions, commands } = scheduled.finish();
+  // A step made only of commands a backend can bind runs as one call to it.
+  const all = commands.every((c) => c !== undefined) ? (commands as StepCommand[][]).flat() : undefined;
+  const bound = all === undefined ? undefined : be.bindSteps?.(all);
+  const perStep = bound === undefined ? instructions : [bound];
+  const summary = scheduled.summary() + (bound === undefined ? '' : ' (bound: one backend call)');
+  return { tensors, invariant, hoisted, perStep, summary };
 }
 
 /** Per value: it does not change from step to step (constants, invariant inputs, and what only they feed). */
@@ -115,6 +121,8 @@ interface Group {
  */
 class StepScheduler {
   private readonly out: Instruction[] = [];
+  /** Per instruction in `out`: the same action as commands, or undefined when it has no command form. */
+  private readonly commands: (StepCommand[] | undefined)[] = [];
   private readonly open = new Map<number, Group>();
   private readonly producer = new Map<number, Group>();
   private programs = 0;
@@ -174,12 +182,14 @@ class StepScheduler {
       for (const o of node.outputs) this.producer.set(o, g);
       return;
     }
-    this.out.push(this.lowerOther(node));
+    const { run, commands } = this.lowerOther(node);
+    this.out.push(run);
+    this.commands.push(commands);
   }
 
-  finish(): Instruction[] {
+  finish(): { instructions: Instruction[]; commands: (StepCommand[] | undefined)[] } {
     for (const g of [...this.open.values()]) this.flush(g);
-    return this.out;
+    return { instructions: this.out, commands: this.commands };
   }
 
   summary(): string {
@@ -187,7 +197,8 @@ class StepScheduler {
     return `${this.programs} element-wise program(s), ${this.products} product(s), ${this.copies} block copies${other} per step`;
   }
 
-  private lowerOther(node: TraceNode): Instruction {
+  /** `node` as an instruction, with its command form when it has one. */
+  private lowerOther(node: TraceNode): { run: Instruction; commands?: StepCommand[] } {
     const t = this.tensors;
     const ins = node.inputs.map((v) => t[v]);
     const out = t[node.outputs[0]];
@@ -196,34 +207,40 @@ class StepScheduler {
       this.products++;
       const { transA, transB } = node.attrs as { transA: boolean; transB: boolean };
       const be = this.be;
-      return () => be.matmulInto(ins[0], ins[1], transA, transB, out, false);
+      const [a, b] = ins;
+      return { run: () => be.matmulInto(a, b, transA, transB, out, false), commands: [{ kind: 'matmul', a, b, transA, transB, out, accumulate: false }] };
     }
     if (kind === 'reshape') {
-      if (out.data === ins[0].data) return () => {};
-      return () => out.data.set(ins[0].data);
+      if (out.data === ins[0].data) return { run: () => {}, commands: [] };
+      return { run: () => out.data.set(ins[0].data), commands: [wholeCopy(ins[0].data, out.data)] };
     }
     if (node.spec === scatterSpec) {
       this.copies += ins.length;
       const attrs = node.attrs as ScatterAttrs;
-      return () => scatterInto(ins, attrs, out);
+      const copies = ins.map((x, k) => blockCommand(x.data, x.shape, x.shape.map(() => 0), out.data, out.shape, attrs.starts[k], x.shape));
+      const commands = copies.every((c) => c !== undefined) ? [...(attrs.covers ? [] : [zero(out.data)]), ...(copies as StepCommand[])] : undefined;
+      return { run: () => scatterInto(ins, attrs, out), commands };
     }
     if (kind === 'slice') {
       this.copies++;
       const { starts, sizes } = node.attrs as { starts: number[]; sizes: number[] };
-      const zero = starts.map(() => 0);
-      return () => copyBlock(ins[0].data, ins[0].shape, starts, out.data, out.shape, zero, sizes);
+      const zeros = starts.map(() => 0);
+      const copy = blockCommand(ins[0].data, ins[0].shape, starts, out.data, out.shape, zeros, sizes);
+      return { run: () => copyBlock(ins[0].data, ins[0].shape, starts, out.data, out.shape, zeros, sizes), commands: copy && [copy] };
     }
     if (kind === 'pad') {
       this.copies++;
       const { before } = node.attrs as { before: number[] };
-      const zero = before.map(() => 0);
-      return () => {
+      const zeros = before.map(() => 0);
+      const copy = blockCommand(ins[0].data, ins[0].shape, zeros, out.data, out.shape, before, ins[0].shape);
+      const run = (): void => {
         out.data.fill(0);
-        copyBlock(ins[0].data, ins[0].shape, zero, out.data, out.shape, before, ins[0].shape);
+        copyBlock(ins[0].data, ins[0].shape, zeros, out.data, out.shape, before, ins[0].shape);
       };
+      return { run, commands: copy && [zero(out.data), copy] };
     }
     this.others.push(node.spec.name);
-    return runForwardInto(node, t);
+    return { run: runForwardInto(node, t) };
   }
 
   /** Emits `g` as one element-wise program (with broadcast copies for inputs a program cannot index). */
@@ -236,7 +253,7 @@ class StepScheduler {
     const external: number[] = [];
     const externalTensors: Tensor[] = [];
     const regOf = new Map<number, number>();
-    const before: Instruction[] = [];
+    const before: { run: Instruction; command: StepCommand }[] = [];
     const scalarConstants: number[] = [];
     for (const node of g.nodes) {
       for (const input of node.inputs) {
@@ -278,18 +295,31 @@ class StepScheduler {
     const program: ElementwiseProgram = { inputs: first, instructions, outputs };
     const be = this.be;
     this.programs++;
-    this.out.push(...before, () => be.elementwise(program, externalTensors, outTensors));
+    for (const b of before) {
+      this.out.push(b.run);
+      this.commands.push([b.command]);
+    }
+    this.out.push(() => be.elementwise(program, externalTensors, outTensors));
+    this.commands.push([{ kind: 'program', program, inputs: externalTensors, outputs: outTensors }]);
   }
 
   /** `v`'s tensor, or a buffer it is broadcast into when a program's modular indexing cannot read it at `shape`. */
-  private readable(v: number, shape: Shape, before: Instruction[]): Tensor {
+  private readable(v: number, shape: Shape, before: { run: Instruction; command: StepCommand }[]): Tensor {
     const t = this.tensors[v];
     if (t.size === sizeOfShape(shape) || t.size === 1 || isTrailingSuffix(t.shape, shape)) return t;
     const expanded = new Tensor(shape, allocate(t.dtype, sizeOfShape(shape)));
     this.copies++;
-    before.push(() => broadcastInto(t.data, t.shape, expanded.data, shape));
+    before.push({ run: () => broadcastInto(t.data, t.shape, expanded.data, shape), command: { kind: 'broadcast', src: t.data, srcShape: t.shape, dst: expanded.data, dstShape: shape } });
     return expanded;
   }
+}
+
+function wholeCopy(src: Tensor['data'], dst: Tensor['data']): StepCommand {
+  return { kind: 'copy', src, srcStart: 0, srcStride: 0, dst, dstStart: 0, dstStride: 0, rows: 1, length: src.length };
+}
+
+function zero(dst: Tensor['data']): StepCommand {
+  return { kind: 'zero', dst };
 }
 
 /** True when `inner`, without leading 1s, equals the last axes of `outer`: then element j reads j mod size. */

@@ -1,0 +1,90 @@
+import { broadcastInto } from '../compile/block-copy.js';
+import type { TypedArray } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { ElementwiseProgram } from './program.js';
+
+/** `out (=|+=) op(a) · op(b)`: one {@link Backend.matmulInto} call. */
+export interface MatmulCommand {
+  readonly kind: 'matmul';
+  readonly a: Tensor;
+  readonly b: Tensor;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  readonly out: Tensor;
+  readonly accumulate: boolean;
+}
+
+/** One {@link Backend.elementwise} call. */
+export interface ProgramCommand {
+  readonly kind: 'program';
+  readonly program: ElementwiseProgram;
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly Tensor[];
+}
+
+/**
+ * `rows` runs of `length` elements: run `r` from `src[srcStart + r·srcStride]` to
+ * `dst[dstStart + r·dstStride]` (same element type, in bounds, not overlapping).
+ */
+export interface CopyCommand {
+  readonly kind: 'copy';
+  readonly src: TypedArray;
+  readonly srcStart: number;
+  readonly srcStride: number;
+  readonly dst: TypedArray;
+  readonly dstStart: number;
+  readonly dstStride: number;
+  readonly rows: number;
+  readonly length: number;
+}
+
+/** `src` of shape `srcShape` broadcast (NumPy rules) into all of `dst`, of shape `dstShape`. */
+export interface BroadcastCommand {
+  readonly kind: 'broadcast';
+  readonly src: TypedArray;
+  readonly srcShape: readonly number[];
+  readonly dst: TypedArray;
+  readonly dstShape: readonly number[];
+}
+
+/** Sets every element of `dst` to 0. */
+export interface ZeroCommand {
+  readonly kind: 'zero';
+  readonly dst: TypedArray;
+}
+
+/**
+ * One action of a compiled step, as data: what the planner knows about a kernel call
+ * on fixed buffers. A step made only of these can be handed to the backend as a whole
+ * ({@link Backend.bindSteps}).
+ */
+export type StepCommand = MatmulCommand | ProgramCommand | CopyCommand | BroadcastCommand | ZeroCommand;
+
+/** Runs `command` with the backend's `matmulInto` and `elementwise` and plain copies: the meaning every `bindSteps` must reproduce. */
+export function runStepCommand(command: StepCommand, be: { matmulInto: MatmulInto; elementwise: Elementwise }): void {
+  switch (command.kind) {
+    case 'matmul':
+      be.matmulInto(command.a, command.b, command.transA, command.transB, command.out, command.accumulate);
+      return;
+    case 'program':
+      be.elementwise(command.program, command.inputs, command.outputs);
+      return;
+    case 'copy': {
+      const { src, srcStart, srcStride, dst, dstStart, dstStride, rows, length } = command;
+      for (let r = 0; r < rows; r++) {
+        const s = srcStart + r * srcStride;
+        const d = dstStart + r * dstStride;
+        for (let i = 0; i < length; i++) dst[d + i] = src[s + i];
+      }
+      return;
+    }
+    case 'broadcast':
+      broadcastInto(command.src, command.srcShape, command.dst, command.dstShape);
+      return;
+    case 'zero':
+      command.dst.fill(0);
+  }
+}
+
+type MatmulInto = (a: Tensor, b: Tensor, transA: boolean, transB: boolean, out: Tensor, accumulate: boolean) => void;
+type Elementwise = (program: ElementwiseProgram, inputs: readonly Tensor[], outputs: readonly Tensor[]) => void;

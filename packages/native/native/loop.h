@@ -1,0 +1,20 @@
+// Step lists: the commands of one step of a compiled loop (products, element-wise
+// programs, strided copies, zero fills) bound once to their buffers and run by one call.
+#pragma once
+#include <napi.h>
+#include <cstddef>
+#include "program.h"
+
+namespace tapestry {
+
+// How the step lists find a compiled program by id (the addon's program table).
+using ProgramLookup = const Program* (*)(std::size_t id);
+
+// bindSteps(code: Int32Array, arrays: TypedArray[]) → step-list id (see loop.cc).
+Napi::Value BindSteps(const Napi::CallbackInfo& info, ProgramLookup lookup);
+// runSteps(id): runs the list's commands in order.
+Napi::Value RunSteps(const Napi::CallbackInfo& info);
+// releaseSteps(id): frees the list and its references to the arrays.
+Napi::Value ReleaseSteps(const Napi::CallbackInfo& info);
+
+}  // namespace tapestry

@@ -1,0 +1,82 @@
+import type { StepCommand, Tensor, TypedArray } from '@tapestry/core';
+import { checkProgramOperands } from '@tapestry/core';
+import type { Addon } from './addon.js';
+import type { ProgramCache } from './program.js';
+
+// A compiled loop's step bound once (native/loop.cc): the arrays and the command records
+// cross into native code at bind time, and every run is one call with one number. The
+// native list holds references to the arrays, so they live (and stay in place) as long
+// as the returned function; a FinalizationRegistry frees the list when it is collected.
+
+const isFloat = (t: Tensor): boolean => t.dtype !== 'int32';
+
+/** The records of `commands` (see native/loop.cc), or undefined when one has no native form. */
+function encodeSteps(commands: readonly StepCommand[], programs: ProgramCache): { code: Int32Array; arrays: TypedArray[] } | undefined {
+  const arrays: TypedArray[] = [];
+  const index = new Map<TypedArray, number>();
+  const at = (a: TypedArray): number => {
+    let i = index.get(a);
+    if (i === undefined) index.set(a, (i = arrays.push(a) - 1));
+    return i;
+  };
+  const code: number[] = [];
+  for (const c of commands) {
+    switch (c.kind) {
+      case 'matmul': {
+        const { a, b, out } = c;
+        if (!isFloat(a) || a.dtype !== b.dtype || a.dtype !== out.dtype || a.rank !== 2 || b.rank !== 2 || out.rank !== 2) return undefined;
+        const M = c.transA ? a.shape[1] : a.shape[0], K = c.transA ? a.shape[0] : a.shape[1];
+        const N = c.transB ? b.shape[0] : b.shape[1], K2 = c.transB ? b.shape[1] : b.shape[0];
+        if (K2 !== K || out.shape[0] !== M || out.shape[1] !== N) return undefined;
+        code.push(0, at(a.data), at(b.data), at(out.data), M, N, K, +c.transA, +c.transB, +c.accumulate);
+        break;
+      }
+      case 'program': {
+        if (c.outputs.some((o) => !isFloat(o))) return undefined;
+        const n = checkProgramOperands(c.program, c.inputs, c.outputs);
+        if (n === 0) break;
+        const operands = [...c.inputs, ...c.outputs];
+        code.push(1, programs.idOf(c.program), n, operands.length, ...operands.map((t) => at(t.data)));
+        break;
+      }
+      case 'copy':
+        code.push(2, at(c.src), c.srcStart, c.srcStride, at(c.dst), c.dstStart, c.dstStride, c.rows, c.length);
+        break;
+      case 'broadcast': {
+        // Per output axis: its size and the source's stride along it (0 where it repeats).
+        const lead = c.dstShape.length - c.srcShape.length;
+        let stride = 1;
+        const strides = c.dstShape.map(() => 0);
+        for (let i = c.srcShape.length - 1; i >= 0; i--) {
+          if (c.srcShape[i] !== 1) strides[i + lead] = stride;
+          stride *= c.srcShape[i];
+        }
+        code.push(4, at(c.src), at(c.dst), c.dstShape.length, ...c.dstShape, ...strides);
+        break;
+      }
+      case 'zero':
+        code.push(3, at(c.dst));
+    }
+  }
+  return { code: Int32Array.from(code), arrays };
+}
+
+/** Binds step lists in one addon. */
+export class StepBinder {
+  private readonly registry: FinalizationRegistry<number>;
+
+  constructor(private readonly addon: Addon, private readonly programs: ProgramCache) {
+    this.registry = new FinalizationRegistry((id) => addon.releaseSteps(id));
+  }
+
+  /** One native call running `commands` in order, or undefined when one has no native form. */
+  bind(commands: readonly StepCommand[]): (() => void) | undefined {
+    const encoded = encodeSteps(commands, this.programs);
+    if (encoded === undefined) return undefined;
+    const addon = this.addon;
+    const id = addon.bindSteps(encoded.code, encoded.arrays);
+    const run = (): void => addon.runSteps(id);
+    this.registry.register(run, id);
+    return run;
+  }
+}
