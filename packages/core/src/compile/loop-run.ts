@@ -134,6 +134,8 @@ export class LoopRun {
     const ctExposedIn = Array.from({ length: ne }, (_, k) => t[inputs[nh + ny + k]]);
     const exposedOut = Array.from({ length: ne }, (_, k) => t[outputs[nc + nh + xsWithGrad.length + k]]);
     const totals: (Tensor | null)[] = [...new Array<null>(nh + ny).fill(null), ...new Array<Tensor>(ne * (ne === 0 ? 0 : T))];
+    // The totals are views of one slab per exposed value: T tensors, one allocation.
+    const totalSlabs = exposedOut.map((e) => fresh([T, ...e.shape], e.dtype));
     const perStep = bwd.perStep;
     for (let i = T - 1; i >= 0; i--) {
       const s = this.at(i);
@@ -144,7 +146,12 @@ export class LoopRun {
       for (let c = 0; c < constOut.length; c++) addInto(constGrad[c].data, constOut[c].data);
       for (let c = 0; c < deferredCopies.length; c++) deferredCopies[c].to.data.set(deferredCopies[c].from.data, s * deferredCopies[c].from.size);
       for (let m = 0; m < xOut.length; m++) writeStep(xOut[m].data, gradXs[m].data, T, s, B, xOut[m].size / B);
-      for (let k = 0; k < ne; k++) totals[nh + ny + s * ne + k] = copyOf(exposedOut[k]);
+      for (let k = 0; k < ne; k++) {
+        const e = exposedOut[k];
+        const view = totalSlabs[k].data.subarray(s * e.size, (s + 1) * e.size);
+        view.set(e.data);
+        totals[nh + ny + s * ne + k] = new Tensor(e.shape, view);
+      }
       moveCarry(carryOut, ctCarryIn);
     }
     deferred.forEach((d, k) => {
