@@ -4,12 +4,14 @@
 // a small recurrent step makes many of them. Binding decodes the sequence once: the
 // arrays' data pointers (stable: the list holds a reference to every array, and typed
 // arrays with off-heap storage do not move), sizes, and a copy of every program. A run
-// is then one call that walks the list.
+// is then one call that walks the list, once per step of a run of steps: a copy's starts
+// move by its per-step strides, so a whole loop — reading each step's inputs, the step,
+// storing what the backward reads, writing the outputs, moving the carry — is one call.
 //
 // code: records of int32, one per command
 //   0 gemm    a b c M N K transA transB accumulate     (array indices, sizes)
 //   1 program id n count operand…                       (inputs then outputs)
-//   2 copy    src srcStart srcStride dst dstStart dstStride rows length
+//   2 copy    src srcStart srcStride dst dstStart dstStride rows length srcStep dstStep
 //   3 zero    dst
 //   4 broadcast src dst rank size… stride…              (source stride per output axis, 0 repeats)
 #include "loop.h"
@@ -44,6 +46,7 @@ struct StepList {
   std::vector<napi_ref> refs;
   std::vector<std::unique_ptr<Program>> programs;
   std::vector<Command> commands;
+  std::ptrdiff_t steps = 1;  // runs may use steps 0 … steps−1
   napi_env env = nullptr;
   ~StepList() {
     for (napi_ref r : refs) napi_delete_reference(env, r);
@@ -88,7 +91,7 @@ void broadcast(const StepList& list, const std::vector<std::ptrdiff_t>& g) {
   }
 }
 
-void run(const StepList& list, const Command& c) {
+void run(const StepList& list, const Command& c, std::ptrdiff_t step) {
   const auto& g = c.args;
   switch (c.op) {
     case 0:
@@ -104,8 +107,9 @@ void run(const StepList& list, const Command& c) {
       std::size_t bytes = elementBytes(src.dtype);
       const char* from = static_cast<const char*>(src.data);
       char* to = static_cast<char*>(dst.data);
+      std::ptrdiff_t s0 = g[1] + step * g[8], d0 = g[4] + step * g[9];
       for (std::ptrdiff_t r = 0; r < g[6]; r++)
-        std::memcpy(to + (g[4] + r * g[5]) * bytes, from + (g[1] + r * g[2]) * bytes, static_cast<std::size_t>(g[7]) * bytes);
+        std::memcpy(to + (d0 + r * g[5]) * bytes, from + (s0 + r * g[2]) * bytes, static_cast<std::size_t>(g[7]) * bytes);
       return;
     }
     case 3: {
@@ -165,10 +169,16 @@ void decode(StepList& list, const int32_t* code, std::size_t length, ProgramLook
       c.args = {n};
     } else if (c.op == 2) {
       std::ptrdiff_t s = array(), s0 = next(), ss = next(), d = array(), d0 = next(), ds = next(), rows = next(), len = next();
+      std::ptrdiff_t sStep = next(), dStep = next();
       if (list.arrays[s].dtype != list.arrays[d].dtype) fail("copy between arrays of different types");
-      if (rows < 0 || len < 0) fail("negative copy size");
-      if (rows > 0 && len > 0) within(s, s0, s0 + (rows - 1) * ss + len), within(d, d0, d0 + (rows - 1) * ds + len);
-      c.args = {s, s0, ss, d, d0, ds, rows, len};
+      if (rows < 0 || len < 0 || ss < 0 || ds < 0 || sStep < 0 || dStep < 0) fail("negative copy size or stride");
+      // The reach grows with the step: checking the last step bounds them all.
+      std::ptrdiff_t last = list.steps - 1;
+      if (rows > 0 && len > 0) {
+        within(s, s0, s0 + last * sStep + (rows - 1) * ss + len);
+        within(d, d0, d0 + last * dStep + (rows - 1) * ds + len);
+      }
+      c.args = {s, s0, ss, d, d0, ds, rows, len, sStep, dStep};
     } else if (c.op == 3) {
       c.args = {array()};
     } else if (c.op == 4) {
@@ -206,6 +216,8 @@ Napi::Value BindSteps(const Napi::CallbackInfo& info, ProgramLookup lookup) {
   Napi::Array arrays = info[1].As<Napi::Array>();
   auto list = std::make_unique<StepList>();
   list->env = env;
+  list->steps = info[2].As<Napi::Number>().Int64Value();
+  if (list->steps < 1) throw Napi::RangeError::New(env, "bindSteps: steps must be at least 1");
   for (uint32_t i = 0; i < arrays.Length(); i++) {
     napi_value v = arrays.Get(i);
     Array a{};
@@ -240,7 +252,13 @@ Napi::Value RunSteps(const Napi::CallbackInfo& info) {
   std::size_t id = static_cast<std::size_t>(info[0].As<Napi::Number>().Int64Value());
   if (id >= lists().size() || !lists()[id]) throw Napi::Error::New(info.Env(), "runSteps: unknown step list");
   const StepList& list = *lists()[id];
-  for (const Command& c : list.commands) run(list, c);
+  std::ptrdiff_t first = info[1].As<Napi::Number>().Int64Value(), count = info[2].As<Napi::Number>().Int64Value(),
+                 delta = info[3].As<Napi::Number>().Int64Value();
+  std::ptrdiff_t last = first + (count - 1) * delta;
+  if (count > 0 && (first < 0 || first >= list.steps || last < 0 || last >= list.steps))
+    throw Napi::RangeError::New(info.Env(), "runSteps: a step outside the bound range");
+  for (std::ptrdiff_t i = 0; i < count; i++)
+    for (const Command& c : list.commands) run(list, c, first + i * delta);
   return info.Env().Undefined();
 }
 

@@ -10,9 +10,9 @@ namespace tapestry {
 // How the step lists find a compiled program by id (the addon's program table).
 using ProgramLookup = const Program* (*)(std::size_t id);
 
-// bindSteps(code: Int32Array, arrays: TypedArray[]) → step-list id (see loop.cc).
+// bindSteps(code: Int32Array, arrays: TypedArray[], steps) → step-list id (see loop.cc).
 Napi::Value BindSteps(const Napi::CallbackInfo& info, ProgramLookup lookup);
-// runSteps(id): runs the list's commands in order.
+// runSteps(id, first, count, delta): the commands in order at steps first, first+delta, …
 Napi::Value RunSteps(const Napi::CallbackInfo& info);
 // releaseSteps(id): frees the list and its references to the arrays.
 Napi::Value ReleaseSteps(const Napi::CallbackInfo& info);

@@ -12,8 +12,8 @@ export interface Addon {
   compile(code: Int32Array, params: Float64Array): number;
   release(id: number): void;
   run(id: number, n: number, ...operands: (Float32Array | Float64Array | Int32Array)[]): void;
-  bindSteps(code: Int32Array, arrays: TypedArray[]): number;
-  runSteps(id: number): void;
+  bindSteps(code: Int32Array, arrays: TypedArray[], steps: number): number;
+  runSteps(id: number, first: number, count: number, delta: number): void;
   releaseSteps(id: number): void;
   alloc(bytes: number): ArrayBuffer | undefined;
   pooledBytes(): number;

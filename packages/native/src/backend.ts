@@ -154,8 +154,8 @@ function buildNativeBackend(addon: Addon, base: Backend): Backend {
       for (const o of outputs) operands.push(o.data);
       addon.run(id, n, ...operands);
     },
-    bindSteps(commands) {
-      return steps.bind(commands);
+    bindSteps(commands, count) {
+      return steps.bind(commands, count);
     },
   };
 }

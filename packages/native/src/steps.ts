@@ -1,4 +1,4 @@
-import type { StepCommand, Tensor, TypedArray } from '@tapestry/core';
+import type { BoundSteps, StepCommand, Tensor, TypedArray } from '@tapestry/core';
 import { checkProgramOperands } from '@tapestry/core';
 import type { Addon } from './addon.js';
 import type { ProgramCache } from './program.js';
@@ -40,7 +40,7 @@ function encodeSteps(commands: readonly StepCommand[], programs: ProgramCache): 
         break;
       }
       case 'copy':
-        code.push(2, at(c.src), c.srcStart, c.srcStride, at(c.dst), c.dstStart, c.dstStride, c.rows, c.length);
+        code.push(2, at(c.src), c.srcStart, c.srcStride, at(c.dst), c.dstStart, c.dstStride, c.rows, c.length, c.srcStep ?? 0, c.dstStep ?? 0);
         break;
       case 'broadcast': {
         // Per output axis: its size and the source's stride along it (0 where it repeats).
@@ -69,14 +69,19 @@ export class StepBinder {
     this.registry = new FinalizationRegistry((id) => addon.releaseSteps(id));
   }
 
-  /** One native call running `commands` in order, or undefined when one has no native form. */
-  bind(commands: readonly StepCommand[]): (() => void) | undefined {
+  /** One native call running `commands` in order over a run of steps, or undefined when one has no native form. */
+  bind(commands: readonly StepCommand[], steps: number): BoundSteps | undefined {
     const encoded = encodeSteps(commands, this.programs);
     if (encoded === undefined) return undefined;
     const addon = this.addon;
-    const id = addon.bindSteps(encoded.code, encoded.arrays);
-    const run = (): void => addon.runSteps(id);
-    this.registry.register(run, id);
+    const id = addon.bindSteps(encoded.code, encoded.arrays, steps);
+    const run: BoundSteps = (first: number, count: number, delta: number): void => addon.runSteps(id, first, count, delta);
+    const token = {};
+    this.registry.register(run, id, token);
+    run.release = (): void => {
+      this.registry.unregister(token);
+      addon.releaseSteps(id);
+    };
     return run;
   }
 }

@@ -1,6 +1,7 @@
-// A compiled loop's step bound into one native call (bindSteps) runs the same kernels on
-// the same buffers as the step run call by call: forward values and gradients are equal
-// bit for bit, in both dtypes, both directions, with and without masks.
+// A compiled loop bound into native calls (bindSteps) — each step one call, and each run's
+// whole forward loop and reverse sweep one call — runs the same kernels on the same
+// buffers as the loop run call by call: forward values, exposed states and gradients are
+// equal bit for bit, in both dtypes and both directions.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Rng, add, backend, compileLoop, matmul, mul, setBackend, sigmoid, sliceAxis, sum, tanh, valueAndGrad, where,
@@ -18,11 +19,21 @@ const step: LoopStep = ([w, b], [h, c], [x, m]) => {
   const gate = (k: number): Tensor => sliceAxis(a, 1, k * H, (k + 1) * H);
   const cn = add(mul(sigmoid(gate(1)), c), mul(sigmoid(gate(0)), tanh(gate(2))));
   const hn = mul(sigmoid(gate(3)), tanh(cn));
-  return { carry: [where(m, hn, h), where(m, cn, c)], ys: [mul(hn, m)] };
+  return { carry: [where(m, hn, h), where(m, cn, c)], ys: [mul(hn, m)], exposed: [hn] };
 };
 
 /** The native backend without the hook: every command is its own call. */
 const unbound: Backend = { ...nativeBackend, name: 'native-unbound', bindSteps: undefined };
+
+/** The native backend, recording the step count of every binding. */
+const bindings: number[] = [];
+const counting: Backend = {
+  ...nativeBackend,
+  bindSteps: (commands, steps) => {
+    bindings.push(steps);
+    return nativeBackend.bindSteps?.(commands, steps);
+  },
+};
 
 const previous = backend();
 afterEach(() => setBackend(previous));
@@ -44,7 +55,9 @@ function runOn(be: Backend, dtype: 'float32' | 'float64', T: number, reverse: bo
   });
   const loss = (wt: Tensor, bt: Tensor, h: Tensor, c: Tensor, x: Tensor): Tensor => {
     const r = loop.run([wt, bt], [h, c], [x, masks], reverse);
-    return [...r.carry, ...r.ys].map((o) => sum(mul(o, o))).reduce((p, q) => add(p, q));
+    // Each exposed state weighted by its step, so every step's direct cotangent differs.
+    const exposed = r.exposed.map(([e], s) => mul(sum(e), s + 1));
+    return [...r.carry, ...r.ys].map((o) => sum(mul(o, o))).concat(exposed).reduce((p, q) => add(p, q));
   };
   const [value, grads] = valueAndGrad(loss, { argnums: [0, 1, 2, 3, 4] as const })(w, b, h0, c0, xs);
   return { summary: loop.summary, values: [value, ...grads].map((t) => Array.from(t.data)) };
@@ -52,7 +65,10 @@ function runOn(be: Backend, dtype: 'float32' | 'float64', T: number, reverse: bo
 
 describe.each(['float32', 'float64'] as const)('bound steps (%s)', (dtype) => {
   it.each([[1, false], [7, false], [7, true]] as const)('T=%i reverse=%s: values and gradients equal the unbound run bit for bit', (T, reverse) => {
-    const bound = runOn(nativeBackend, dtype, T, reverse);
+    bindings.length = 0;
+    const bound = runOn(counting, dtype, T, reverse);
+    // One binding per step plan (1 step), then the run's forward loop and reverse sweep (T steps each).
+    expect(bindings).toEqual([1, 1, T, T]);
     const plain = runOn(unbound, dtype, T, reverse);
     // Both the forward and the backward step ran as one bound call.
     expect(bound.summary.match(/bound: one backend call/g)).toHaveLength(2);
@@ -66,7 +82,7 @@ describe('bindSteps', () => {
   const dst = new Float32Array(4);
   const src = new Float32Array(8).fill(3);
   it('rejects a copy reaching outside its array, naming the problem', () => {
-    expect(() => nativeBackend.bindSteps?.([{ kind: 'copy', src, srcStart: 6, srcStride: 0, dst, dstStart: 0, dstStride: 0, rows: 1, length: 4 }])).toThrow(
+    expect(() => nativeBackend.bindSteps?.([{ kind: 'copy', src, srcStart: 6, srcStride: 0, dst, dstStart: 0, dstStride: 0, rows: 1, length: 4 }], 1)).toThrow(
       /bindSteps: a command reaches outside its array/,
     );
   });
@@ -74,14 +90,25 @@ describe('bindSteps', () => {
     const run = nativeBackend.bindSteps?.([
       { kind: 'zero', dst },
       { kind: 'copy', src, srcStart: 0, srcStride: 4, dst, dstStart: 1, dstStride: 2, rows: 2, length: 1 },
-    ]);
+    ], 1);
     dst.fill(9);
-    run?.();
+    run?.(0, 1, 0);
     expect(Array.from(dst)).toEqual([0, 3, 0, 3]);
+  });
+  it('moves a copy by its per-step strides, and checks the last step of the range against the arrays', () => {
+    const seq = Float64Array.from([0, 1, 2, 3, 4, 5]);
+    const out = new Float64Array(6);
+    const copy = { kind: 'copy', src: seq, srcStart: 0, srcStride: 0, srcStep: 2, dst: out, dstStart: 4, dstStride: 0, rows: 1, length: 2 } as const;
+    const run = nativeBackend.bindSteps?.([{ ...copy, dstStart: 0, dstStep: 2 }], 3);
+    run?.(2, 3, -1);
+    expect(Array.from(out)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(() => run?.(0, 4, 1)).toThrow(/runSteps: a step outside the bound range/);
+    expect(() => nativeBackend.bindSteps?.([copy], 4)).toThrow(/reaches outside its array/);
+    run?.release?.();
   });
   it('declines a product with an integer operand (the caller runs it call by call)', () => {
     const core = nativeBackend;
     const i = { dtype: 'int32', rank: 2, shape: [1, 1], data: new Int32Array(1) } as unknown as Tensor;
-    expect(core.bindSteps?.([{ kind: 'matmul', a: i, b: i, transA: false, transB: false, out: i, accumulate: false }])).toBeUndefined();
+    expect(core.bindSteps?.([{ kind: 'matmul', a: i, b: i, transA: false, transB: false, out: i, accumulate: false }], 1)).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ElementwiseProgram } from './program.js';
-import type { StepCommand } from './step-commands.js';
+import type { BoundSteps, StepCommand } from './step-commands.js';
 
 /** Element-wise functions of one tensor. `clamp` and `inRange` take bounds `p0`, `p1`. */
 export type UnaryKind =
@@ -86,12 +86,13 @@ export interface Backend {
   storage?(dtype: DType, size: number): TypedArray | undefined;
 
   /**
-   * Optional: binds a list of commands over fixed buffers (one step of a compiled loop)
-   * and returns a function that runs them all in order, or `undefined` to decline (the
-   * caller then runs each command's own kernel call). Binding lets a backend whose calls
-   * cost more than a small kernel (a native addon) run a whole step in one call. The
-   * buffers stay the same objects for the life of the returned function; its results
-   * must be those of `runStepCommand` on this backend, bit for bit.
+   * Optional: binds a list of commands over fixed buffers (one step of a compiled loop,
+   * with its per-step reads and writes) and returns a function that runs them, in order,
+   * for any run of steps in `[0, steps)` — or `undefined` to decline (the caller then
+   * makes each kernel call itself). Binding lets a backend whose calls cost more than a
+   * small kernel (a native addon) run a step, or a whole loop, in one call. The arrays
+   * must stay the same objects while the returned function lives; its results must be
+   * those of `runStepCommand` on this backend, bit for bit.
    */
-  bindSteps?(commands: readonly StepCommand[]): (() => void) | undefined;
+  bindSteps?(commands: readonly StepCommand[], steps: number): BoundSteps | undefined;
 }

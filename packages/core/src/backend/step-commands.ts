@@ -24,7 +24,9 @@ export interface ProgramCommand {
 
 /**
  * `rows` runs of `length` elements: run `r` from `src[srcStart + r·srcStride]` to
- * `dst[dstStart + r·dstStride]` (same element type, in bounds, not overlapping).
+ * `dst[dstStart + r·dstStride]` (same element type, in bounds, not overlapping). At step
+ * `s` of a bound loop the starts move by `s·srcStep` and `s·dstStep` (a time step's rows
+ * of a `[B, T, …]` sequence or its slot in a `[T, …]` slab).
  */
 export interface CopyCommand {
   readonly kind: 'copy';
@@ -36,6 +38,10 @@ export interface CopyCommand {
   readonly dstStride: number;
   readonly rows: number;
   readonly length: number;
+  /** Elements `srcStart` moves per step (default 0). */
+  readonly srcStep?: number;
+  /** Elements `dstStart` moves per step (default 0). */
+  readonly dstStep?: number;
 }
 
 /** `src` of shape `srcShape` broadcast (NumPy rules) into all of `dst`, of shape `dstShape`. */
@@ -60,8 +66,21 @@ export interface ZeroCommand {
  */
 export type StepCommand = MatmulCommand | ProgramCommand | CopyCommand | BroadcastCommand | ZeroCommand;
 
-/** Runs `command` with the backend's `matmulInto` and `elementwise` and plain copies: the meaning every `bindSteps` must reproduce. */
-export function runStepCommand(command: StepCommand, be: { matmulInto: MatmulInto; elementwise: Elementwise }): void {
+/**
+ * Runs the commands bound by {@link Backend.bindSteps} `count` times, at steps `first`,
+ * `first + delta`, … (`delta` ±1 or 0).
+ */
+export interface BoundSteps {
+  (first: number, count: number, delta: number): void;
+  /** Frees what the binding holds now rather than when the function is collected; it must not run again. */
+  release?(): void;
+}
+
+/**
+ * Runs `command` at step `step` with the backend's `matmulInto` and `elementwise` and
+ * plain copies: the meaning every `bindSteps` must reproduce.
+ */
+export function runStepCommand(command: StepCommand, step: number, be: { matmulInto: MatmulInto; elementwise: Elementwise }): void {
   switch (command.kind) {
     case 'matmul':
       be.matmulInto(command.a, command.b, command.transA, command.transB, command.out, command.accumulate);
@@ -70,7 +89,9 @@ export function runStepCommand(command: StepCommand, be: { matmulInto: MatmulInt
       be.elementwise(command.program, command.inputs, command.outputs);
       return;
     case 'copy': {
-      const { src, srcStart, srcStride, dst, dstStart, dstStride, rows, length } = command;
+      const { src, srcStride, dst, dstStride, rows, length } = command;
+      const srcStart = command.srcStart + step * (command.srcStep ?? 0);
+      const dstStart = command.dstStart + step * (command.dstStep ?? 0);
       for (let r = 0; r < rows; r++) {
         const s = srcStart + r * srcStride;
         const d = dstStart + r * dstStride;

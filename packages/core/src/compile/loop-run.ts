@@ -4,10 +4,12 @@ import type { OpContext } from '../ops/op.js';
 import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { copyRun } from './block-copy.js';
+import { bindLoop, carryMoves, slabLoad, slabStore, stepRead, stepWrite } from './bound-loop.js';
 import { eagerLoopVjp } from './eager-loop.js';
 import { addInto, readStep, writeStep } from './loop-io.js';
 import type { LoopResult, PlannedLoop } from './loop.js';
 import type { RunBuffers } from './slab-pool.js';
+import type { BoundSteps } from '../backend/step-commands.js';
 
 function fresh(shape: readonly number[], dtype: Tensor['dtype']): Tensor {
   return new Tensor(shape, allocate(dtype, shape.reduce((n, d) => n * d, 1)));
@@ -84,8 +86,20 @@ export class LoopRun {
     const slabSources = buffers === undefined ? [] : stepPrimals.map(({ value }) => t[value]);
     const exposedOut = Array.from({ length: ne }, (_, k) => t[forward.outputs[nh + ny + k]]);
     const exposedSlabs = exposedOut.map((e) => fresh([T, ...e.shape], e.dtype));
+    // Every step's reads, kernel calls and writes as one bound loop when the backend binds steps.
+    const moves = carryMoves(carryOut, carryIn);
+    const stores = [
+      ...slabSources.map((v, p) => slabStore(v.data, slabs[p].data)),
+      ...yOut.map((y, k) => stepWrite(y.data, ys[k].data, T, B)),
+      ...exposedOut.map((e, k) => slabStore(e.data, exposedSlabs[k].data)),
+    ];
+    const whole = bindLoop(T, xBufs.map((x, k) => stepRead(this.xs[k].data, T, x.data, B)), fwd.commands, moves && [...stores, ...moves]);
+    if (whole !== undefined) {
+      whole(this.at(0), T, this.reverse ? -1 : 1);
+      whole.release?.();
+    }
     const perStep = fwd.perStep;
-    for (let i = 0; i < T; i++) {
+    for (let i = 0; i < (whole === undefined ? T : 0); i++) {
       const s = this.at(i);
       for (let k = 0; k < nx; k++) readStep(this.xs[k].data, T, s, xBufs[k].data, B, xBufs[k].size / B);
       for (let k = 0; k < perStep.length; k++) perStep[k]();
@@ -136,8 +150,13 @@ export class LoopRun {
     const totals: (Tensor | null)[] = [...new Array<null>(nh + ny).fill(null), ...new Array<Tensor>(ne * (ne === 0 ? 0 : T))];
     // The totals are views of one slab per exposed value: T tensors, one allocation.
     const totalSlabs = exposedOut.map((e) => fresh([T, ...e.shape], e.dtype));
+    const whole = this.bindBackward(ctYs, ctYIn, ctExposedIn, cts, primalBufs, deferredCopies, xOut, gradXs, exposedOut, totalSlabs, carryOut, ctCarryIn);
+    if (whole !== undefined) {
+      whole(this.at(T - 1), T, this.reverse ? 1 : -1);
+      whole.release?.();
+    }
     const perStep = bwd.perStep;
-    for (let i = T - 1; i >= 0; i--) {
+    for (let i = whole === undefined ? T - 1 : -1; i >= 0; i--) {
       const s = this.at(i);
       for (let k = 0; k < ny; k++) readStep(ctYs[k].data, T, s, ctYIn[k].data, B, ctYIn[k].size / B);
       for (let k = 0; k < ne; k++) ctExposedIn[k].data.set(cts[nh + ny + s * ne + k].data);
@@ -146,13 +165,11 @@ export class LoopRun {
       for (let c = 0; c < constOut.length; c++) addInto(constGrad[c].data, constOut[c].data);
       for (let c = 0; c < deferredCopies.length; c++) deferredCopies[c].to.data.set(deferredCopies[c].from.data, s * deferredCopies[c].from.size);
       for (let m = 0; m < xOut.length; m++) writeStep(xOut[m].data, gradXs[m].data, T, s, B, xOut[m].size / B);
-      for (let k = 0; k < ne; k++) {
-        const e = exposedOut[k];
-        const view = totalSlabs[k].data.subarray(s * e.size, (s + 1) * e.size);
-        view.set(e.data);
-        totals[nh + ny + s * ne + k] = new Tensor(e.shape, view);
-      }
+      for (let k = 0; k < ne; k++) totalSlabs[k].data.set(exposedOut[k].data, s * exposedOut[k].size);
       moveCarry(carryOut, ctCarryIn);
+    }
+    for (let s = 0; s < (ne === 0 ? 0 : T); s++) {
+      exposedOut.forEach((e, k) => (totals[nh + ny + s * ne + k] = new Tensor(e.shape, totalSlabs[k].data.subarray(s * e.size, (s + 1) * e.size))));
     }
     deferred.forEach((d, k) => {
       const [first, ...same] = d.outputs;
@@ -170,5 +187,42 @@ export class LoopRun {
     xsWithGrad.forEach((k, m) => (gradX[k] = gradXs[m]));
     const grads = [...gradConsts, ...ctCarryIn.map(copyOf), ...gradX];
     return ne === 0 ? grads : [...grads, ...totals];
+  }
+
+  /**
+   * The reverse sweep as one bound loop (see {@link bindLoop}), or undefined. A const
+   * gradient added up step by step has no command form: that sweep runs step by step.
+   */
+  private bindBackward(
+    ctYs: readonly Tensor[], ctYIn: readonly Tensor[], ctExposedIn: readonly Tensor[], cts: readonly Tensor[], primalBufs: readonly Tensor[],
+    deferredCopies: readonly { from: Tensor; to: Tensor }[], xOut: readonly Tensor[], gradXs: readonly Tensor[],
+    exposedOut: readonly Tensor[], totalSlabs: readonly Tensor[], carryOut: readonly Tensor[], ctCarryIn: readonly Tensor[],
+  ): BoundSteps | undefined {
+    const { loop, B, T } = this;
+    const { nh, ny, ne } = loop.arity;
+    const moves = carryMoves(carryOut, ctCarryIn);
+    if (loop.perStepConsts.length > 0 || moves === undefined || backend().bindSteps === undefined || loop.bwd.commands === undefined) return undefined;
+    // Cotangents of another size than the outputs' (none the tape makes) take the step-by-step path.
+    if (ctYIn.some((c, k) => ctYs[k].size !== T * c.size)) return undefined;
+    if (ctExposedIn.some((c, k) => Array.from({ length: T }, (_, s) => cts[nh + ny + s * ne + k]).some((x) => x.size !== c.size))) return undefined;
+    // The exposed values' direct cotangents arrive as T tensors: staged into one slab each.
+    const staged = ctExposedIn.map((c, k) => {
+      const slab = fresh([T, ...c.shape], c.dtype);
+      for (let s = 0; s < T; s++) slab.data.set(cts[nh + ny + s * ne + k].data, s * c.size);
+      return slab;
+    });
+    const slabs = this.buffers?.stored ?? [];
+    const before = [
+      ...ctYIn.map((c, k) => stepRead(ctYs[k].data, T, c.data, B)),
+      ...ctExposedIn.map((c, k) => slabLoad(staged[k].data, c.data)),
+      ...primalBufs.map((p, q) => slabLoad(slabs[q].data, p.data)),
+    ];
+    const after = [
+      ...deferredCopies.map(({ from, to }) => slabStore(from.data, to.data)),
+      ...xOut.map((x, m) => stepWrite(x.data, gradXs[m].data, T, B)),
+      ...exposedOut.map((e, k) => slabStore(e.data, totalSlabs[k].data)),
+      ...moves,
+    ];
+    return bindLoop(T, before, loop.bwd.commands, after);
   }
 }

@@ -32,6 +32,8 @@ export interface GraphPlan {
   readonly hoisted: readonly Instruction[];
   /** Run every step, after the varying inputs are filled. */
   readonly perStep: readonly Instruction[];
+  /** `perStep` as commands, when the backend binds steps and every instruction has a command form. */
+  readonly commands: readonly StepCommand[] | undefined;
   /** How many element-wise programs and other kernel calls a step makes (for `explain`). */
   readonly summary: string;
 }
@@ -67,10 +69,10 @@ export function planGraph(graph: TraceGraph, varying: readonly boolean[], readAf
   const { instructions, commands } = scheduled.finish();
   // A step made only of commands a backend can bind runs as one call to it.
   const all = commands.every((c) => c !== undefined) ? (commands as StepCommand[][]).flat() : undefined;
-  const bound = all === undefined ? undefined : be.bindSteps?.(all);
-  const perStep = bound === undefined ? instructions : [bound];
+  const bound = all === undefined ? undefined : be.bindSteps?.(all, 1);
+  const perStep = bound === undefined ? instructions : [() => bound(0, 1, 0)];
   const summary = scheduled.summary() + (bound === undefined ? '' : ' (bound: one backend call)');
-  return { tensors, invariant, hoisted, perStep, summary };
+  return { tensors, invariant, hoisted, perStep, commands: bound === undefined ? undefined : all, summary };
 }
 
 /** Per value: it does not change from step to step (constants, invariant inputs, and what only they feed). */
