@@ -5,20 +5,31 @@ import type { ElementwiseProgram } from './program.js';
 
 /** `out (=|+=) op(a) · op(b)`: one {@link Backend.matmulInto} call. */
 export interface MatmulCommand {
+  /** Which command. */
   readonly kind: 'matmul';
+  /** The left operand (rank 2). */
   readonly a: Tensor;
+  /** The right operand (rank 2). */
   readonly b: Tensor;
+  /** Use `a` transposed. */
   readonly transA: boolean;
+  /** Use `b` transposed. */
   readonly transB: boolean;
+  /** The product's buffer. */
   readonly out: Tensor;
+  /** Add to `out` instead of overwriting it. */
   readonly accumulate: boolean;
 }
 
 /** One {@link Backend.elementwise} call. */
 export interface ProgramCommand {
+  /** Which command. */
   readonly kind: 'program';
+  /** The program to run. */
   readonly program: ElementwiseProgram;
+  /** Its input operands. */
   readonly inputs: readonly Tensor[];
+  /** Its output buffers. */
   readonly outputs: readonly Tensor[];
 }
 
@@ -29,14 +40,23 @@ export interface ProgramCommand {
  * of a `[B, T, …]` sequence or its slot in a `[T, …]` slab).
  */
 export interface CopyCommand {
+  /** Which command. */
   readonly kind: 'copy';
+  /** The array copied from. */
   readonly src: TypedArray;
+  /** Where run 0 starts in `src` at step 0. */
   readonly srcStart: number;
+  /** Elements between runs in `src`. */
   readonly srcStride: number;
+  /** The array copied to. */
   readonly dst: TypedArray;
+  /** Where run 0 starts in `dst` at step 0. */
   readonly dstStart: number;
+  /** Elements between runs in `dst`. */
   readonly dstStride: number;
+  /** How many runs. */
   readonly rows: number;
+  /** Elements per run. */
   readonly length: number;
   /** Elements `srcStart` moves per step (default 0). */
   readonly srcStep?: number;
@@ -46,16 +66,23 @@ export interface CopyCommand {
 
 /** `src` of shape `srcShape` broadcast (NumPy rules) into all of `dst`, of shape `dstShape`. */
 export interface BroadcastCommand {
+  /** Which command. */
   readonly kind: 'broadcast';
+  /** The array broadcast. */
   readonly src: TypedArray;
+  /** Its shape. */
   readonly srcShape: readonly number[];
+  /** The array written, every element. */
   readonly dst: TypedArray;
+  /** Its shape. */
   readonly dstShape: readonly number[];
 }
 
 /** Sets every element of `dst` to 0. */
 export interface ZeroCommand {
+  /** Which command. */
   readonly kind: 'zero';
+  /** The array zeroed. */
   readonly dst: TypedArray;
 }
 
@@ -71,6 +98,7 @@ export type StepCommand = MatmulCommand | ProgramCommand | CopyCommand | Broadca
  * `first + delta`, … (`delta` ±1 or 0).
  */
 export interface BoundSteps {
+  /** Runs the commands at steps `first`, `first + delta`, … (`count` of them). */
   (first: number, count: number, delta: number): void;
   /** Frees what the binding holds now rather than when the function is collected; it must not run again. */
   release?(): void;
