@@ -4,7 +4,7 @@
 // equal bit for bit, in both dtypes and both directions.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  Rng, add, backend, compileLoop, matmul, mul, setBackend, sigmoid, sliceAxis, sum, tanh, valueAndGrad, where,
+  Rng, add, backend, compileLoop, runStepCommand, matmul, mul, setBackend, sigmoid, sliceAxis, sum, tanh, valueAndGrad, where,
   type Backend, type LoopStep, type Tensor,
 } from '@tapestry/core';
 import { nativeBackend } from '../src/index.js';
@@ -86,6 +86,15 @@ describe('bindSteps', () => {
       /bindSteps: a command reaches outside its array/,
     );
   });
+  it('broadcasts a column as runStepCommand does', () => {
+    const col = Float32Array.from([1, 2, 3]);
+    const wide = new Float32Array(6), reference = new Float32Array(6);
+    const command = { kind: 'broadcast', src: col, srcShape: [3, 1], dst: wide, dstShape: [3, 2] } as const;
+    nativeBackend.bindSteps?.([command], 1)?.(0, 1, 0);
+    runStepCommand({ ...command, dst: reference }, 0, nativeBackend);
+    expect(Array.from(wide)).toEqual([1, 1, 2, 2, 3, 3]);
+    expect(Array.from(reference)).toEqual(Array.from(wide));
+  });
   it('runs copies and zero fills in order', () => {
     const run = nativeBackend.bindSteps?.([
       { kind: 'zero', dst },
@@ -102,6 +111,10 @@ describe('bindSteps', () => {
     const run = nativeBackend.bindSteps?.([{ ...copy, dstStart: 0, dstStep: 2 }], 3);
     run?.(2, 3, -1);
     expect(Array.from(out)).toEqual([0, 1, 2, 3, 4, 5]);
+    // The reference meaning, step by step, agrees.
+    const reference = new Float64Array(6);
+    for (const s of [2, 1, 0]) runStepCommand({ ...copy, dst: reference, dstStart: 0, dstStep: 2 }, s, nativeBackend);
+    expect(Array.from(reference)).toEqual(Array.from(out));
     expect(() => run?.(0, 4, 1)).toThrow(/runSteps: a step outside the bound range/);
     expect(() => nativeBackend.bindSteps?.([copy], 4)).toThrow(/reaches outside its array/);
     run?.release?.();

@@ -1,6 +1,7 @@
 import { broadcastInto } from '../compile/block-copy.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Backend } from './backend.js';
 import type { ElementwiseProgram } from './program.js';
 
 /** `out (=|+=) op(a) · op(b)`: one {@link Backend.matmulInto} call. */
@@ -108,7 +109,7 @@ export interface BoundSteps {
  * Runs `command` at step `step` with the backend's `matmulInto` and `elementwise` and
  * plain copies: the meaning every `bindSteps` must reproduce.
  */
-export function runStepCommand(command: StepCommand, step: number, be: { matmulInto: MatmulInto; elementwise: Elementwise }): void {
+export function runStepCommand(command: StepCommand, step: number, be: Pick<Backend, 'matmulInto' | 'elementwise'>): void {
   switch (command.kind) {
     case 'matmul':
       be.matmulInto(command.a, command.b, command.transA, command.transB, command.out, command.accumulate);
@@ -134,6 +135,3 @@ export function runStepCommand(command: StepCommand, step: number, be: { matmulI
       command.dst.fill(0);
   }
 }
-
-type MatmulInto = (a: Tensor, b: Tensor, transA: boolean, transB: boolean, out: Tensor, accumulate: boolean) => void;
-type Elementwise = (program: ElementwiseProgram, inputs: readonly Tensor[], outputs: readonly Tensor[]) => void;
