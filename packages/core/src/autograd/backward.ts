@@ -67,6 +67,17 @@ export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly T
       if (inPlace) ownedBySlot.add(t.id);
     }
   };
+  // An output nothing flowed into gets a zero cotangent. One zero per shape serves them
+  // all — a compiled scan's T kept states would otherwise cost T zero-filled buffers.
+  // Safe to share: rules never write into their cotangents, and `accumulate` adds in
+  // place only into sums it created itself.
+  const zeros = new Map<string, Tensor>();
+  const sharedZero = (o: Tensor): Tensor => {
+    const key = `${o.dtype}:${o.shape.join(',')}`;
+    let z = zeros.get(key);
+    if (z === undefined) zeros.set(key, (z = zerosLike(o)));
+    return z;
+  };
   const terms = new Map<number, ProductTerm[]>();
   const addTerm = (t: Tensor, term: ProductTerm): void => {
     const list = terms.get(t.id);
@@ -106,7 +117,7 @@ export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly T
       const outCts = new Array<Tensor>(outputs.length);
       for (let i = 0; i < outputs.length; i++) {
         const o = outputs[i];
-        outCts[i] = settle(o.id) ?? zerosLike(o);
+        outCts[i] = settle(o.id) ?? sharedZero(o);
         if (!keep.has(o.id)) cotangents.delete(o.id);
       }
       // An op may report the total cotangent of an output the caller asked for (a
