@@ -13,6 +13,7 @@
 #include "cpu.h"
 #include "gemm.h"
 #include "ieee_mode.h"
+#include "optimizer_api.h"
 #include "program_run.h"
 #include "thread_pool.h"
 
@@ -260,6 +261,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threads", Napi::Function::New(env, serialized<Threads>, "threads"));
   exports.Set("setThreads", Napi::Function::New(env, serialized<SetThreads>, "setThreads"));
   exports.Set("setThresholds", Napi::Function::New(env, serialized<SetThresholds>, "setThresholds"));
+  registerOptimizer(env, exports);
   return exports;
 }
 
