@@ -191,7 +191,7 @@ void dotFixed(std::ptrdiff_t K, const T* a, std::ptrdiff_t lda, const T* b, std:
 // One row of A against up to 16 rows of B (a matrix-vector product, batch 1 of a
 // recurrent step or of generation): 16 independent accumulator chains keep both FMA ports
 // busy where 4 waited on their own latency, and reduce16 folds all 16 sums at once
-// (1×256·(1024×256)ᵀ: 23 → see the package README). Past the last row of B (n < 16) the
+// (1×256·(1024×256)ᵀ on one thread: 23 → 18 µs). Past the last row of B (n < 16) the
 // accumulators re-read row n − 1 and are dropped, so every column's sum takes the same
 // path whatever the split, and results do not depend on the thread count.
 template <typename T>
