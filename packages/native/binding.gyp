@@ -18,6 +18,7 @@
         "native/thread_pool.cc",
         "native/kernels_generic.cc"
       ],
+      "dependencies": ["optimizer_kernels"],
       "conditions": [
         ["target_arch=='x64' or target_arch=='ia32'", {
           "dependencies": ["kernels_avx512", "kernels_avx2"],
@@ -30,6 +31,12 @@
       "type": "static_library",
       "sources": ["native/kernels_avx512.cc"],
       "cflags_cc": ["-mavx512f", "-mavx512dq", "-mavx2", "-mfma", "-mprefer-vector-width=512"]
+    },
+    {
+      "target_name": "optimizer_kernels",
+      "type": "static_library",
+      "sources": ["native/optimizer.cc", "native/optimizer_api.cc"],
+      "cflags_cc": ["-ffp-contract=off"]
     },
     {
       "target_name": "kernels_avx2",

@@ -14,6 +14,7 @@
 #include "gemm.h"
 #include "ieee_mode.h"
 #include "loop.h"
+#include "optimizer_api.h"
 #include "program_run.h"
 #include "thread_pool.h"
 
@@ -267,6 +268,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threads", Napi::Function::New(env, serialized<Threads>, "threads"));
   exports.Set("setThreads", Napi::Function::New(env, serialized<SetThreads>, "setThreads"));
   exports.Set("setThresholds", Napi::Function::New(env, serialized<SetThresholds>, "setThresholds"));
+  registerOptimizer(env, exports);
   return exports;
 }
 

@@ -227,8 +227,10 @@ void dotProduct(const Gemm<T>& g, const Kernels& ks) {
   // Four rows of B (the weights, often larger than L2) at a time against all rows of A
   // (at most 32, in L1): B is read once. (Rows of A outside read all of B M/4 times:
   // 65 against 100 GFLOP/s at 32×256·(1024×256)ᵀ.)
-  for (std::ptrdiff_t j = 0; j < g.N; j += 4) {
-    int n = static_cast<int>(std::min<std::ptrdiff_t>(4, g.N - j));
+  // A single row takes 16 rows of B at a time (the matrix-vector kernel).
+  const std::ptrdiff_t step = g.M == 1 ? 16 : 4;
+  for (std::ptrdiff_t j = 0; j < g.N; j += step) {
+    int n = static_cast<int>(std::min<std::ptrdiff_t>(step, g.N - j));
     for (std::ptrdiff_t i = 0; i < g.M; i += 4) {
       int m = static_cast<int>(std::min<std::ptrdiff_t>(4, g.M - i));
       dot(g.K, a + i * lda, lda, m, g.b + j * g.ldb, g.ldb, n, g.c + i * g.ldc + j, g.ldc, g.accumulate);

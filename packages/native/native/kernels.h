@@ -15,7 +15,8 @@ template <typename T>
 using TileKernel = void (*)(std::ptrdiff_t K, const T* a, std::ptrdiff_t rsa, std::ptrdiff_t csa, const T* b, std::ptrdiff_t ldb,
                             T* c, std::ptrdiff_t ldc, bool accumulate);
 
-// c[i·ldc + j] (=|+=) Σ_k a[i·lda + k]·b[j·ldb + k] for i < m ≤ 4, j < n ≤ 4: dot products
+// c[i·ldc + j] (=|+=) Σ_k a[i·lda + k]·b[j·ldb + k] for i < m ≤ 4, j < n ≤ 4 (or m = 1,
+// n ≤ 16): dot products
 // along contiguous rows, for products with few rows and a transposed right operand.
 template <typename T>
 using DotKernel = void (*)(std::ptrdiff_t K, const T* a, std::ptrdiff_t lda, int m, const T* b, std::ptrdiff_t ldb, int n,

@@ -24,7 +24,11 @@ export interface Addon {
   threads(): number;
   setThreads(n: number): void;
   setThresholds(gemmMultiplyAdds: number, programElements: number): void;
+  adamStep(g: FloatArray, m: FloatArray, v: FloatArray, vMax: FloatArray | null, out: FloatArray, mNext: FloatArray, vNext: FloatArray, vMaxNext: FloatArray | null, b1: number, b2: number, bc1: number, sqrtBc2: number, eps: number): void;
+  scaleAdd(x: FloatArray, a: number, y: FloatArray | null, out: FloatArray): void;
 }
+
+type FloatArray = Float32Array | Float64Array;
 
 /** The addon, or why it could not be loaded. */
 export type AddonLoad = { readonly addon: Addon; readonly reason: string } | { readonly addon: undefined; readonly reason: string };

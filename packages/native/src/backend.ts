@@ -6,6 +6,7 @@ import { ProgramCache } from './program.js';
 import { StepBinder } from './steps.js';
 import { concatRows, sliceRows } from './layout.js';
 import { outputArray, pooledArray } from './storage.js';
+import { optimizerKernels } from './optimizer.js';
 
 type FloatArray = Float32Array | Float64Array;
 type TensorClass = new (shape: Shape, data: TypedArray) => Tensor;
@@ -119,6 +120,7 @@ function buildNativeBackend(addon: Addon, base: Backend): Backend {
     storage(dtype, size) {
       return pooledArray(addon, dtype, size);
     },
+    ...optimizerKernels(addon),
     concat(xs, axis) {
       return concatRows(addon, xs, axis);
     },

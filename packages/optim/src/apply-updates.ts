@@ -1,6 +1,6 @@
 import type { Tensor } from '@tapestry/core';
 import { fromStorage, mapTree } from '@tapestry/core';
-import { allocLike, floatData, pairLeaves } from './leaves.js';
+import { allocLike, floatData, pairLeaves, scaleAddByBackend } from './leaves.js';
 
 /**
  * Returns `params + updates`, leaf by leaf, as new tensors; neither input is written.
@@ -24,6 +24,7 @@ function addLeaf(p: Tensor, u: Tensor): Tensor {
   const out = allocLike(p);
   const pd = floatData(p);
   const ud = floatData(u);
+  if (scaleAddByBackend(ud, 1, pd, out)) return fromStorage(p.shape, out); // 1·u + p = p + u exactly
   for (let i = 0; i < out.length; i++) out[i] = pd[i] + ud[i];
   return fromStorage(p.shape, out);
 }

@@ -1,7 +1,7 @@
 import { Tensor, flatten, fromStorage } from '@tapestry/core';
 import type { Hyper } from './hyper.js';
 import { checkHyper, checkRange, hyperAt } from './hyper.js';
-import { allocLike, floatData, mapPairs, pairLeaves } from './leaves.js';
+import { allocLike, floatData, mapPairs, pairLeaves, scaleAddByBackend } from './leaves.js';
 import type { GradientTransformation } from './transformation.js';
 
 /** State of {@link clipByGlobalNorm}. */
@@ -98,6 +98,7 @@ export function clipByGlobalNorm(maxNorm: Hyper, options: ClipByGlobalNormOption
 function scaled(t: Tensor, factor: number): Tensor {
   const out = allocLike(t);
   const d = floatData(t);
+  if (scaleAddByBackend(d, factor, undefined, out)) return fromStorage(t.shape, out);
   for (let i = 0; i < out.length; i++) out[i] = d[i] * factor;
   return fromStorage(t.shape, out);
 }

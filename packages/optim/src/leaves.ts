@@ -4,7 +4,7 @@
  * whole tree here *before* touching any buffer, so a bad call leaves the state intact.
  */
 import type { Tensor } from '@tapestry/core';
-import { DTypeError, ShapeError, flatten, mapTree } from '@tapestry/core';
+import { DTypeError, ShapeError, backend, flatten, mapTree } from '@tapestry/core';
 
 /** Storage of a floating-point tensor. */
 export type FloatArray = Float32Array | Float64Array;
@@ -34,8 +34,35 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /** Fresh zeroed storage with the dtype and size of `t`. */
-export function allocLike(t: Tensor): FloatArray {
+export function zerosLike(t: Tensor): FloatArray {
   return t.dtype === 'float32' ? new Float32Array(t.size) : new Float64Array(t.size);
+}
+
+/**
+ * Fresh storage with the dtype and size of `t`, for a loop that writes every element:
+ * the backend's uninitialised storage where it has some (a native backend recycles
+ * freed buffers, saving the zero fill and the fresh pages of a new array on every step),
+ * else zeroed storage. The contents before that loop are unspecified.
+ */
+export function allocLike(t: Tensor): FloatArray {
+  return (backend().storage?.(t.dtype, t.size) as FloatArray | undefined) ?? zerosLike(t);
+}
+
+/** True when `a` and `b` have one element type and length (what a backend kernel requires). */
+export function sameKind(a: FloatArray, b: FloatArray): boolean {
+  return a.constructor === b.constructor && a.length === b.length;
+}
+
+/**
+ * `out = a·x` (or `a·x + y`) by the backend's kernel, which computes each element in double
+ * precision and rounds once, as the TypeScript loops do, so the same bits; false (nothing
+ * written) where the backend has no such kernel.
+ */
+export function scaleAddByBackend(x: FloatArray, a: number, y: FloatArray | undefined, out: FloatArray): boolean {
+  const kernel = backend().scaleAdd;
+  if (kernel === undefined || !sameKind(x, out) || (y !== undefined && !sameKind(x, y))) return false;
+  kernel(x, a, y, out);
+  return true;
 }
 
 /** The storage of a tensor already checked to be float32 or float64. */

@@ -6,7 +6,7 @@
 import type { Tree } from '@tapestry/core';
 import { DTypeError, ShapeError, Tensor, flatten, fromStorage } from '@tapestry/core';
 import type { FloatArray, LeafPair } from './leaves.js';
-import { allocLike, checkFloat, formatPath, formatShape, sameShape } from './leaves.js';
+import { checkFloat, formatPath, formatShape, sameShape, zerosLike } from './leaves.js';
 
 /** A tree of tensors with the structure, shapes and dtypes of the parameters. */
 export type Moments = Tree;
@@ -29,7 +29,7 @@ export function rebuild<T>(tree: T, leafAt: (leaf: Tensor, path: string) => Tens
 export function initMoments(owner: string, params: unknown, fill = 0): Moments {
   return rebuild(params, (leaf, path) => {
     checkFloat(owner, 'parameter', path, leaf);
-    const data = allocLike(leaf);
+    const data = zerosLike(leaf);
     if (fill !== 0) data.fill(fill);
     return fromStorage(leaf.shape, data);
   }) as Moments;

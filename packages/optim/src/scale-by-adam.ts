@@ -1,8 +1,8 @@
 import type { Tensor } from '@tapestry/core';
-import { ValueError, fromStorage } from '@tapestry/core';
+import { ValueError, backend, fromStorage } from '@tapestry/core';
 import type { Hyper } from './hyper.js';
 import { checkHyper, hyperAt } from './hyper.js';
-import { allocLike, floatData, mapPairs, pairLeaves } from './leaves.js';
+import { type FloatArray, allocLike, floatData, mapPairs, pairLeaves, sameKind } from './leaves.js';
 import type { Moments } from './moments.js';
 import { initMoments, momentData, momentsByPath, rebuild } from './moments.js';
 import type { GradientTransformation } from './transformation.js';
@@ -95,9 +95,9 @@ interface AdamCoefficients {
 /** One leaf: the direction and the new moments, each a fresh tensor. */
 function adamLeaf(
   grad: Tensor,
-  m: ArrayLike<number>,
-  v: ArrayLike<number>,
-  vMax: ArrayLike<number> | undefined,
+  m: FloatArray,
+  v: FloatArray,
+  vMax: FloatArray | undefined,
   c: AdamCoefficients,
 ): [Tensor, Tensor, Tensor, Tensor | undefined] {
   const g = floatData(grad);
@@ -105,6 +105,19 @@ function adamLeaf(
   const mNext = allocLike(grad);
   const vNext = allocLike(grad);
   const vMaxNext = vMax === undefined ? undefined : allocLike(grad);
+  const shape = grad.shape;
+  const result = (): [Tensor, Tensor, Tensor, Tensor | undefined] => [
+    fromStorage(shape, out),
+    fromStorage(shape, mNext),
+    fromStorage(shape, vNext),
+    vMaxNext && fromStorage(shape, vMaxNext),
+  ];
+  const kernel = backend().adamStep;
+  if (kernel !== undefined && sameKind(g, m) && sameKind(g, v) && (vMax === undefined || sameKind(g, vMax))) {
+    // The backend's kernel computes this loop's arithmetic, bit for bit (see Backend.adamStep).
+    kernel({ g, m, v, vMax, out, mNext, vNext, vMaxNext }, c);
+    return result();
+  }
   const { b1, b2, bc1, sqrtBc2, eps } = c;
   for (let i = 0; i < out.length; i++) {
     const gi = g[i];
@@ -115,6 +128,5 @@ function adamLeaf(
     if (vMaxNext !== undefined) vi = vMaxNext[i] = Math.max(vMax![i], vi);
     out[i] = mi / bc1 / (Math.sqrt(vi) / sqrtBc2 + eps);
   }
-  const shape = grad.shape;
-  return [fromStorage(shape, out), fromStorage(shape, mNext), fromStorage(shape, vNext), vMaxNext && fromStorage(shape, vMaxNext)];
+  return result();
 }

@@ -2,7 +2,7 @@ import type { Tensor } from '@tapestry/core';
 import { fromStorage } from '@tapestry/core';
 import { checkRange } from './hyper.js';
 import type { EmptyState } from './identity.js';
-import { allocLike, floatData, mapPairs, pairLeaves } from './leaves.js';
+import { allocLike, floatData, mapPairs, pairLeaves, scaleAddByBackend } from './leaves.js';
 import type { GradientTransformation } from './transformation.js';
 
 /**
@@ -31,6 +31,7 @@ export function scale(factor: number): GradientTransformation<EmptyState> {
 export function scaledBy(t: Tensor, factor: number): Tensor {
   const out = allocLike(t);
   const d = floatData(t);
+  if (scaleAddByBackend(d, factor, undefined, out)) return fromStorage(t.shape, out);
   for (let i = 0; i < out.length; i++) out[i] = factor * d[i];
   return fromStorage(t.shape, out);
 }

@@ -95,4 +95,55 @@ export interface Backend {
    * those of `runStepCommand` on this backend, bit for bit.
    */
   bindSteps?(commands: readonly StepCommand[], steps: number): BoundSteps | undefined;
+
+  /**
+   * Optional: one Adam step over a parameter's arrays — `@tapestry/optim`'s `scaleByAdam`
+   * loop, in double precision with the same operations in the same order, so the same
+   * bits: `m' = b1·m + (1 − b1)·g`, `v' = b2·v + (1 − b2)·g·g`, `v̂ = max(vMax, v')` with
+   * AMSGrad (else `v'`), `out = m' / bc1 / (√v̂ / sqrtBc2 + eps)`. Every array is
+   * float32, or every one float64, all of one length; `vMax` and `vMaxNext` are both
+   * given or both `undefined`.
+   */
+  adamStep?(arrays: AdamArrays, c: AdamStepCoefficients): void;
+
+  /**
+   * Optional: `out = a·x`, or `out = a·x + y` with `y`, each element computed in double
+   * precision and rounded once (the optimizers' scaling and update loops). The arrays
+   * are all float32 or all float64, of one length.
+   */
+  scaleAdd?(x: Float32Array | Float64Array, a: number, y: Float32Array | Float64Array | undefined, out: Float32Array | Float64Array): void;
+}
+
+/** The arrays of {@link Backend.adamStep}: inputs `g, m, v, vMax`; outputs the rest. */
+export interface AdamArrays {
+  /** The gradient. */
+  readonly g: Float32Array | Float64Array;
+  /** The first moment before the step. */
+  readonly m: Float32Array | Float64Array;
+  /** The second moment before the step. */
+  readonly v: Float32Array | Float64Array;
+  /** The running maximum of the second moment (AMSGrad), or undefined. */
+  readonly vMax: Float32Array | Float64Array | undefined;
+  /** Receives the step's direction. */
+  readonly out: Float32Array | Float64Array;
+  /** Receives the new first moment. */
+  readonly mNext: Float32Array | Float64Array;
+  /** Receives the new second moment. */
+  readonly vNext: Float32Array | Float64Array;
+  /** Receives the new running maximum (AMSGrad), or undefined. */
+  readonly vMaxNext: Float32Array | Float64Array | undefined;
+}
+
+/** The scalars of {@link Backend.adamStep}. */
+export interface AdamStepCoefficients {
+  /** Decay of the first moment. */
+  readonly b1: number;
+  /** Decay of the second moment. */
+  readonly b2: number;
+  /** `1 − b1^t`. */
+  readonly bc1: number;
+  /** `√(1 − b2^t)`. */
+  readonly sqrtBc2: number;
+  /** Added to the bias-corrected root of the second moment. */
+  readonly eps: number;
 }
