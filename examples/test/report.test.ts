@@ -34,6 +34,18 @@ describe('captions are read from the results', () => {
     expect(accuracy).toContain('step budget');
   });
 
+  it('say whether the clipped exploding run learned, against always answering 1', async () => {
+    const caption = async (clippedMse: number): Promise<string> => {
+      const run = (clipped: boolean, testMse: number) => ({ clipped, losses: [1, 2], gradNorms: [1e3, 1e21], testMse });
+      const r = { ...result(0.97), exploding: [run(false, Number.NaN), run(true, clippedMse)] };
+      const html = renderHtml({ title: 't', meta: [], sections: [await gradientFlowSection(r)] });
+      return captions(html).find((c) => c.includes('clipping to norm')) ?? '';
+    };
+    expect(await caption(1.81)).toContain('Finite is not learned');
+    expect(await caption(0.05)).toContain('learned something');
+    expect(await caption(Number.NaN)).toContain('Even clipped, this run ended in NaN');
+  });
+
   it('give every chart a caption', async () => {
     const html = renderHtml({ title: 't', meta: [], sections: [await gradientFlowSection(result(0.97))] });
     expect(captions(html)).toHaveLength((html.match(/<figure class="chart"/g) ?? []).length);
