@@ -1,7 +1,7 @@
 import type { Backend, BinaryKind, ElementwiseProgram, Shape, Tensor, TypedArray, UnaryKind } from '@tapestry/core';
 import { checkProgramOperands, jsBackend, sizeOf } from '@tapestry/core';
 import { type Addon, loaded } from './addon.js';
-import { nativeMatmul } from './matmul.js';
+import { nativeMatmul, productSizes } from './matmul.js';
 import { ProgramCache } from './program.js';
 import { StepBinder } from './steps.js';
 import { concatRows, sliceRows } from './layout.js';
@@ -131,17 +131,13 @@ function buildNativeBackend(addon: Addon, base: Backend): Backend {
       return nativeMatmul(addon, a, b, transA, transB, outShape) ?? base.matmul(a, b, transA, transB, outShape);
     },
     matmulInto(a, b, transA, transB, out, accumulate) {
-      if (!isFloat(a) || a.dtype !== b.dtype || a.dtype !== out.dtype || a.rank !== 2 || b.rank !== 2) {
+      const sizes = productSizes(a, b, transA, transB, out);
+      if (sizes === null) {
         base.matmulInto(a, b, transA, transB, out, accumulate);
         return;
       }
-      const M = transA ? a.shape[1] : a.shape[0], K = transA ? a.shape[0] : a.shape[1];
-      const N = transB ? b.shape[0] : b.shape[1];
-      const K2 = transB ? b.shape[1] : b.shape[0];
-      if (K2 !== K || out.rank !== 2 || out.shape[0] !== M || out.shape[1] !== N) {
-        throw new Error(`matmulInto: op(a) is ${M}×${K}, op(b) ${K2}×${N}, out [${out.shape.join(', ')}]`);
-      }
-      addon.gemm(a.data as FloatArray, b.data as FloatArray, out.data as FloatArray, M, N, K, transA, transB, accumulate);
+      if (typeof sizes === 'string') throw new Error(`matmulInto: ${sizes}`);
+      addon.gemm(a.data as FloatArray, b.data as FloatArray, out.data as FloatArray, sizes.M, sizes.N, sizes.K, transA, transB, accumulate);
     },
     elementwise(program, inputs, outputs) {
       const n = checkProgramOperands(program, inputs, outputs);

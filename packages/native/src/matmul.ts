@@ -48,6 +48,26 @@ export function batchOffsets(a: Tensor, b: Tensor, transA: boolean, outShape: Sh
   return offsets;
 }
 
+/** `op(a)·op(b)` of two matrices into `out` (`op` transposes where its flag says). */
+export interface ProductSizes {
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+}
+
+/**
+ * The sizes of `op(a)·op(b) → out` for rank-2 float operands of one dtype, or a reason
+ * they do not fit together (inner sizes, or `out`'s shape), or null when the operands are
+ * not such matrices (the caller then leaves the product to the TypeScript kernel).
+ */
+export function productSizes(a: Tensor, b: Tensor, transA: boolean, transB: boolean, out: Tensor): ProductSizes | string | null {
+  if (a.dtype === 'int32' || a.dtype !== b.dtype || a.dtype !== out.dtype || a.rank !== 2 || b.rank !== 2) return null;
+  const M = transA ? a.shape[1] : a.shape[0], K = transA ? a.shape[0] : a.shape[1];
+  const N = transB ? b.shape[0] : b.shape[1], K2 = transB ? b.shape[1] : b.shape[0];
+  if (K2 !== K || out.rank !== 2 || out.shape[0] !== M || out.shape[1] !== N) return `op(a) is ${M}×${K}, op(b) ${K2}×${N}, out [${out.shape.join(', ')}]`;
+  return { M, N, K };
+}
+
 /** The batched product into a fresh tensor of `outShape`, or null when native code cannot take it. */
 export function nativeMatmul(addon: Addon, a: Tensor, b: Tensor, transA: boolean, transB: boolean, outShape: Shape): Tensor | null {
   if (a.dtype === 'int32' || a.dtype !== b.dtype) return null;

@@ -2,6 +2,7 @@ import type { BoundSteps, StepCommand, Tensor, TypedArray } from '@tapestry/core
 import { checkProgramOperands } from '@tapestry/core';
 import type { Addon } from './addon.js';
 import type { ProgramCache } from './program.js';
+import { productSizes } from './matmul.js';
 
 // A compiled loop's step bound once (native/loop.cc): the arrays and the command records
 // cross into native code at bind time, and every run is one call with one number. The
@@ -24,11 +25,9 @@ function encodeSteps(commands: readonly StepCommand[], programs: ProgramCache): 
     switch (c.kind) {
       case 'matmul': {
         const { a, b, out } = c;
-        if (!isFloat(a) || a.dtype !== b.dtype || a.dtype !== out.dtype || a.rank !== 2 || b.rank !== 2 || out.rank !== 2) return undefined;
-        const M = c.transA ? a.shape[1] : a.shape[0], K = c.transA ? a.shape[0] : a.shape[1];
-        const N = c.transB ? b.shape[0] : b.shape[1], K2 = c.transB ? b.shape[1] : b.shape[0];
-        if (K2 !== K || out.shape[0] !== M || out.shape[1] !== N) return undefined;
-        code.push(0, at(a.data), at(b.data), at(out.data), M, N, K, +c.transA, +c.transB, +c.accumulate);
+        const sizes = productSizes(a, b, c.transA, c.transB, out);
+        if (sizes === null || typeof sizes === 'string') return undefined;
+        code.push(0, at(a.data), at(b.data), at(out.data), sizes.M, sizes.N, sizes.K, +c.transA, +c.transB, +c.accumulate);
         break;
       }
       case 'program': {
