@@ -1,4 +1,4 @@
-import { Rng, noGrad, reshape, softmax, tensor, type Tensor } from '@tapestry/core';
+import { Rng, jit, reshape, softmax, tensor, type Tensor } from '@tapestry/core';
 import { cellStep, embedding, layerGateParams, linear, lstmCell, type LstmCarry } from '@tapestry/layers';
 import { CHARLM, SEEDS } from '../data/sizes.js';
 import { peakRssMiB } from '../memory.js';
@@ -9,31 +9,42 @@ import { tapestryThreads } from './result.js';
 
 /**
  * W4 `generate`: sampling one token at a time from W2's freshly initialised LSTM model,
- * with an explicit (h, c) carry per layer, under `noGrad` (nothing is recorded).
+ * with an explicit (h, c) carry per layer. One token's step — embedding, both layers,
+ * the head's softmax — is a `jit`ted function: traced on the first call and then run as
+ * one plan (nothing is recorded outside a tape); the sampling stays in TypeScript.
  */
 
 const cell = lstmCell({ hiddenSize: CHARLM.hidden });
 
+/** One token through the model: the next carries and the next token's probabilities. */
+const tokenStep = jit((params: CharParams, carries: readonly LstmCarry[], token: Tensor) => {
+  let x: Tensor = reshape(embedding.apply(params.embed, token), [1, CHARLM.embed]);
+  const next = carries.map((carry, k) => {
+    const [after, h] = cellStep(cell, layerGateParams(params.rnn, k), carry, x);
+    x = h;
+    return after;
+  });
+  return { carries: next, probs: softmax(linear.apply(params.head, x)) }; // temperature 1
+});
+
 /** Generates `steps` tokens from a zero carry; returns the tokens. */
 function generate(params: CharParams, steps: number, rng: Rng): number[] {
-  const layers = Array.from({ length: CHARLM.layers }, (_, k) => layerGateParams(params.rnn, k));
-  let carries: LstmCarry[] = layers.map(() => cell.initCarry(1));
+  let carries: LstmCarry[] = Array.from({ length: CHARLM.layers }, () => cell.initCarry(1));
   let token = 0;
   const out: number[] = [];
-  noGrad(() => {
-    for (let s = 0; s < steps; s++) {
-      let x: Tensor = reshape(embedding.apply(params.embed, tensor([[token]], { dtype: 'int32' })), [1, CHARLM.embed]);
-      carries = carries.map((carry, k) => {
-        const [next, h] = cellStep(cell, layers[k], carry, x);
-        x = h;
-        return next;
-      });
-      const probs = softmax(linear.apply(params.head, x)); // temperature 1
-      token = rng.categorical(probs.data);
-      out.push(token);
-    }
-  });
+  for (let s = 0; s < steps; s++) {
+    const next = tokenStep(params, carries, tensor([[token]], { dtype: 'int32' }));
+    carries = next.carries;
+    token = rng.categorical(next.probs.data);
+    out.push(token);
+  }
   return out;
+}
+
+/** Which path the token step took (a failed trace would run it op by op: the note says so). */
+function stepPath(params: CharParams): string {
+  const how = tokenStep.explain(params, [cell.initCarry(1), cell.initCarry(1)], tensor([[0]], { dtype: 'int32' }));
+  return how.startsWith('compiled') ? 'jit-compiled token step' : how;
 }
 
 export const run: WorkloadRun = async (_variant, opts) => {
@@ -53,7 +64,7 @@ export const run: WorkloadRun = async (_variant, opts) => {
     samplesMs: [ms],
     threads: tapestryThreads(),
     peakRssMiB: peakRssMiB(),
-    note: 'checked: same seed, same tokens',
+    note: `${stepPath(params)}; checked: same seed, same tokens`,
   };
   return result;
 };

@@ -69,10 +69,33 @@ export function planGraph(graph: TraceGraph, varying: readonly boolean[], readAf
   const { instructions, commands } = scheduled.finish();
   // A step made only of commands a backend can bind runs as one call to it.
   const all = commands.every((c) => c !== undefined) ? (commands as StepCommand[][]).flat() : undefined;
-  const bound = all === undefined ? undefined : be.bindSteps?.(all, 1);
-  const perStep = bound === undefined ? instructions : [() => bound(0, 1, 0)];
-  const summary = scheduled.summary() + (bound === undefined ? '' : ' (bound: one backend call)');
-  return { tensors, invariant, hoisted, perStep, commands: bound === undefined ? undefined : all, summary };
+  const whole = all === undefined ? undefined : be.bindSteps?.(all, 1);
+  if (whole !== undefined) return { tensors, invariant, hoisted, perStep: [() => whole(0, 1, 0)], commands: all, summary: `${scheduled.summary()} (bound: one backend call)` };
+  const { perStep, calls } = bindRuns(instructions, commands, be);
+  const summary = scheduled.summary() + (calls === 0 ? '' : ` (bound: ${calls} backend call(s) between the others)`);
+  return { tensors, invariant, hoisted, perStep, commands: undefined, summary };
+}
+
+/**
+ * The instructions with every run of two or more that have a command form bound as one
+ * backend call: a step with an op the backend cannot bind (a gather, a softmax) still
+ * runs the products and programs around it in as few calls as possible.
+ */
+function bindRuns(instructions: readonly Instruction[], commands: readonly (StepCommand[] | undefined)[], be: Backend): { perStep: Instruction[]; calls: number } {
+  const perStep: Instruction[] = [];
+  let calls = 0;
+  for (let i = 0; i < instructions.length; ) {
+    let j = i;
+    while (j < instructions.length && commands[j] !== undefined) j++;
+    const bound = j - i >= 2 ? be.bindSteps?.((commands.slice(i, j) as StepCommand[][]).flat(), 1) : undefined;
+    if (bound !== undefined) {
+      perStep.push(() => bound(0, 1, 0));
+      calls++;
+    } else perStep.push(...instructions.slice(i, j));
+    if (j < instructions.length) perStep.push(instructions[j]);
+    i = j + 1;
+  }
+  return { perStep, calls };
 }
 
 /** Per value: it does not change from step to step (constants, invariant inputs, and what only they feed). */
@@ -205,12 +228,14 @@ class StepScheduler {
     const ins = node.inputs.map((v) => t[v]);
     const out = t[node.outputs[0]];
     const kind: StructuralOp | undefined = specOf(node.spec);
-    if (kind === 'matmul' && ins[0].rank === 2 && ins[1].rank === 2) {
+    const rows = kind === 'matmul' ? asRows(ins[0], ins[1], node.attrs as { transA: boolean }) : undefined;
+    if (rows !== undefined) {
       this.products++;
       const { transA, transB } = node.attrs as { transA: boolean; transB: boolean };
       const be = this.be;
-      const [a, b] = ins;
-      return { run: () => be.matmulInto(a, b, transA, transB, out, false), commands: [{ kind: 'matmul', a, b, transA, transB, out, accumulate: false }] };
+      const [a, b] = [rows, ins[1]];
+      const product = rows === ins[0] ? out : new Tensor([rows.shape[0], b.shape[transB ? 0 : 1]], out.data);
+      return { run: () => be.matmulInto(a, b, transA, transB, product, false), commands: [{ kind: 'matmul', a, b, transA, transB, out: product, accumulate: false }] };
     }
     if (kind === 'reshape') {
       if (out.data === ins[0].data) return { run: () => {}, commands: [] };
@@ -314,6 +339,19 @@ class StepScheduler {
     before.push({ run: () => broadcastInto(t.data, t.shape, expanded.data, shape), command: { kind: 'broadcast', src: t.data, srcShape: t.shape, dst: expanded.data, dstShape: shape } });
     return expanded;
   }
+}
+
+/**
+ * The left operand of a product with a rank-2 right operand as a rank-2 matrix: itself,
+ * or a `[…, K]` batch (not transposed) as a `[rows, K]` view of the same buffer — one
+ * `matmulInto` then computes the whole batch. Undefined for any other product.
+ */
+function asRows(a: Tensor, b: Tensor, attrs: { transA: boolean }): Tensor | undefined {
+  if (b.rank !== 2 || a.rank < 2) return undefined;
+  if (a.rank === 2) return a;
+  if (attrs.transA) return undefined;
+  const k = a.shape[a.rank - 1];
+  return new Tensor([a.size / k, k], a.data);
 }
 
 function wholeCopy(src: Tensor['data'], dst: Tensor['data']): StepCommand {

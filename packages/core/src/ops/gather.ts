@@ -9,6 +9,15 @@ import { requireInt } from './operand.js';
 /** Throws unless `indices` is int32 with every value in `[0, size)`; the error names `op`. */
 export function checkIndices(op: string, indices: Tensor, size: number): void {
   requireInt(op, 'indices', indices);
+  checkRange(op, indices, size);
+}
+
+/**
+ * Throws unless every value of `indices` is in `[0, size)`. The ops below run it in
+ * their forward, not before it: a compiled plan (see `jit`) runs the forward on every
+ * call, with values, while a trace runs it once on zeros.
+ */
+function checkRange(op: string, indices: Tensor, size: number): void {
   const idx = indices.data;
   for (let i = 0; i < idx.length; i++) {
     if (idx[i] < 0 || idx[i] >= size) throw new ShapeError(`${op}: index ${idx[i]} is out of range [0, ${size})`);
@@ -21,14 +30,20 @@ export function checkIndices(op: string, indices: Tensor, size: number): void {
 /** The registered op behind {@link gather}. */
 export const gatherOp = defineOp<{ axis: number }>({
   name: 'gather',
-  forward: ([x, indices], { axis }) => backend().gather(x, indices, axis),
+  forward: ([x, indices], { axis }) => {
+    checkRange('gather', indices, x.shape[axis]);
+    return backend().gather(x, indices, axis);
+  },
   vjp: ([g], { inputs: [x, indices], attrs: { axis } }) => [scatterAdd(g, indices, axis, x.shape[axis]), null],
 });
 
 /** The registered op behind {@link scatterAdd}. */
 export const scatterAddOp = defineOp<{ axis: number; size: number }>({
   name: 'scatterAdd',
-  forward: ([updates, indices], { axis, size }) => backend().scatterAdd(updates, indices, axis, size),
+  forward: ([updates, indices], { axis, size }) => {
+    checkRange('scatterAdd', indices, size);
+    return backend().scatterAdd(updates, indices, axis, size);
+  },
   vjp: ([g], { inputs: [, indices], attrs: { axis } }) => [gather(g, indices, axis), null],
 });
 
@@ -47,7 +62,7 @@ export const scatterAddOp = defineOp<{ axis: number; size: number }>({
  */
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   const a = normalizeAxis('gather', axis, x.shape);
-  checkIndices('gather', indices, x.shape[a]);
+  requireInt('gather', 'indices', indices);
   return gatherOp.run([x, indices], { axis: a })[0];
 }
 
@@ -56,7 +71,7 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, size:
   // `axis` counts in the output, whose rank is updates.rank − indices.rank + 1.
   if (!Number.isInteger(size) || size < 0) throw new ShapeError(`scatterAdd: size must be a non-negative integer, got ${size}`);
   axis = normalizeAxis('scatterAdd', axis, updates.rank - indices.rank + 1);
-  checkIndices('scatterAdd', indices, size);
+  requireInt('scatterAdd', 'indices', indices);
   const expected = updates.shape.slice(axis, axis + indices.rank);
   if (expected.length !== indices.rank || expected.some((d, i) => d !== indices.shape[i])) {
     throw new ShapeError(`scatterAdd: updates ${formatShape(updates.shape)} do not match indices ${formatShape(indices.shape)} at axis ${axis}`);
@@ -67,14 +82,20 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, size:
 /** The registered op behind {@link takeAlongAxis}. */
 export const takeAlongAxisOp = defineOp<{ axis: number }>({
   name: 'takeAlongAxis',
-  forward: ([x, indices], { axis }) => backend().takeAlongAxis(x, indices, axis),
+  forward: ([x, indices], { axis }) => {
+    checkRange('takeAlongAxis', indices, x.shape[axis]);
+    return backend().takeAlongAxis(x, indices, axis);
+  },
   vjp: ([g], { inputs: [x, indices], attrs: { axis } }) => [putAlongAxis(g, indices, axis, x.shape), null],
 });
 
 /** The registered op behind {@link putAlongAxis}. */
 export const putAlongAxisOp = defineOp<{ axis: number; shape: number[] }>({
   name: 'putAlongAxis',
-  forward: ([values, indices], { axis, shape }) => backend().putAlongAxis(values, indices, axis, shape),
+  forward: ([values, indices], { axis, shape }) => {
+    checkRange('putAlongAxis', indices, shape[axis]);
+    return backend().putAlongAxis(values, indices, axis, shape);
+  },
   vjp: ([g], { inputs: [, indices], attrs: { axis } }) => [takeAlongAxis(g, indices, axis), null],
 });
 
@@ -82,7 +103,7 @@ function checkAlong(op: string, shape: Shape, indices: Tensor, axis: number): vo
   if (indices.rank !== shape.length || indices.shape.some((d, i) => i !== axis && d !== shape[i])) {
     throw new ShapeError(`${op}: indices ${formatShape(indices.shape)} must match ${formatShape(shape)} except along axis ${axis}`);
   }
-  checkIndices(op, indices, shape[axis]);
+  requireInt(op, 'indices', indices);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DType, Rng, Tensor } from '@tapestry/core';
-import { DTypeError, ShapeError, ValueError, defaultFloat, equal, formatShape, fromStorage, gather, stopGradient, unsqueeze, where } from '@tapestry/core';
+import { DTypeError, ShapeError, ValueError, defaultFloat, equal, formatShape, fromStorage, gather, isTracing, stopGradient, unsqueeze, where } from '@tapestry/core';
 import type { Initializer } from '../init/initializer.js';
 import { normalInit } from '../init/normal.js';
 
@@ -51,6 +51,8 @@ function init(rng: Rng, numEmbeddings: number, embeddingDim: number, options: Em
 function checkIndices(weight: Tensor, indices: Tensor): void {
   if (weight.rank !== 2) throw new ShapeError(`embedding: weight must be [numEmbeddings, embeddingDim], got ${formatShape(weight.shape)}`);
   if (indices.dtype !== 'int32') throw new DTypeError(`embedding: indices must be int32, got ${indices.dtype}`);
+  // Inside a trace (a jitted function) there are no values: gather checks them when the plan runs.
+  if (isTracing()) return;
   const rows = weight.shape[0];
   const data = indices.data;
   for (let i = 0; i < data.length; i++) {

@@ -1,0 +1,182 @@
+import { isRecording } from '../autograd/tape.js';
+import { backend } from '../backend/current.js';
+import { TraceError, ValueError } from '../errors.js';
+import { Tensor } from '../tensor/tensor.js';
+import { leaves, mapTree } from '../tree/tree.js';
+import type { TraceGraph } from './graph.js';
+import { planGraph, type GraphPlan } from './plan.js';
+import { isTracing, traceFunction } from './trace.js';
+
+/**
+ * A function compiled by {@link jit}: called like the original, plus `explain`.
+ */
+export interface Jitted<Args extends readonly unknown[], R> {
+  /** Calls the function: compiled for this signature, or op by op (see {@link jit}). */
+  (...args: Args): R;
+  /**
+   * How a call with these arguments runs: the compiled plan's summary, or why it runs
+   * op by op (a tape records, or the function cannot be traced). Compiles if needed.
+   */
+  explain(...args: Args): string;
+}
+
+/** One compiled signature: the traced graph on fixed buffers, and the inputs last copied in. */
+interface Compiled {
+  readonly kind: 'compiled';
+  readonly graph: TraceGraph;
+  readonly plan: GraphPlan;
+  /** The tensors last copied into each input buffer: an unchanged tensor is not copied again. */
+  readonly lastInputs: (Tensor | undefined)[];
+  /** The output tree, with the index of each tensor leaf among the graph's outputs. */
+  readonly outputTree: unknown;
+}
+
+/** A signature whose function cannot be traced: it runs op by op, for this reason. */
+interface Eager {
+  readonly kind: 'eager';
+  readonly reason: string;
+}
+
+/** Stands for output leaf `k` in a stored output tree. */
+class OutputSlot {
+  constructor(readonly index: number) {}
+}
+
+/**
+ * Compiles `fn`, a function of trees of tensors (see {@link Tree}) returning a tree of
+ * tensors: on the first call with given shapes, dtypes and non-tensor arguments it is
+ * traced once into a graph of registered ops and planned on fixed buffers — element-wise
+ * chains fused into single programs, products written in place, and on a backend that
+ * binds steps (native) runs of them made one call. Later calls with the same signature
+ * copy in only the input tensors that changed since the last call (parameters passed
+ * again are not copied), run the plan, and return fresh output tensors.
+ *
+ * It pays where a small function is called many times: sampling one token at a time
+ * from a language model, or any step-by-step inference. What it does not do:
+ * - While a tape records (inside `grad`, `valueAndGrad`, `record`), and while an outer
+ *   trace records, `fn` runs op by op, so gradients flow exactly as without `jit`.
+ * - A function the trace cannot see through (it reads `.data`, branches on values,
+ *   draws random numbers) runs op by op on every call; `explain` says why.
+ * - Like JAX's `jit`, tensors `fn` closes over are baked into the plan as constants:
+ *   pass parameters that change (after a training step) as arguments. Tensors are values:
+ *   one must not be written through `.data` after it was passed to a jitted function.
+ *
+ * @example
+ * ```ts
+ * import { jit, matmul, tanh, tensor, type Tensor } from '@tapestry/core';
+ * const step = jit((w: Tensor, h: Tensor) => tanh(matmul(h, w)));
+ * const w = tensor([[0.5, -0.25], [0.125, 1]]);
+ * let h = tensor([[1, 2]]);
+ * for (let t = 0; t < 3; t++) h = step(w, h);
+ * ```
+ */
+export function jit<Args extends readonly unknown[], R>(fn: (...args: Args) => R): Jitted<Args, R> {
+  const signatures = new Map<string, Compiled | Eager>();
+  const lookup = (args: Args): Compiled | Eager => {
+    const key = `${backend().name}|${signatureOf(args)}`;
+    let entry = signatures.get(key);
+    if (entry === undefined) signatures.set(key, (entry = compile(fn, args)));
+    return entry;
+  };
+  const jitted = (...args: Args): R => {
+    if (isRecording() || isTracing()) return fn(...args);
+    const entry = lookup(args);
+    return entry.kind === 'eager' ? fn(...args) : (run(entry, args) as R);
+  };
+  jitted.explain = (...args: Args): string => {
+    if (isRecording()) return 'op by op: a tape records, so gradients flow through the ops';
+    if (isTracing()) return 'op by op: inside an outer trace, which records the ops';
+    const entry = lookup(args);
+    return entry.kind === 'eager' ? `op by op: ${entry.reason}` : `compiled: ${entry.plan.summary}`;
+  };
+  return jitted;
+}
+
+/**
+ * Shapes, dtypes, keys and every non-tensor value of `args`: calls with equal signatures
+ * share a plan. Runs on every call, so it only appends to one string (paths are worked
+ * out only to name an argument that is not allowed).
+ */
+function signatureOf(args: unknown): string {
+  let key = '';
+  const visit = (node: unknown): void => {
+    if (node instanceof Tensor) key += `${node.dtype}[${node.shape.join(',')}]`;
+    else if (Array.isArray(node)) {
+      key += `[${node.length}`;
+      for (let i = 0; i < node.length; i++) visit(node[i]);
+      key += ']';
+    } else if (node !== null && typeof node === 'object') {
+      key += '{';
+      for (const k in node) {
+        if (!Object.hasOwn(node, k)) continue;
+        key += `${k.length}:${k}`;
+        visit((node as Record<string, unknown>)[k]);
+      }
+      key += '}';
+    } else if (typeof node === 'number' || typeof node === 'boolean' || node === undefined || node === null) key += ` ${String(node)}`;
+    else if (typeof node === 'string') key += ` ${node.length}'${node}`;
+    else throw new ValueError(`jit: argument${pathOf(args, node)} is a ${typeof node}; arguments are trees of tensors, numbers, strings and booleans`);
+  };
+  visit(args);
+  return key;
+}
+
+/** The dotted path to `target` inside `tree` ('' when not found). */
+function pathOf(tree: unknown, target: unknown): string {
+  if (tree === target) return '';
+  if (tree === null || typeof tree !== 'object' || tree instanceof Tensor) return '';
+  for (const [k, child] of Object.entries(tree)) {
+    if (child === target) return `.${k}`;
+    const inner = pathOf(child, target);
+    if (inner !== '') return `.${k}${inner}`;
+  }
+  return '';
+}
+
+/** Traces and plans `fn` for the signature of `args`, or records why it cannot be compiled. */
+function compile<Args extends readonly unknown[], R>(fn: (...args: Args) => R, args: Args): Compiled | Eager {
+  const inputs = leaves(args);
+  let outputTree: unknown;
+  let graph: TraceGraph;
+  try {
+    graph = traceFunction((symbolic) => {
+      let k = 0;
+      const traced = mapTree(args as unknown, () => symbolic[k++]) as unknown as Args;
+      let slot = 0;
+      const result = fn(...traced);
+      const outs = leaves(result);
+      outputTree = mapTree(result as unknown, () => new OutputSlot(slot++));
+      return outs;
+    }, inputs);
+  } catch (e) {
+    if (e instanceof TraceError) return { kind: 'eager', reason: e.message };
+    throw e;
+  }
+  const plan = planGraph(graph, graph.inputs.map(() => true), [], backend());
+  // Nodes that read only constants (tensors `fn` closes over) run once, here.
+  for (const instruction of plan.hoisted) instruction();
+  return { kind: 'compiled', graph, plan, lastInputs: inputs.map(() => undefined), outputTree };
+}
+
+/** One compiled call: changed inputs copied in, the plan run, outputs copied out. */
+function run(entry: Compiled, args: unknown): unknown {
+  const { graph, plan, lastInputs } = entry;
+  const tensors = plan.tensors;
+  const inputs = leaves(args);
+  for (let i = 0; i < inputs.length; i++) {
+    if (inputs[i] === lastInputs[i]) continue;
+    tensors[graph.inputs[i]].data.set(inputs[i].data);
+    lastInputs[i] = inputs[i];
+  }
+  for (const instruction of plan.perStep) instruction();
+  const outputs = graph.outputs.map((v) => new Tensor(tensors[v].shape, tensors[v].data.slice()));
+  return rebuild(entry.outputTree, outputs);
+}
+
+/** The stored output tree with each slot replaced by its tensor. */
+function rebuild(tree: unknown, outputs: readonly Tensor[]): unknown {
+  if (tree instanceof OutputSlot) return outputs[tree.index];
+  if (Array.isArray(tree)) return tree.map((child) => rebuild(child, outputs));
+  if (tree !== null && typeof tree === 'object') return Object.fromEntries(Object.entries(tree).map(([k, child]) => [k, rebuild(child, outputs)]));
+  return tree;
+}
