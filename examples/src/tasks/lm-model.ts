@@ -6,7 +6,7 @@
  * parallel rows, each batch is the next T tokens of every row, and the recurrent state
  * is carried from one batch to the next (with no gradient through it).
  */
-import { Rng, gather, logSoftmax, noGrad, reshape, tensor, type Tensor } from '@tapestry/core';
+import { Rng, gather, jit, logSoftmax, noGrad, reshape, tensor, type Tensor } from '@tapestry/core';
 import { crossEntropy, dropout, embedding, linear, type EmbeddingParams, type LinearParams, type StateDict } from '@tapestry/layers';
 import { adam, chain, clipByGlobalNorm, cosineDecay } from '@tapestry/optim';
 import { lmStream } from '@tapestry/data';
@@ -145,17 +145,28 @@ export async function trainLm(model: Lm, trainIds: Int32Array, devIds: Int32Arra
   return { run, evals, tokensPerSecond: (run.steps * s.batch * s.seqLen) / Math.max(run.seconds, 1e-9) };
 }
 
-/** The trained model one token at a time, for the decoders. */
+/**
+ * One step of the model for ids `[B, 1]`, as log-probabilities `[B, V]` and the next
+ * carry, `jit`ted: traced once per batch width, then each call runs as one plan.
+ */
+export function tokenStep(model: Lm) {
+  return jit((p: LmParams, ids: Tensor, state: LmCarry) => {
+    const out = model.forward(p, ids, state);
+    return { logProbs: logSoftmax(reshape(out.logits, [ids.shape[0], model.vocabSize]), -1), carry: out.carry };
+  });
+}
+
+/** The trained model one token at a time, for the decoders (through {@link tokenStep}). */
 export function stepModel(model: Lm, params: LmParams): StepModel<LmCarry> {
   const V = model.vocabSize;
+  const forwardStep = tokenStep(model);
   return {
     vocabSize: V,
     initState: (batch) => model.zeroCarry(batch),
     step: (state, tokens) =>
       noGrad(() => {
-        const ids = tensor(Int32Array.from(tokens), { shape: [tokens.length, 1] });
-        const out = model.forward(params, ids, state);
-        return { logProbs: logSoftmax(reshape(out.logits, [tokens.length, V]), -1).data, state: out.carry };
+        const out = forwardStep(params, tensor(Int32Array.from(tokens), { shape: [tokens.length, 1] }), state);
+        return { logProbs: out.logProbs.data, state: out.carry };
       }),
     select: (state, rows) => {
       const idx = tensor(Int32Array.from(rows), { shape: [rows.length] });
