@@ -10,7 +10,10 @@ import { peakRssMiB } from '../memory.js';
 import { expectClose, tapestryResult } from './result.js';
 import { trainingStep } from './training-step.js';
 
-/** W1 `sine`: recurrent layer (hidden 16) → Linear at every step, MSE, Adam, full batch. */
+/**
+ * W1 `sine`: recurrent layer (hidden 16) → Linear at every step, MSE, Adam, full batch.
+ * Each epoch's gradient is `jit(valueAndGrad(loss))` (see {@link trainingStep}).
+ */
 
 interface Model {
   rnn: StateDict;
@@ -36,7 +39,8 @@ function trainer(variant: string, dtype: DType): () => number {
   const x = tensor(data.x, { shape: [...data.shape], dtype });
   const y = tensor(data.y, { shape: [...data.shape], dtype });
   const loss = (p: Model): Tensor => mseLoss(linear.apply(p.fc, module.apply(p.rnn, x).output), y);
-  return trainingStep(loss, params, adam({ lr: SINE_TRAIN.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.epsilon }));
+  // The whole gradient — the loss and its reverse sweep — as one jitted plan.
+  return trainingStep(loss, params, adam({ lr: SINE_TRAIN.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.epsilon }), true);
 }
 
 export const run: WorkloadRun = async (variant, opts) => {

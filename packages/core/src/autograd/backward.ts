@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { anomalyDetectionEnabled, checkFinite, setBackwardContext } from './anomaly.js';
 import { sumOfProducts, type ProductTerm } from './product-term.js';
 import { isRecording, type Tape } from './tape.js';
+import { activeTrace } from '../compile/trace-state.js';
 
 /**
  * Sums a cotangent of a broadcast shape back to the shape of the input it belongs to.
@@ -98,8 +99,9 @@ export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly T
   for (let i = 0; i < roots.length; i++) accumulate(roots[i], seeds[i]);
   const wasPaused = tape.paused;
   tape.paused = true;
-  inPlace = !isRecording();
-  const deferProducts = inPlace && !anomalyDetectionEnabled();
+  // Inside a trace (a jitted gradient) sums stay ops: the values exist only in the plan.
+  inPlace = !isRecording() && activeTrace() === undefined;
+  const deferProducts = !isRecording() && !anomalyDetectionEnabled();
   try {
     for (let e = tape.entries.length - 1; e >= 0; e--) {
       const entry = tape.entries[e];

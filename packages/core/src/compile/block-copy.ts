@@ -44,22 +44,43 @@ export function copyBlock(
 }
 
 /**
- * The {@link copyBlock} of rank 0 to 2 as one strided copy command; undefined for higher
- * ranks (their blocks are not one run per row).
+ * The {@link copyBlock} as one strided copy command — rows of one contiguous run each —
+ * or undefined when the block is not of that form. Axes of size 1 only move the start;
+ * an axis joins the run below it when that run spans its whole rows in both arrays, and
+ * joins the rows when it steps them evenly in both (a `[B, 1, F]` step of a `[B, T, F]`
+ * sequence is B runs of F; a `[B, T, F]` concatenation part is B·T runs).
  */
 export function blockCommand(
   src: TypedArray, srcShape: Shape, srcStart: readonly number[],
   dst: TypedArray, dstShape: Shape, dstStart: readonly number[],
   size: readonly number[],
 ): CopyCommand | undefined {
-  const rank = size.length;
-  if (rank > 2) return undefined;
-  const rows = rank === 2 ? size[0] : 1;
-  const length = rank === 0 ? 1 : size[rank - 1];
-  const sw = rank === 2 ? srcShape[1] : 0;
-  const dw = rank === 2 ? dstShape[1] : 0;
-  const offset = (start: readonly number[], width: number): number => (rank === 2 ? start[0] * width + start[1] : rank === 1 ? start[0] : 0);
-  return { kind: 'copy', src, srcStart: offset(srcStart, sw), srcStride: sw, dst, dstStart: offset(dstStart, dw), dstStride: dw, rows, length };
+  const ss = stridesOf(srcShape);
+  const ds = stridesOf(dstShape);
+  let srcOffset = 0;
+  let dstOffset = 0;
+  for (let a = 0; a < size.length; a++) {
+    srcOffset += srcStart[a] * ss[a];
+    dstOffset += dstStart[a] * ds[a];
+  }
+  const copy = (rows: number, srcStride: number, dstStride: number, length: number): CopyCommand => ({ kind: 'copy', src, srcStart: srcOffset, srcStride, dst, dstStart: dstOffset, dstStride, rows, length });
+  if (size.some((n) => n === 0)) return copy(0, 0, 0, 0);
+  // The contiguous run, from the innermost axis out.
+  let a = size.length - 1;
+  let length = 1;
+  while (a >= 0 && (size[a] === 1 || (ss[a] === length && ds[a] === length))) length *= size[a--];
+  // The rows: the next axis of size > 1, and any outer one that continues its stepping.
+  while (a >= 0 && size[a] === 1) a--;
+  if (a < 0) return copy(1, 0, 0, length);
+  const srcStride = ss[a];
+  const dstStride = ds[a];
+  let rows = size[a--];
+  for (; a >= 0; a--) {
+    if (size[a] === 1) continue;
+    if (ss[a] !== srcStride * rows || ds[a] !== dstStride * rows) return undefined;
+    rows *= size[a];
+  }
+  return copy(rows, srcStride, dstStride, length);
 }
 
 /**

@@ -255,6 +255,9 @@ class StepScheduler {
       const copy = blockCommand(ins[0].data, ins[0].shape, starts, out.data, out.shape, zeros, sizes);
       return { run: () => copyBlock(ins[0].data, ins[0].shape, starts, out.data, out.shape, zeros, sizes), commands: copy && [copy] };
     }
+    if (kind === 'split' || kind === 'concat') return this.lowerJoin(node, kind);
+    const summed = kind === 'sum' && isFloat(out.dtype) ? this.sumAsProduct(ins[0], (node.attrs as { axes: number[] }).axes, out) : undefined;
+    if (summed !== undefined) return summed;
     if (kind === 'pad') {
       this.copies++;
       const { before } = node.attrs as { before: number[] };
@@ -268,6 +271,49 @@ class StepScheduler {
     }
     this.others.push(node.spec.name);
     return { run: runForwardInto(node, t) };
+  }
+
+  /**
+   * A sum over leading or trailing axes as a product with a row or column of ones (one
+   * `matmulInto`, so it binds with the products around it), or undefined for other axes.
+   */
+  private sumAsProduct(x: Tensor, axes: readonly number[], out: Tensor): { run: Instruction; commands: StepCommand[] } | undefined {
+    const sorted = [...axes].sort((p, q) => p - q);
+    const leading = sorted.every((a, i) => a === i);
+    const trailing = sorted.every((a, i) => a === x.rank - sorted.length + i);
+    if (!leading && !trailing) return undefined;
+    const reduced = sorted.reduce((n, a) => n * x.shape[a], 1);
+    const kept = x.size / reduced;
+    const ones = new Tensor(leading ? [1, reduced] : [reduced, 1], allocate(x.dtype, reduced).fill(1));
+    const a = leading ? ones : new Tensor([kept, reduced], x.data);
+    const b = leading ? new Tensor([reduced, kept], x.data) : ones;
+    const product = new Tensor(leading ? [1, kept] : [kept, 1], out.data);
+    this.products++;
+    const be = this.be;
+    return { run: () => be.matmulInto(a, b, false, false, product, false), commands: [{ kind: 'matmul', a, b, transA: false, transB: false, out: product, accumulate: false }] };
+  }
+
+  /** A split (one block copy per output) or a concatenation (one per input) along the op's axis. */
+  private lowerJoin(node: TraceNode, kind: 'split' | 'concat'): { run: Instruction; commands?: StepCommand[] } {
+    const t = this.tensors;
+    const { axis } = node.attrs as { axis: number };
+    const whole = kind === 'split' ? t[node.inputs[0]] : t[node.outputs[0]];
+    const parts = (kind === 'split' ? node.outputs : node.inputs).map((v) => t[v]);
+    const zeros = whole.shape.map(() => 0);
+    let offset = 0;
+    const blocks = parts.map((part) => {
+      const at = whole.shape.map((_, a) => (a === axis ? offset : 0));
+      offset += part.shape[axis];
+      return kind === 'split'
+        ? { src: whole, srcStart: at, dst: part, dstStart: zeros, size: part.shape }
+        : { src: part, srcStart: zeros, dst: whole, dstStart: at, size: part.shape };
+    });
+    this.copies += blocks.length;
+    const commands = blocks.map((b) => blockCommand(b.src.data, b.src.shape, b.srcStart, b.dst.data, b.dst.shape, b.dstStart, b.size));
+    const run = (): void => {
+      for (const b of blocks) copyBlock(b.src.data, b.src.shape, b.srcStart, b.dst.data, b.dst.shape, b.dstStart, b.size);
+    };
+    return { run, commands: commands.every((c) => c !== undefined) ? (commands as StepCommand[]) : undefined };
   }
 
   /** Emits `g` as one element-wise program (with broadcast copies for inputs a program cannot index). */

@@ -1,6 +1,6 @@
 import { TraceError } from '../errors.js';
-import { resumeTapes, suspendTapes } from '../autograd/tape.js';
-import type { ForwardResult, OpSpec } from '../ops/op.js';
+import { recordOp, resumeTapes, suspendTapes } from '../autograd/tape.js';
+import type { DifferentiableOpSpec, ForwardResult, OpSpec } from '../ops/op.js';
 import { allocate, type DType } from '../tensor/dtype.js';
 import { takeTensorId } from '../tensor/ids.js';
 import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
@@ -93,6 +93,9 @@ class Trace implements ActiveTrace {
     }
     const symbolic = outputs.map((o) => this.fresh(o.shape, o.dtype));
     this.nodes.push({ spec, inputs: ins, outputs: symbolic.map((s) => this.index.get(s.id) as number), attrs });
+    // A tape made inside the traced function (a jitted `valueAndGrad`) records the
+    // symbolic op too: its backward sweep then traces the op's vjp into the same graph.
+    if ('vjp' in spec) recordOp(spec as DifferentiableOpSpec<never>, inputs, symbolic, attrs, undefined);
     return symbolic;
   }
 
@@ -148,13 +151,27 @@ export interface TraceInput {
 export function traceFunction(fn: (inputs: Tensor[]) => Tensor[], inputs: readonly TraceInput[]): TraceGraph {
   const trace = new Trace();
   const symbolic = inputs.map((i) => trace.input(i.shape, i.dtype));
-  const outputs = withActiveTrace(trace, () => fn(symbolic));
+  const outputs = outsideTapes(() => withActiveTrace(trace, () => fn(symbolic)));
   return trace.graph(outputs);
 }
 
 /** Like {@link traceFunction}, for a builder that creates its own inputs with `input` (any number, in any order). */
 export function traceWith(fn: (input: (shape: Shape, dtype: DType) => Tensor) => Tensor[]): TraceGraph {
   const trace = new Trace();
-  const outputs = withActiveTrace(trace, () => fn((shape, dtype) => trace.input(shape, dtype)));
+  const outputs = outsideTapes(() => withActiveTrace(trace, () => fn((shape, dtype) => trace.input(shape, dtype))));
   return trace.graph(outputs);
+}
+
+/**
+ * Runs a traced function with the tapes active outside it suspended: they record real
+ * tensors and must not see symbolic ones (a trace made while a tape records, such as a
+ * scan compiling its step inside `grad`). Tapes the function makes itself do record.
+ */
+function outsideTapes<T>(fn: () => T): T {
+  const tapes = suspendTapes();
+  try {
+    return fn();
+  } finally {
+    resumeTapes(tapes);
+  }
 }
