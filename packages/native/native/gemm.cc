@@ -7,6 +7,7 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -118,39 +119,66 @@ void packA(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t ic, std::ptrdiff_
   }
 }
 
-// The rows [ic, ic + mc) of a packed product over one depth block: this task's A block
-// is packed into its own thread's scratch (it stays in L2), then one A micro-panel (MR×kc)
-// stays in L1 while the tile kernel sweeps the shared B panels. (Measured against the
-// BLIS order — B micro-panel in L1, A streaming — this order was as fast or faster at
-// 256–1024.)
+// One depth block of a packed product, B[pc:pc+kc, jc:jc+nc] times the rows of A, as one
+// job for every thread taking part. Each participant first claims NR-wide panels of B to
+// pack into the shared buffer (so packing, which the threads once waited for while the
+// caller did it alone, is split too), waits until every panel is packed, then claims row
+// blocks of mc rows. Claiming is dynamic: a thread the system has descheduled just claims
+// fewer, and a participant never waits for a panel nobody has claimed — so one thread
+// running every participant in turn (or running alone) does all the work itself.
 template <typename T>
-struct RowBlocks {
+struct DepthBlock {
   const Gemm<T>* g;
   const Kernels* ks;
-  const T* bp;  // B[pc:pc+kc, jc:jc+nc] packed (shared, read-only)
+  T* bp;  // B[pc:pc+kc, jc:jc+nc] packed, panel p at bp + p·NR·kc
   std::ptrdiff_t pc, kc, jc, nc, mc;
+  int bPanels, rowBlocks;
   bool acc;
+  std::atomic<int> nextPanel{0}, packedPanels{0}, nextRows{0};
 
-  static void run(void* ctx, int task) {
-    const RowBlocks& r = *static_cast<RowBlocks*>(ctx);
-    const Gemm<T>& g = *r.g;
-    const int MR = r.ks->mr, NR = Traits<T>::nr(*r.ks);
-    const std::ptrdiff_t ic = task * r.mc, mc = std::min(r.mc, g.M - ic);
-    T* ap = scratch<T>(0, static_cast<std::size_t>(r.mc * r.kc + 64));
-    packA(g, *r.ks, ic, mc, r.pc, r.kc, MR, ap);
-    TileKernel<T> full = Traits<T>::packed(*r.ks);
+  static void run(void* ctx, int) {
+    DepthBlock& d = *static_cast<DepthBlock*>(ctx);
+    const int NR = Traits<T>::nr(*d.ks);
+    for (int p = d.nextPanel.fetch_add(1, std::memory_order_relaxed); p < d.bPanels; p = d.nextPanel.fetch_add(1, std::memory_order_relaxed)) {
+      std::ptrdiff_t jr = std::ptrdiff_t(p) * NR;
+      packB(*d.g, *d.ks, d.pc, d.kc, d.jc + jr, std::min<std::ptrdiff_t>(NR, d.nc - jr), NR, d.bp + jr * d.kc);
+      d.packedPanels.fetch_add(1, std::memory_order_release);
+    }
+    while (d.packedPanels.load(std::memory_order_acquire) < d.bPanels) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    for (int t = d.nextRows.fetch_add(1, std::memory_order_relaxed); t < d.rowBlocks; t = d.nextRows.fetch_add(1, std::memory_order_relaxed)) rows(d, t);
+  }
+
+  // The rows [ic, ic + mc): each MR-row panel of A is packed just before the tile kernel
+  // sweeps the B panels with it, into a buffer that stays in L1 — packed once per block of
+  // rows and written back to L2/L3 and read again (the older order) cost a few per cent at
+  // 256–1024. (Measured against the BLIS order — B micro-panel in L1, A streaming — this
+  // order was as fast or faster at 256–1024.)
+  static void rows(const DepthBlock& d, int task) {
+    const Gemm<T>& g = *d.g;
+    const int MR = d.ks->mr, NR = Traits<T>::nr(*d.ks);
+    const std::ptrdiff_t ic = task * d.mc, mc = std::min(d.mc, g.M - ic);
+    T* ap = scratch<T>(0, static_cast<std::size_t>(MR * d.kc + 64));
+    TileKernel<T> full = Traits<T>::packed(*d.ks);
     alignas(64) T edge[MAX_MR * 64];
     for (std::ptrdiff_t ir = 0; ir < mc; ir += MR) {
-      std::ptrdiff_t m = std::min<std::ptrdiff_t>(MR, mc - ir);
-      const T* apanel = ap + ir * r.kc;
-      for (std::ptrdiff_t jr = 0; jr < r.nc; jr += NR) {
-        std::ptrdiff_t n = std::min<std::ptrdiff_t>(NR, r.nc - jr);
-        T* c = g.c + (ic + ir) * g.ldc + r.jc + jr;
-        if (m == MR && n == NR) {
-          full(r.kc, apanel, 1, MR, r.bp + jr * r.kc, NR, c, g.ldc, r.acc);
+      const int m = static_cast<int>(std::min<std::ptrdiff_t>(MR, mc - ir));
+      packA(g, *d.ks, ic + ir, m, d.pc, d.kc, MR, ap);
+      // The last, partial panel of rows runs the m-row tile over the packed panel (A's
+      // column stride MR) and stores straight into C, instead of computing MR rows.
+      TileKernel<T> tile = m == MR ? full : Traits<T>::tile(*d.ks, m);
+      T* crow = g.c + (ic + ir) * g.ldc + d.jc;
+      for (std::ptrdiff_t jr = 0; jr < d.nc; jr += NR) {
+        const std::ptrdiff_t n = std::min<std::ptrdiff_t>(NR, d.nc - jr);
+        const T* bpanel = d.bp + jr * d.kc;
+        if (n == NR) {
+          tile(d.kc, ap, 1, MR, bpanel, NR, crow + jr, g.ldc, d.acc);
         } else {
-          full(r.kc, apanel, 1, MR, r.bp + jr * r.kc, NR, edge, NR, false);
-          storeEdge(edge, NR, c, g.ldc, m, n, r.acc);
+          tile(d.kc, ap, 1, MR, bpanel, NR, edge, NR, false);
+          storeEdge(edge, NR, crow + jr, g.ldc, m, n, d.acc);
         }
       }
     }
@@ -158,29 +186,26 @@ struct RowBlocks {
 };
 
 // BLIS's loop nest: column blocks of NC → depth blocks of KC (B packed once, shared) →
-// row blocks of mc, the tasks the pool's threads claim one by one (a thread the system
-// has descheduled just claims fewer; no thread waits for a fixed share of another's).
+// row blocks of mc, which the pool's threads claim one by one.
 template <typename T>
 void packedProduct(const Gemm<T>& g, const Kernels& ks, ThreadPool* threads) {
   const int MR = ks.mr, NR = Traits<T>::nr(ks);
   const std::ptrdiff_t KC = Traits<T>::KC, NC = Traits<T>::NC;
   const int workers = threads == nullptr ? 1 : threads->size();
   // Serially one block of all rows; in parallel about four blocks per thread, at least
-  // two micro-panels and at most MC_MAX_PANELS (the A block stays in L2).
+  // two micro-panels and at most MC_MAX_PANELS.
   std::ptrdiff_t panels = (g.M + MR - 1) / MR;
   std::ptrdiff_t perTask = workers == 1 ? panels : std::clamp<std::ptrdiff_t>((panels + 4 * workers - 1) / (4 * workers), 2, MC_MAX_PANELS);
   const std::ptrdiff_t mc = perTask * MR;
-  const int tasks = static_cast<int>((g.M + mc - 1) / mc);
+  const int rowBlocks = static_cast<int>((g.M + mc - 1) / mc);
   T* bp = scratch<T>(1, static_cast<std::size_t>(((std::min(NC, g.N) + NR - 1) / NR * NR) * KC));
   for (std::ptrdiff_t jc = 0; jc < g.N; jc += NC) {
-    std::ptrdiff_t nc = std::min(NC, g.N - jc);
+    const std::ptrdiff_t nc = std::min(NC, g.N - jc);
     for (std::ptrdiff_t pc = 0; pc < g.K; pc += KC) {
-      std::ptrdiff_t kc = std::min(KC, g.K - pc);
-      packB(g, ks, pc, kc, jc, nc, NR, bp);
-      RowBlocks<T> blocks{&g, &ks, bp, pc, kc, jc, nc, mc, g.accumulate || pc > 0};
-      if (threads != nullptr && tasks > 1) threads->run(tasks, &RowBlocks<T>::run, &blocks);
-      else
-        for (int t = 0; t < tasks; t++) RowBlocks<T>::run(&blocks, t);
+      const std::ptrdiff_t kc = std::min(KC, g.K - pc);
+      DepthBlock<T> block{&g, &ks, bp, pc, kc, jc, nc, mc, static_cast<int>((nc + NR - 1) / NR), rowBlocks, g.accumulate || pc > 0};
+      if (threads != nullptr && workers > 1) threads->run(workers, &DepthBlock<T>::run, &block);
+      else DepthBlock<T>::run(&block, 0);
     }
   }
 }
