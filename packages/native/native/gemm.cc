@@ -86,8 +86,9 @@ void storeEdge(const T* t, std::ptrdiff_t ldt, T* c, std::ptrdiff_t ldc, std::pt
 
 // kc rows of `width` contiguous elements, ld apart, into a dense panel (row k at
 // out + k·width). The tile widths get copies of a constant size, which the compiler inlines
-// as a few vector moves: a library memcpy call per 56-byte row of a transposed A was 15 %
-// of a W2-shaped weight gradient (Gᵀ·H, 1024×256 by 2048 deep).
+// as a few vector moves. With a library memcpy call per row (56 bytes for a transposed A)
+// packing took 19 % of a W2-shaped weight gradient (Gᵀ·H, 1024×256 by 2048 deep), inlined
+// 14 % — the rest is reading A's rows 2048 floats apart — and the product ran 5 % faster.
 template <typename T, int WIDTH>
 void copyRowsFixed(const T* src, std::ptrdiff_t ld, std::ptrdiff_t kc, T* out) {
   for (std::ptrdiff_t k = 0; k < kc; k++) std::memcpy(out + k * WIDTH, src + k * ld, WIDTH * sizeof(T));
