@@ -24,8 +24,6 @@ std::ptrdiff_t parallelThreshold = 1 << 23;
 
 namespace {
 
-constexpr std::ptrdiff_t MC_MAX_PANELS = 16;
-
 template <typename T>
 struct Traits;
 template <>
@@ -215,11 +213,13 @@ void packedProduct(const Gemm<T>& g, const Kernels& ks, ThreadPool* threads) {
   const int MR = ks.mr, NR = Traits<T>::nr(ks);
   const std::ptrdiff_t KC = Traits<T>::KC, NC = Traits<T>::NC;
   const int workers = threads == nullptr ? 1 : threads->size();
-  // Serially one block of all rows; in parallel about four blocks per thread, at least
-  // two micro-panels and at most MC_MAX_PANELS.
-  std::ptrdiff_t panels = (g.M + MR - 1) / MR;
-  std::ptrdiff_t perTask = workers == 1 ? panels : std::clamp<std::ptrdiff_t>((panels + 4 * workers - 1) / (4 * workers), 2, MC_MAX_PANELS);
-  const std::ptrdiff_t mc = perTask * MR;
+  // Serially one block of all rows; in parallel one MR-row panel per block. A is packed
+  // panel by panel whatever the block, so small blocks cost only a claim (an atomic add,
+  // against ≥ 9 µs of arithmetic per panel above the split threshold) and balance the
+  // threads to within one panel: blocks of up to 16 panels left the last one's thread
+  // alone for up to a tenth of a 1024³ depth block, and a descheduled thread held more.
+  const std::ptrdiff_t panels = (g.M + MR - 1) / MR;
+  const std::ptrdiff_t mc = (workers == 1 ? panels : 1) * MR;
   const int rowBlocks = static_cast<int>((g.M + mc - 1) / mc);
   T* bp = scratch<T>(1, static_cast<std::size_t>(((std::min(NC, g.N) + NR - 1) / NR * NR) * KC));
   for (std::ptrdiff_t jc = 0; jc < g.N; jc += NC) {
