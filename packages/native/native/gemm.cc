@@ -1,7 +1,7 @@
 // The matrix-product driver. Large products follow the BLIS loop nest: column blocks of
-// NC → depth blocks of KC (B packed into NR-wide panels, which stay in L2) → all rows (A
-// packed into MR-tall panels; one panel stays in L1 while the tile kernel sweeps the B
-// panels). Small products skip packing, which would cost as much as the arithmetic: with
+// NC → depth blocks of KC (B packed into NR-wide panels, by each thread taking part) →
+// rows (A packed one MR-tall panel at a time, which stays in L1 while the tile kernel
+// sweeps the B panels). Small products skip packing, which would cost as much as the arithmetic: with
 // B untransposed the tile kernel reads B's rows in place; with B transposed (the recurrent
 // h·Wᵀ) a dot-product kernel reads both operands' rows in place.
 #include "gemm.h"
@@ -141,36 +141,31 @@ void packA(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t ic, std::ptrdiff_
 }
 
 // One depth block of a packed product, B[pc:pc+kc, jc:jc+nc] times the rows of A, as one
-// job for every thread taking part. Each participant first claims NR-wide panels of B to
-// pack into the shared buffer (so packing, which the threads once waited for while the
-// caller did it alone, is split too), waits until every panel is packed, then claims row
-// blocks of mc rows. Claiming is dynamic: a thread the system has descheduled just claims
-// fewer, and a participant never waits for a panel nobody has claimed — so one thread
-// running every participant in turn (or running alone) does all the work itself.
+// job for every thread taking part. Each participant packs the whole B block into its own
+// buffer, which then stays in its own core's L2, and claims row blocks one by one. (Packing
+// B once into a shared buffer, the threads splitting the panels and waiting for each other,
+// was slower: every packed line had been read by both cores in the previous block, so each
+// write paid a cross-core invalidation — packing took 14 % of a two-thread 256³ product
+// against 3.5 % of a one-thread one — and 256³ ran at 250–268 GFLOP/s on two threads
+// against 323–336 with a private B.) Claiming is dynamic, with no barrier: a thread the
+// system has descheduled just claims fewer, one that arrives after the last block packs
+// nothing, and one thread alone does all the work.
 template <typename T>
 struct DepthBlock {
   const Gemm<T>* g;
   const Kernels* ks;
-  T* bp;  // B[pc:pc+kc, jc:jc+nc] packed, panel p at bp + p·NR·kc
   std::ptrdiff_t pc, kc, jc, nc, mc;
   int bPanels, rowBlocks;
   bool acc;
-  std::atomic<int> nextPanel{0}, packedPanels{0}, nextRows{0};
+  std::atomic<int> nextRows{0};
 
   static void run(void* ctx, int) {
     DepthBlock& d = *static_cast<DepthBlock*>(ctx);
+    if (d.nextRows.load(std::memory_order_relaxed) >= d.rowBlocks) return;
     const int NR = Traits<T>::nr(*d.ks);
-    for (int p = d.nextPanel.fetch_add(1, std::memory_order_relaxed); p < d.bPanels; p = d.nextPanel.fetch_add(1, std::memory_order_relaxed)) {
-      std::ptrdiff_t jr = std::ptrdiff_t(p) * NR;
-      packB(*d.g, *d.ks, d.pc, d.kc, d.jc + jr, std::min<std::ptrdiff_t>(NR, d.nc - jr), NR, d.bp + jr * d.kc);
-      d.packedPanels.fetch_add(1, std::memory_order_release);
-    }
-    while (d.packedPanels.load(std::memory_order_acquire) < d.bPanels) {
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
-    }
-    for (int t = d.nextRows.fetch_add(1, std::memory_order_relaxed); t < d.rowBlocks; t = d.nextRows.fetch_add(1, std::memory_order_relaxed)) rows(d, t);
+    T* bp = scratch<T>(1, static_cast<std::size_t>(d.bPanels) * NR * d.kc);  // panel p at bp + p·NR·kc
+    for (std::ptrdiff_t jr = 0; jr < d.nc; jr += NR) packB(*d.g, *d.ks, d.pc, d.kc, d.jc + jr, std::min<std::ptrdiff_t>(NR, d.nc - jr), NR, bp + jr * d.kc);
+    for (int t = d.nextRows.fetch_add(1, std::memory_order_relaxed); t < d.rowBlocks; t = d.nextRows.fetch_add(1, std::memory_order_relaxed)) rows(d, t, bp);
   }
 
   // The rows [ic, ic + mc): each MR-row panel of A is packed just before the tile kernel
@@ -178,7 +173,7 @@ struct DepthBlock {
   // rows and written back to L2/L3 and read again (the older order) cost a few per cent at
   // 256–1024. (Measured against the BLIS order — B micro-panel in L1, A streaming — this
   // order was as fast or faster at 256–1024.)
-  static void rows(const DepthBlock& d, int task) {
+  static void rows(const DepthBlock& d, int task, const T* bp) {
     const Gemm<T>& g = *d.g;
     const int MR = d.ks->mr, NR = Traits<T>::nr(*d.ks);
     const std::ptrdiff_t ic = task * d.mc, mc = std::min(d.mc, g.M - ic);
@@ -194,7 +189,7 @@ struct DepthBlock {
       T* crow = g.c + (ic + ir) * g.ldc + d.jc;
       for (std::ptrdiff_t jr = 0; jr < d.nc; jr += NR) {
         const std::ptrdiff_t n = std::min<std::ptrdiff_t>(NR, d.nc - jr);
-        const T* bpanel = d.bp + jr * d.kc;
+        const T* bpanel = bp + jr * d.kc;
         if (n == NR) {
           tile(d.kc, ap, 1, MR, bpanel, NR, crow + jr, g.ldc, d.acc);
         } else {
@@ -206,8 +201,8 @@ struct DepthBlock {
   }
 };
 
-// BLIS's loop nest: column blocks of NC → depth blocks of KC (B packed once, shared) →
-// row blocks of mc, which the pool's threads claim one by one.
+// BLIS's loop nest: column blocks of NC → depth blocks of KC (B packed by each thread
+// taking part) → row blocks of mc, which the pool's threads claim one by one.
 template <typename T>
 void packedProduct(const Gemm<T>& g, const Kernels& ks, ThreadPool* threads) {
   const int MR = ks.mr, NR = Traits<T>::nr(ks);
@@ -221,12 +216,11 @@ void packedProduct(const Gemm<T>& g, const Kernels& ks, ThreadPool* threads) {
   const std::ptrdiff_t panels = (g.M + MR - 1) / MR;
   const std::ptrdiff_t mc = (workers == 1 ? panels : 1) * MR;
   const int rowBlocks = static_cast<int>((g.M + mc - 1) / mc);
-  T* bp = scratch<T>(1, static_cast<std::size_t>(((std::min(NC, g.N) + NR - 1) / NR * NR) * KC));
   for (std::ptrdiff_t jc = 0; jc < g.N; jc += NC) {
     const std::ptrdiff_t nc = std::min(NC, g.N - jc);
     for (std::ptrdiff_t pc = 0; pc < g.K; pc += KC) {
       const std::ptrdiff_t kc = std::min(KC, g.K - pc);
-      DepthBlock<T> block{&g, &ks, bp, pc, kc, jc, nc, mc, static_cast<int>((nc + NR - 1) / NR), rowBlocks, g.accumulate || pc > 0};
+      DepthBlock<T> block{&g, &ks, pc, kc, jc, nc, mc, static_cast<int>((nc + NR - 1) / NR), rowBlocks, g.accumulate || pc > 0};
       if (threads != nullptr && workers > 1) threads->run(workers, &DepthBlock<T>::run, &block);
       else DepthBlock<T>::run(&block, 0);
     }

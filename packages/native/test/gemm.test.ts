@@ -1,4 +1,4 @@
-// The packed product (more than 32 rows): B packed cooperatively by the threads of a depth
+// The packed product (more than 32 rows): B packed by every thread of a depth
 // block, A packed one MR-row panel at a time, the last partial panel of rows on the m-row
 // tile, ragged column panels through the edge buffer, several depth blocks (K past KC =
 // 384 in float32, 256 in float64) and column blocks (N past NC = 1024 / 512). Every
