@@ -142,7 +142,7 @@ void packA(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t ic, std::ptrdiff_
 
 // One depth block of a packed product, B[pc:pc+kc, jc:jc+nc] times the rows of A, as one
 // job for every thread taking part. Each participant packs the whole B block into its own
-// buffer, which then stays in its own core's L2, and claims row blocks one by one. (Packing
+// buffer, which then stays in its own core's cache, and claims row blocks one by one. (Packing
 // B once into a shared buffer, the threads splitting the panels and waiting for each other,
 // was slower: every packed line had been read by both cores in the previous block, so each
 // write paid a cross-core invalidation — packing took 14 % of a two-thread 256³ product
@@ -210,9 +210,10 @@ void packedProduct(const Gemm<T>& g, const Kernels& ks, ThreadPool* threads) {
   const int workers = threads == nullptr ? 1 : threads->size();
   // Serially one block of all rows; in parallel one MR-row panel per block. A is packed
   // panel by panel whatever the block, so small blocks cost only a claim (an atomic add,
-  // against ≥ 9 µs of arithmetic per panel above the split threshold) and balance the
-  // threads to within one panel: blocks of up to 16 panels left the last one's thread
-  // alone for up to a tenth of a 1024³ depth block, and a descheduled thread held more.
+  // against a panel's MR·N·kc multiply-adds: 9 µs at 256³) and balance the threads to
+  // within one panel. Blocks of 2–16 panels (10 at 1024³, the last one 4) could leave a
+  // thread idle for several panels at the end of each depth block, and a thread the system
+  // descheduled held more work up.
   const std::ptrdiff_t panels = (g.M + MR - 1) / MR;
   const std::ptrdiff_t mc = (workers == 1 ? panels : 1) * MR;
   const int rowBlocks = static_cast<int>((g.M + mc - 1) / mc);
