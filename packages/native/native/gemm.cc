@@ -1,12 +1,13 @@
 // The matrix-product driver. Large products follow the BLIS loop nest: column blocks of
-// NC → depth blocks of KC (B packed into NR-wide panels, which stay in L2) → all rows (A
-// packed into MR-tall panels; one panel stays in L1 while the tile kernel sweeps the B
-// panels). Small products skip packing, which would cost as much as the arithmetic: with
+// NC → depth blocks of KC (B packed into NR-wide panels, by each thread taking part) →
+// rows (A packed one MR-tall panel at a time, which stays in L1 while the tile kernel
+// sweeps the B panels). Small products skip packing, which would cost as much as the arithmetic: with
 // B untransposed the tile kernel reads B's rows in place; with B transposed (the recurrent
 // h·Wᵀ) a dot-product kernel reads both operands' rows in place.
 #include "gemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -22,8 +23,6 @@ namespace tapestry {
 std::ptrdiff_t parallelThreshold = 1 << 23;
 
 namespace {
-
-constexpr std::ptrdiff_t MC_MAX_PANELS = 16;
 
 template <typename T>
 struct Traits;
@@ -83,6 +82,29 @@ void storeEdge(const T* t, std::ptrdiff_t ldt, T* c, std::ptrdiff_t ldc, std::pt
     for (std::ptrdiff_t j = 0; j < n; j++) c[i * ldc + j] = accumulate ? c[i * ldc + j] + t[i * ldt + j] : t[i * ldt + j];
 }
 
+// kc rows of `width` contiguous elements, ld apart, into a dense panel (row k at
+// out + k·width). The tile widths get copies of a constant size, which the compiler inlines
+// as a few vector moves. With a library memcpy call per row (56 bytes for a transposed A)
+// packing took 19 % of a W2-shaped weight gradient (Gᵀ·H, 1024×256 by 2048 deep), inlined
+// 14 % — the rest is reading A's rows 2048 floats apart — and the product ran 5 % faster.
+template <typename T, int WIDTH>
+void copyRowsFixed(const T* src, std::ptrdiff_t ld, std::ptrdiff_t kc, T* out) {
+  for (std::ptrdiff_t k = 0; k < kc; k++) std::memcpy(out + k * WIDTH, src + k * ld, WIDTH * sizeof(T));
+}
+template <typename T>
+void copyRows(const T* src, std::ptrdiff_t ld, int width, std::ptrdiff_t kc, T* out) {
+  switch (width) {  // MR (14, 6, 4) and NR (32, 16, 8, 4) of the instruction sets
+    case 4: copyRowsFixed<T, 4>(src, ld, kc, out); return;
+    case 6: copyRowsFixed<T, 6>(src, ld, kc, out); return;
+    case 8: copyRowsFixed<T, 8>(src, ld, kc, out); return;
+    case 14: copyRowsFixed<T, 14>(src, ld, kc, out); return;
+    case 16: copyRowsFixed<T, 16>(src, ld, kc, out); return;
+    case 32: copyRowsFixed<T, 32>(src, ld, kc, out); return;
+    default:
+      for (std::ptrdiff_t k = 0; k < kc; k++) std::memcpy(out + k * width, src + k * ld, static_cast<std::size_t>(width) * sizeof(T));
+  }
+}
+
 // B[pc:pc+kc, jc:jc+nc] into panels of NR columns, zero-padded: panel p holds kc rows of NR.
 template <typename T>
 void packB(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t pc, std::ptrdiff_t kc, std::ptrdiff_t jc, std::ptrdiff_t nc, int NR, T* out) {
@@ -90,7 +112,7 @@ void packB(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t pc, std::ptrdiff_
     std::ptrdiff_t n = std::min<std::ptrdiff_t>(NR, nc - jr);
     T* panel = out + jr * kc;
     if (!g.transB && n == NR) {
-      for (std::ptrdiff_t k = 0; k < kc; k++) std::memcpy(panel + k * NR, g.b + (pc + k) * g.ldb + jc + jr, NR * sizeof(T));
+      copyRows(g.b + pc * g.ldb + jc + jr, g.ldb, NR, kc, panel);
     } else if (g.transB) {  // columns of op(B) are rows of B: transposed in registers
       Traits<T>::packPanelB(ks, g.b + (jc + jr) * g.ldb + pc, g.ldb, static_cast<int>(n), kc, panel);
     } else {
@@ -110,7 +132,7 @@ void packA(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t ic, std::ptrdiff_
     if (!g.transA) {
       Traits<T>::packPanel(ks, g.a + ir * g.lda + pc, g.lda, static_cast<int>(m), kc, panel);
     } else if (m == MR) {  // transposed: the panel's columns are rows of A
-      for (std::ptrdiff_t k = 0; k < kc; k++) std::memcpy(panel + k * MR, g.a + (pc + k) * g.lda + ir, MR * sizeof(T));
+      copyRows(g.a + pc * g.lda + ir, g.lda, MR, kc, panel);
     } else {
       for (std::ptrdiff_t k = 0; k < kc; k++)
         for (std::ptrdiff_t i = 0; i < MR; i++) panel[k * MR + i] = i < m ? elementA(g, ir + i, pc + k) : T(0);
@@ -118,69 +140,90 @@ void packA(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t ic, std::ptrdiff_
   }
 }
 
-// The rows [ic, ic + mc) of a packed product over one depth block: this task's A block
-// is packed into its own thread's scratch (it stays in L2), then one A micro-panel (MR×kc)
-// stays in L1 while the tile kernel sweeps the shared B panels. (Measured against the
-// BLIS order — B micro-panel in L1, A streaming — this order was as fast or faster at
-// 256–1024.)
+// One depth block of a packed product, B[pc:pc+kc, jc:jc+nc] times the rows of A, as one
+// job for every thread taking part. Each participant packs the whole B block into its own
+// buffer, which then stays in its own core's cache, and claims row blocks one by one. (Packing
+// B once into a shared buffer, the threads splitting the panels and waiting for each other,
+// was slower: every packed line had been read by both cores in the previous block, so each
+// write paid a cross-core invalidation — packing took 14 % of a two-thread 256³ product
+// against 3.5 % of a one-thread one — and 256³ ran at 250–268 GFLOP/s on two threads
+// against 323–336 with a private B.) Claiming is dynamic, with no barrier: a thread the
+// system has descheduled just claims fewer, one that arrives after the last block packs
+// nothing, and one thread alone does all the work.
 template <typename T>
-struct RowBlocks {
+struct DepthBlock {
   const Gemm<T>* g;
   const Kernels* ks;
-  const T* bp;  // B[pc:pc+kc, jc:jc+nc] packed (shared, read-only)
   std::ptrdiff_t pc, kc, jc, nc, mc;
+  int bPanels, rowBlocks;
   bool acc;
+  std::atomic<int> nextRows{0};
 
-  static void run(void* ctx, int task) {
-    const RowBlocks& r = *static_cast<RowBlocks*>(ctx);
-    const Gemm<T>& g = *r.g;
-    const int MR = r.ks->mr, NR = Traits<T>::nr(*r.ks);
-    const std::ptrdiff_t ic = task * r.mc, mc = std::min(r.mc, g.M - ic);
-    T* ap = scratch<T>(0, static_cast<std::size_t>(r.mc * r.kc + 64));
-    packA(g, *r.ks, ic, mc, r.pc, r.kc, MR, ap);
-    TileKernel<T> full = Traits<T>::packed(*r.ks);
+  static void run(void* ctx, int) {
+    DepthBlock& d = *static_cast<DepthBlock*>(ctx);
+    if (d.nextRows.load(std::memory_order_relaxed) >= d.rowBlocks) return;
+    const int NR = Traits<T>::nr(*d.ks);
+    T* bp = scratch<T>(1, static_cast<std::size_t>(d.bPanels) * NR * d.kc);  // panel p at bp + p·NR·kc
+    for (std::ptrdiff_t jr = 0; jr < d.nc; jr += NR) packB(*d.g, *d.ks, d.pc, d.kc, d.jc + jr, std::min<std::ptrdiff_t>(NR, d.nc - jr), NR, bp + jr * d.kc);
+    for (int t = d.nextRows.fetch_add(1, std::memory_order_relaxed); t < d.rowBlocks; t = d.nextRows.fetch_add(1, std::memory_order_relaxed)) rows(d, t, bp);
+  }
+
+  // The rows [ic, ic + mc): each MR-row panel of A is packed just before the tile kernel
+  // sweeps the B panels with it, into a buffer that stays in L1 — packed once per block of
+  // rows and written back to L2/L3 and read again (the older order) cost a few per cent at
+  // 256–1024. (Measured against the BLIS order — B micro-panel in L1, A streaming — this
+  // order was as fast or faster at 256–1024.)
+  static void rows(const DepthBlock& d, int task, const T* bp) {
+    const Gemm<T>& g = *d.g;
+    const int MR = d.ks->mr, NR = Traits<T>::nr(*d.ks);
+    const std::ptrdiff_t ic = task * d.mc, mc = std::min(d.mc, g.M - ic);
+    T* ap = scratch<T>(0, static_cast<std::size_t>(MR * d.kc + 64));
+    TileKernel<T> full = Traits<T>::packed(*d.ks);
     alignas(64) T edge[MAX_MR * 64];
     for (std::ptrdiff_t ir = 0; ir < mc; ir += MR) {
-      std::ptrdiff_t m = std::min<std::ptrdiff_t>(MR, mc - ir);
-      const T* apanel = ap + ir * r.kc;
-      for (std::ptrdiff_t jr = 0; jr < r.nc; jr += NR) {
-        std::ptrdiff_t n = std::min<std::ptrdiff_t>(NR, r.nc - jr);
-        T* c = g.c + (ic + ir) * g.ldc + r.jc + jr;
-        if (m == MR && n == NR) {
-          full(r.kc, apanel, 1, MR, r.bp + jr * r.kc, NR, c, g.ldc, r.acc);
+      const int m = static_cast<int>(std::min<std::ptrdiff_t>(MR, mc - ir));
+      packA(g, *d.ks, ic + ir, m, d.pc, d.kc, MR, ap);
+      // The last, partial panel of rows runs the m-row tile over the packed panel (A's
+      // column stride MR) and stores straight into C, instead of computing MR rows.
+      TileKernel<T> tile = m == MR ? full : Traits<T>::tile(*d.ks, m);
+      T* crow = g.c + (ic + ir) * g.ldc + d.jc;
+      for (std::ptrdiff_t jr = 0; jr < d.nc; jr += NR) {
+        const std::ptrdiff_t n = std::min<std::ptrdiff_t>(NR, d.nc - jr);
+        const T* bpanel = bp + jr * d.kc;
+        if (n == NR) {
+          tile(d.kc, ap, 1, MR, bpanel, NR, crow + jr, g.ldc, d.acc);
         } else {
-          full(r.kc, apanel, 1, MR, r.bp + jr * r.kc, NR, edge, NR, false);
-          storeEdge(edge, NR, c, g.ldc, m, n, r.acc);
+          tile(d.kc, ap, 1, MR, bpanel, NR, edge, NR, false);
+          storeEdge(edge, NR, crow + jr, g.ldc, m, n, d.acc);
         }
       }
     }
   }
 };
 
-// BLIS's loop nest: column blocks of NC → depth blocks of KC (B packed once, shared) →
-// row blocks of mc, the tasks the pool's threads claim one by one (a thread the system
-// has descheduled just claims fewer; no thread waits for a fixed share of another's).
+// BLIS's loop nest: column blocks of NC → depth blocks of KC (B packed by each thread
+// taking part) → row blocks of mc, which the pool's threads claim one by one.
 template <typename T>
 void packedProduct(const Gemm<T>& g, const Kernels& ks, ThreadPool* threads) {
   const int MR = ks.mr, NR = Traits<T>::nr(ks);
   const std::ptrdiff_t KC = Traits<T>::KC, NC = Traits<T>::NC;
   const int workers = threads == nullptr ? 1 : threads->size();
-  // Serially one block of all rows; in parallel about four blocks per thread, at least
-  // two micro-panels and at most MC_MAX_PANELS (the A block stays in L2).
-  std::ptrdiff_t panels = (g.M + MR - 1) / MR;
-  std::ptrdiff_t perTask = workers == 1 ? panels : std::clamp<std::ptrdiff_t>((panels + 4 * workers - 1) / (4 * workers), 2, MC_MAX_PANELS);
-  const std::ptrdiff_t mc = perTask * MR;
-  const int tasks = static_cast<int>((g.M + mc - 1) / mc);
-  T* bp = scratch<T>(1, static_cast<std::size_t>(((std::min(NC, g.N) + NR - 1) / NR * NR) * KC));
+  // Serially one block of all rows; in parallel one MR-row panel per block. A is packed
+  // panel by panel whatever the block, so small blocks cost only a claim (an atomic add,
+  // against a panel's MR·N·kc multiply-adds: 9 µs at 256³) and balance the threads to
+  // within one panel. Blocks of 2–16 panels (10 at 1024³, the last one 4) could leave a
+  // thread idle for several panels at the end of each depth block, and a thread the system
+  // descheduled held more work up.
+  const std::ptrdiff_t panels = (g.M + MR - 1) / MR;
+  const std::ptrdiff_t mc = (workers == 1 ? panels : 1) * MR;
+  const int rowBlocks = static_cast<int>((g.M + mc - 1) / mc);
   for (std::ptrdiff_t jc = 0; jc < g.N; jc += NC) {
-    std::ptrdiff_t nc = std::min(NC, g.N - jc);
+    const std::ptrdiff_t nc = std::min(NC, g.N - jc);
     for (std::ptrdiff_t pc = 0; pc < g.K; pc += KC) {
-      std::ptrdiff_t kc = std::min(KC, g.K - pc);
-      packB(g, ks, pc, kc, jc, nc, NR, bp);
-      RowBlocks<T> blocks{&g, &ks, bp, pc, kc, jc, nc, mc, g.accumulate || pc > 0};
-      if (threads != nullptr && tasks > 1) threads->run(tasks, &RowBlocks<T>::run, &blocks);
-      else
-        for (int t = 0; t < tasks; t++) RowBlocks<T>::run(&blocks, t);
+      const std::ptrdiff_t kc = std::min(KC, g.K - pc);
+      DepthBlock<T> block{&g, &ks, pc, kc, jc, nc, mc, static_cast<int>((nc + NR - 1) / NR), rowBlocks, g.accumulate || pc > 0};
+      if (threads != nullptr && workers > 1) threads->run(workers, &DepthBlock<T>::run, &block);
+      else DepthBlock<T>::run(&block, 0);
     }
   }
 }
