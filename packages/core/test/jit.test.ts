@@ -114,6 +114,24 @@ describe('jit', () => {
     expect(traces).toBe(4);
   });
 
+  it('tells apart calls whose trees differ only in keys, and calls on another backend', () => {
+    let traces = 0;
+    const step = jit((t: Record<string, Tensor>) => {
+      traces++;
+      return 'a' in t ? mul(t.a, 2) : mul(t.b, 3);
+    });
+    const x = tensor([1, 2], { dtype: d });
+    expect([...step({ a: x }).data]).toEqual([2, 4]);
+    expect([...step({ b: x }).data]).toEqual([3, 6]);
+    expect([...step({ a: x }).data]).toEqual([2, 4]);
+    expect(traces).toBe(2);
+    for (const be of backendsUnderTest) {
+      setBackend(be);
+      expect([...step({ b: x }).data]).toEqual([3, 6]);
+    }
+    expect(traces).toBe(1 + backendsUnderTest.length);
+  });
+
   it('runs op by op under a tape, so gradients are those of the function itself', () => {
     const step = jit(gatedStep);
     const loss = (f: typeof gatedStep) => (p: Params) => sum(f(p, { h }, tokens).state.h);

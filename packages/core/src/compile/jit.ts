@@ -1,6 +1,8 @@
 import { isRecording } from '../autograd/tape.js';
+import type { Backend } from '../backend/backend.js';
 import { backend } from '../backend/current.js';
-import { TraceError, ValueError } from '../errors.js';
+import { TraceError } from '../errors.js';
+import { matchSkeleton, signatureOf, skeletonOf, type Skeleton } from './jit-signature.js';
 import { Tensor } from '../tensor/tensor.js';
 import { leaves, mapTree } from '../tree/tree.js';
 import type { TraceGraph } from './graph.js';
@@ -29,6 +31,12 @@ interface Compiled {
   readonly lastInputs: (Tensor | undefined)[];
   /** The output tree, with the index of each tensor leaf among the graph's outputs. */
   readonly outputTree: unknown;
+  /** The arguments' structure, to recognise a call with the same signature without building its key. */
+  readonly skeleton: Skeleton;
+  /** The backend the plan was made for. */
+  readonly backend: Backend;
+  /** The input tensors of the call being run (reused: no array per call). */
+  readonly inputs: Tensor[];
 }
 
 /** A signature whose function cannot be traced: it runs op by op, for this reason. */
@@ -72,6 +80,7 @@ class OutputSlot {
  */
 export function jit<Args extends readonly unknown[], R>(fn: (...args: Args) => R): Jitted<Args, R> {
   const signatures = new Map<string, Compiled | Eager>();
+  let last: Compiled | undefined;
   const lookup = (args: Args): Compiled | Eager => {
     const key = `${backend().name}|${signatureOf(args)}`;
     let entry = signatures.get(key);
@@ -80,8 +89,13 @@ export function jit<Args extends readonly unknown[], R>(fn: (...args: Args) => R
   };
   const jitted = (...args: Args): R => {
     if (isRecording() || isTracing()) return fn(...args);
+    // Most calls repeat the last signature: checked in place, with no key built.
+    if (last !== undefined && last.backend === backend() && matchSkeleton(last.skeleton, args, last.inputs)) return run(last) as R;
     const entry = lookup(args);
-    return entry.kind === 'eager' ? fn(...args) : (run(entry, args) as R);
+    if (entry.kind === 'eager') return fn(...args);
+    last = entry;
+    matchSkeleton(entry.skeleton, args, entry.inputs);
+    return run(entry) as R;
   };
   jitted.explain = (...args: Args): string => {
     if (isRecording()) return 'op by op: a tape records, so gradients flow through the ops';
@@ -90,47 +104,6 @@ export function jit<Args extends readonly unknown[], R>(fn: (...args: Args) => R
     return entry.kind === 'eager' ? `op by op: ${entry.reason}` : `compiled: ${entry.plan.summary}`;
   };
   return jitted;
-}
-
-/**
- * Shapes, dtypes, keys and every non-tensor value of `args`: calls with equal signatures
- * share a plan. Runs on every call, so it only appends to one string (paths are worked
- * out only to name an argument that is not allowed).
- */
-function signatureOf(args: unknown): string {
-  let key = '';
-  const visit = (node: unknown): void => {
-    if (node instanceof Tensor) key += `${node.dtype}[${node.shape.join(',')}]`;
-    else if (Array.isArray(node)) {
-      key += `[${node.length}`;
-      for (let i = 0; i < node.length; i++) visit(node[i]);
-      key += ']';
-    } else if (node !== null && typeof node === 'object') {
-      key += '{';
-      for (const k in node) {
-        if (!Object.hasOwn(node, k)) continue;
-        key += `${k.length}:${k}`;
-        visit((node as Record<string, unknown>)[k]);
-      }
-      key += '}';
-    } else if (typeof node === 'number' || typeof node === 'boolean' || node === undefined || node === null) key += ` ${String(node)}`;
-    else if (typeof node === 'string') key += ` ${node.length}'${node}`;
-    else throw new ValueError(`jit: argument${pathOf(args, node)} is a ${typeof node}; arguments are trees of tensors, numbers, strings and booleans`);
-  };
-  visit(args);
-  return key;
-}
-
-/** The dotted path to `target` inside `tree` ('' when not found). */
-function pathOf(tree: unknown, target: unknown): string {
-  if (tree === target) return '';
-  if (tree === null || typeof tree !== 'object' || tree instanceof Tensor) return '';
-  for (const [k, child] of Object.entries(tree)) {
-    if (child === target) return `.${k}`;
-    const inner = pathOf(child, target);
-    if (inner !== '') return `.${k}${inner}`;
-  }
-  return '';
 }
 
 /** Traces and plans `fn` for the signature of `args`, or records why it cannot be compiled. */
@@ -155,14 +128,13 @@ function compile<Args extends readonly unknown[], R>(fn: (...args: Args) => R, a
   const plan = planGraph(graph, graph.inputs.map(() => true), [], backend());
   // Nodes that read only constants (tensors `fn` closes over) run once, here.
   for (const instruction of plan.hoisted) instruction();
-  return { kind: 'compiled', graph, plan, lastInputs: inputs.map(() => undefined), outputTree };
+  return { kind: 'compiled', graph, plan, lastInputs: inputs.map(() => undefined), outputTree, skeleton: skeletonOf(args), backend: backend(), inputs: [...inputs] };
 }
 
-/** One compiled call: changed inputs copied in, the plan run, outputs copied out. */
-function run(entry: Compiled, args: unknown): unknown {
-  const { graph, plan, lastInputs } = entry;
+/** One compiled call on the inputs `matchSkeleton` gathered: changed ones copied in, the plan run, outputs copied out. */
+function run(entry: Compiled): unknown {
+  const { graph, plan, lastInputs, inputs } = entry;
   const tensors = plan.tensors;
-  const inputs = leaves(args);
   for (let i = 0; i < inputs.length; i++) {
     if (inputs[i] === lastInputs[i]) continue;
     tensors[graph.inputs[i]].data.set(inputs[i].data);
