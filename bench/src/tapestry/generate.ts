@@ -33,7 +33,7 @@ function generate(params: CharParams, steps: number, rng: Rng): number[] {
   let token = 0;
   const out: number[] = [];
   for (let s = 0; s < steps; s++) {
-    const next = tokenStep(params, carries, tensor([[token]], { dtype: 'int32' }));
+    const next = tokenStep(params, carries, tensor(Int32Array.of(token), { shape: [1, 1] }));
     carries = next.carries;
     token = rng.categorical(next.probs.data);
     out.push(token);
