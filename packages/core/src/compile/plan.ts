@@ -6,10 +6,11 @@ import type { ForwardResult, OpSpec } from '../ops/op.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { blockCommand, broadcastInto, copyBlock } from './block-copy.js';
+import { blockCommand, broadcastInto } from './block-copy.js';
 import { lowerElementwise, withOperands } from './elementwise-ops.js';
 import type { TraceGraph, TraceNode } from './graph.js';
-import { specOf, type StructuralOp } from './structural-ops.js';
+import { specOf } from './structural-ops.js';
+import { lowerStructural, zeroCommand } from './structural-lowering.js';
 import { fuseScatterAdds, scatterInto, scatterSpec, type ScatterAttrs } from './scatter-adds.js';
 
 /** One planned action: a kernel call on preallocated buffers. */
@@ -225,95 +226,24 @@ class StepScheduler {
   /** `node` as an instruction, with its command form when it has one. */
   private lowerOther(node: TraceNode): { run: Instruction; commands?: StepCommand[] } {
     const t = this.tensors;
-    const ins = node.inputs.map((v) => t[v]);
-    const out = t[node.outputs[0]];
-    const kind: StructuralOp | undefined = specOf(node.spec);
-    const rows = kind === 'matmul' ? asRows(ins[0], ins[1], node.attrs as { transA: boolean }) : undefined;
-    if (rows !== undefined) {
-      this.products++;
-      const { transA, transB } = node.attrs as { transA: boolean; transB: boolean };
-      const be = this.be;
-      const [a, b] = [rows, ins[1]];
-      const product = rows === ins[0] ? out : new Tensor([rows.shape[0], b.shape[transB ? 0 : 1]], out.data);
-      return { run: () => be.matmulInto(a, b, transA, transB, product, false), commands: [{ kind: 'matmul', a, b, transA, transB, out: product, accumulate: false }] };
-    }
-    if (kind === 'reshape') {
-      if (out.data === ins[0].data) return { run: () => {}, commands: [] };
-      return { run: () => out.data.set(ins[0].data), commands: [wholeCopy(ins[0].data, out.data)] };
-    }
     if (node.spec === scatterSpec) {
+      const ins = node.inputs.map((v) => t[v]);
+      const out = t[node.outputs[0]];
       this.copies += ins.length;
       const attrs = node.attrs as ScatterAttrs;
       const copies = ins.map((x, k) => blockCommand(x.data, x.shape, x.shape.map(() => 0), out.data, out.shape, attrs.starts[k], x.shape));
-      const commands = copies.every((c) => c !== undefined) ? [...(attrs.covers ? [] : [zero(out.data)]), ...(copies as StepCommand[])] : undefined;
+      const commands = copies.every((c) => c !== undefined) ? [...(attrs.covers ? [] : [zeroCommand(out.data)]), ...(copies as StepCommand[])] : undefined;
       return { run: () => scatterInto(ins, attrs, out), commands };
     }
-    if (kind === 'slice') {
-      this.copies++;
-      const { starts, sizes } = node.attrs as { starts: number[]; sizes: number[] };
-      const zeros = starts.map(() => 0);
-      const copy = blockCommand(ins[0].data, ins[0].shape, starts, out.data, out.shape, zeros, sizes);
-      return { run: () => copyBlock(ins[0].data, ins[0].shape, starts, out.data, out.shape, zeros, sizes), commands: copy && [copy] };
-    }
-    if (kind === 'split' || kind === 'concat') return this.lowerJoin(node, kind);
-    const summed = kind === 'sum' && isFloat(out.dtype) ? this.sumAsProduct(ins[0], (node.attrs as { axes: number[] }).axes, out) : undefined;
-    if (summed !== undefined) return summed;
-    if (kind === 'pad') {
-      this.copies++;
-      const { before } = node.attrs as { before: number[] };
-      const zeros = before.map(() => 0);
-      const copy = blockCommand(ins[0].data, ins[0].shape, zeros, out.data, out.shape, before, ins[0].shape);
-      const run = (): void => {
-        out.data.fill(0);
-        copyBlock(ins[0].data, ins[0].shape, zeros, out.data, out.shape, before, ins[0].shape);
-      };
-      return { run, commands: copy && [zero(out.data), copy] };
+    const kind = specOf(node.spec);
+    const lowered = kind === undefined ? undefined : lowerStructural(node, kind, t, this.be);
+    if (lowered !== undefined) {
+      this.products += lowered.products;
+      this.copies += lowered.copies;
+      return lowered;
     }
     this.others.push(node.spec.name);
     return { run: runForwardInto(node, t) };
-  }
-
-  /**
-   * A sum over leading or trailing axes as a product with a row or column of ones (one
-   * `matmulInto`, so it binds with the products around it), or undefined for other axes.
-   */
-  private sumAsProduct(x: Tensor, axes: readonly number[], out: Tensor): { run: Instruction; commands: StepCommand[] } | undefined {
-    const sorted = [...axes].sort((p, q) => p - q);
-    const leading = sorted.every((a, i) => a === i);
-    const trailing = sorted.every((a, i) => a === x.rank - sorted.length + i);
-    if (!leading && !trailing) return undefined;
-    const reduced = sorted.reduce((n, a) => n * x.shape[a], 1);
-    const kept = x.size / reduced;
-    const ones = new Tensor(leading ? [1, reduced] : [reduced, 1], allocate(x.dtype, reduced).fill(1));
-    const a = leading ? ones : new Tensor([kept, reduced], x.data);
-    const b = leading ? new Tensor([reduced, kept], x.data) : ones;
-    const product = new Tensor(leading ? [1, kept] : [kept, 1], out.data);
-    this.products++;
-    const be = this.be;
-    return { run: () => be.matmulInto(a, b, false, false, product, false), commands: [{ kind: 'matmul', a, b, transA: false, transB: false, out: product, accumulate: false }] };
-  }
-
-  /** A split (one block copy per output) or a concatenation (one per input) along the op's axis. */
-  private lowerJoin(node: TraceNode, kind: 'split' | 'concat'): { run: Instruction; commands?: StepCommand[] } {
-    const t = this.tensors;
-    const { axis } = node.attrs as { axis: number };
-    const whole = kind === 'split' ? t[node.inputs[0]] : t[node.outputs[0]];
-    const parts = (kind === 'split' ? node.outputs : node.inputs).map((v) => t[v]);
-    const zeros = whole.shape.map(() => 0);
-    let offset = 0;
-    const blocks = parts.map((part) => {
-      const at = whole.shape.map((_, a) => (a === axis ? offset : 0));
-      offset += part.shape[axis];
-      return kind === 'split'
-        ? { src: whole, srcStart: at, dst: part, dstStart: zeros, size: part.shape }
-        : { src: part, srcStart: zeros, dst: whole, dstStart: at, size: part.shape };
-    });
-    this.copies += blocks.length;
-    const commands = blocks.map((b) => blockCommand(b.src.data, b.src.shape, b.srcStart, b.dst.data, b.dst.shape, b.dstStart, b.size));
-    const run = (): void => {
-      for (const b of blocks) copyBlock(b.src.data, b.src.shape, b.srcStart, b.dst.data, b.dst.shape, b.dstStart, b.size);
-    };
-    return { run, commands: commands.every((c) => c !== undefined) ? (commands as StepCommand[]) : undefined };
   }
 
   /** Emits `g` as one element-wise program (with broadcast copies for inputs a program cannot index). */
@@ -385,27 +315,6 @@ class StepScheduler {
     before.push({ run: () => broadcastInto(t.data, t.shape, expanded.data, shape), command: { kind: 'broadcast', src: t.data, srcShape: t.shape, dst: expanded.data, dstShape: shape } });
     return expanded;
   }
-}
-
-/**
- * The left operand of a product with a rank-2 right operand as a rank-2 matrix: itself,
- * or a `[…, K]` batch (not transposed) as a `[rows, K]` view of the same buffer — one
- * `matmulInto` then computes the whole batch. Undefined for any other product.
- */
-function asRows(a: Tensor, b: Tensor, attrs: { transA: boolean }): Tensor | undefined {
-  if (b.rank !== 2 || a.rank < 2) return undefined;
-  if (a.rank === 2) return a;
-  if (attrs.transA) return undefined;
-  const k = a.shape[a.rank - 1];
-  return new Tensor([a.size / k, k], a.data);
-}
-
-function wholeCopy(src: Tensor['data'], dst: Tensor['data']): StepCommand {
-  return { kind: 'copy', src, srcStart: 0, srcStride: 0, dst, dstStart: 0, dstStride: 0, rows: 1, length: src.length };
-}
-
-function zero(dst: Tensor['data']): StepCommand {
-  return { kind: 'zero', dst };
 }
 
 /** True when `inner`, without leading 1s, equals the last axes of `outer`: then element j reads j mod size. */
