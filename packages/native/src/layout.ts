@@ -1,5 +1,5 @@
 import type { Shape, Tensor, TypedArray } from '@tapestry/core';
-import { sizeOf, stridesOf } from '@tapestry/core';
+import { joinLayout, sizeOf, stridesOf } from '@tapestry/core';
 import type { Addon } from './addon.js';
 import { outputArray } from './storage.js';
 
@@ -15,12 +15,8 @@ const like = (t: Tensor, shape: Shape, data: TypedArray): Tensor => new (t.const
 /** Joins tensors along `axis` (shapes checked by the op). */
 export function concatRows(addon: Addon, xs: readonly Tensor[], axis: number): Tensor {
   const first = xs[0];
-  const total = xs.reduce((n, t) => n + t.shape[axis], 0);
-  const shape = first.shape.map((d, i) => (i === axis ? total : d));
+  const { shape, outer, inner, rowLength: rowOut } = joinLayout(xs.map((t) => t.shape), axis);
   const out = outputArray(addon, first.dtype, sizeOf(shape));
-  const outer = sizeOf(first.shape.slice(0, axis));
-  const inner = sizeOf(first.shape.slice(axis + 1));
-  const rowOut = total * inner;
   let at = 0;
   for (const t of xs) {
     const row = t.shape[axis] * inner;

@@ -10,6 +10,29 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
+/**
+ * Where tensors joined along `axis` go in the result, seen as `outer` rows: each input
+ * contributes one run of `shape[axis]·inner` elements to every row of `rowLength`.
+ */
+export interface JoinLayout {
+  /** The joined shape. */
+  readonly shape: number[];
+  /** Rows: the product of the axes before `axis`. */
+  readonly outer: number;
+  /** Elements per index of `axis`: the product of the axes after it. */
+  readonly inner: number;
+  /** Elements per row of the result. */
+  readonly rowLength: number;
+}
+
+/** The {@link JoinLayout} of tensors of `shapes` (equal but along `axis`) joined along `axis`. */
+export function joinLayout(shapes: readonly Shape[], axis: number): JoinLayout {
+  const first = shapes[0];
+  const total = shapes.reduce((n, s) => n + s[axis], 0);
+  const inner = sizeOf(first.slice(axis + 1));
+  return { shape: first.map((d, i) => (i === axis ? total : d)), outer: sizeOf(first.slice(0, axis)), inner, rowLength: total * inner };
+}
+
 /** Row-major strides (in elements) of a contiguous tensor of this shape. */
 export function stridesOf(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);

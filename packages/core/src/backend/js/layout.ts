@@ -1,5 +1,5 @@
 import type { Shape } from '../../tensor/shape.js';
-import { sizeOf, stridesOf } from '../../tensor/shape.js';
+import { joinLayout, sizeOf, stridesOf } from '../../tensor/shape.js';
 import { allocate } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { broadcastStrides, forEachRow } from './elementwise.js';
@@ -54,13 +54,8 @@ export function pad(x: Tensor, before: readonly number[], after: readonly number
 
 /** Joins tensors along `axis` (all other axes equal). */
 export function concat(xs: readonly Tensor[], axis: number): Tensor {
-  const first = xs[0];
-  const total = xs.reduce((n, t) => n + t.shape[axis], 0);
-  const shape = first.shape.map((d, i) => (i === axis ? total : d));
-  const out = allocate(first.dtype, sizeOf(shape));
-  const outer = sizeOf(first.shape.slice(0, axis));
-  const inner = sizeOf(first.shape.slice(axis + 1));
-  const rowOut = total * inner;
+  const { shape, outer, inner, rowLength: rowOut } = joinLayout(xs.map((t) => t.shape), axis);
+  const out = allocate(xs[0].dtype, sizeOf(shape));
   let at = 0;
   for (const t of xs) {
     const row = t.shape[axis] * inner;
