@@ -79,10 +79,14 @@ class OutputSlot {
  * ```
  */
 export function jit<Args extends readonly unknown[], R>(fn: (...args: Args) => R): Jitted<Args, R> {
-  const signatures = new Map<string, Compiled | Eager>();
+  // Per backend (by identity, as the fast path below checks it), per signature.
+  const plans = new Map<Backend, Map<string, Compiled | Eager>>();
   let last: Compiled | undefined;
   const lookup = (args: Args): Compiled | Eager => {
-    const key = `${backend().name}|${signatureOf(args)}`;
+    const be = backend();
+    let signatures = plans.get(be);
+    if (signatures === undefined) plans.set(be, (signatures = new Map()));
+    const key = signatureOf(args);
     let entry = signatures.get(key);
     if (entry === undefined) signatures.set(key, (entry = compile(fn, args)));
     return entry;

@@ -1,5 +1,5 @@
 import { TraceError } from '../errors.js';
-import { recordOp, resumeTapes, suspendTapes } from '../autograd/tape.js';
+import { noGrad, recordOp, resumeTapes, suspendTapes } from '../autograd/tape.js';
 import type { DifferentiableOpSpec, ForwardResult, OpSpec } from '../ops/op.js';
 import { allocate, type DType } from '../tensor/dtype.js';
 import { takeTensorId } from '../tensor/ids.js';
@@ -146,32 +146,20 @@ export interface TraceInput {
  * Runs `fn` once on symbolic tensors of the given shapes and dtypes and returns the
  * graph of registered ops it applied. Tensors `fn` makes without ops (`zeros`, numbers
  * turned into scalars) are recorded as constants. Throws a {@link TraceError} when
- * `fn` does something a trace cannot see (see there).
+ * `fn` does something a trace cannot see (see there). It runs under `noGrad`: tapes
+ * active outside record real tensors and must not see symbolic ones (a scan compiling its
+ * step inside `grad`), while a tape `fn` makes itself (a jitted `valueAndGrad`) records.
  */
 export function traceFunction(fn: (inputs: Tensor[]) => Tensor[], inputs: readonly TraceInput[]): TraceGraph {
   const trace = new Trace();
   const symbolic = inputs.map((i) => trace.input(i.shape, i.dtype));
-  const outputs = outsideTapes(() => withActiveTrace(trace, () => fn(symbolic)));
+  const outputs = noGrad(() => withActiveTrace(trace, () => fn(symbolic)));
   return trace.graph(outputs);
 }
 
 /** Like {@link traceFunction}, for a builder that creates its own inputs with `input` (any number, in any order). */
 export function traceWith(fn: (input: (shape: Shape, dtype: DType) => Tensor) => Tensor[]): TraceGraph {
   const trace = new Trace();
-  const outputs = outsideTapes(() => withActiveTrace(trace, () => fn((shape, dtype) => trace.input(shape, dtype))));
+  const outputs = noGrad(() => withActiveTrace(trace, () => fn((shape, dtype) => trace.input(shape, dtype))));
   return trace.graph(outputs);
-}
-
-/**
- * Runs a traced function with the tapes active outside it suspended: they record real
- * tensors and must not see symbolic ones (a trace made while a tape records, such as a
- * scan compiling its step inside `grad`). Tapes the function makes itself do record.
- */
-function outsideTapes<T>(fn: () => T): T {
-  const tapes = suspendTapes();
-  try {
-    return fn();
-  } finally {
-    resumeTapes(tapes);
-  }
 }
