@@ -33,6 +33,15 @@ export class AnomalyError extends TapestryError {
   override name = 'AnomalyError';
 }
 
+/**
+ * A tensor was used after {@link dispose} released it (or released a tensor sharing its
+ * storage). The message names the op or function and the tensor.
+ */
+export class DisposedError extends TapestryError {
+  /** `'DisposedError'`, for messages and `error.name` checks. */
+  override name = 'DisposedError';
+}
+
 /** A hyperparameter or option is out of range; the message names the parameter. */
 export class ValueError extends TapestryError {
   /** `'ValueError'`, for messages and `error.name` checks. */

@@ -10,6 +10,7 @@ export * from './tensor/dtype.js';
 export * from './tensor/shape.js';
 export * from './tensor/tensor.js';
 export * from './tensor/create.js';
+export { dispose } from './tensor/dispose.js';
 export * from './random/rng.js';
 export * from './tree/tree.js';
 export * from './backend/backend.js';

@@ -209,6 +209,20 @@ Napi::Value Alloc(const Napi::CallbackInfo& info) {
   std::memcpy(&value, &local, sizeof value);
   return Napi::Value(info.Env(), value);
 }
+// free(buffer) → whether it detached `buffer` (an ArrayBuffer from alloc) so that its
+// block went back to the pool now; false, leaving it alone, while a step list uses it.
+// Every typed array over a detached buffer has length 0, which is how JavaScript sees
+// that the storage is gone. Runs under the call lock: no call of another JavaScript
+// thread is reading the block.
+Napi::Value Free(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArrayBuffer()) throw Napi::TypeError::New(env, "free: expects an ArrayBuffer from alloc");
+  Napi::ArrayBuffer buffer = info[0].As<Napi::ArrayBuffer>();
+  if (buffer.ByteLength() == 0 || boundByStepList(buffer.Data(), buffer.ByteLength())) return Napi::Boolean::New(env, false);
+  bool detached = false;
+  if (napi_is_detached_arraybuffer(env, buffer, &detached) != napi_ok || detached) return Napi::Boolean::New(env, false);
+  return Napi::Boolean::New(env, napi_detach_arraybuffer(env, buffer) == napi_ok);
+}
 Napi::Value PooledBytes(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(pooledBytes())); }
 Napi::Value SetPoolCap(const Napi::CallbackInfo& info) {
   setPoolCap(static_cast<std::size_t>(integer(info, 0)));
@@ -260,6 +274,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("releaseSteps", Napi::Function::New(env, serialized<ReleaseSteps>, "releaseSteps"));
   // The pool has its own lock; alloc does not take the call lock.
   exports.Set("alloc", Napi::Function::New(env, Alloc, "alloc"));
+  exports.Set("free", Napi::Function::New(env, serialized<Free>, "free"));
   exports.Set("pooledBytes", Napi::Function::New(env, PooledBytes, "pooledBytes"));
   exports.Set("setPoolCap", Napi::Function::New(env, SetPoolCap, "setPoolCap"));
   exports.Set("isa", Napi::Function::New(env, serialized<Isa>, "isa"));

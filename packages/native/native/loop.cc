@@ -262,6 +262,19 @@ Napi::Value RunSteps(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+bool boundByStepList(const void* begin, std::size_t bytes) {
+  const char* lo = static_cast<const char*>(begin);
+  const char* hi = lo + bytes;
+  for (const auto& list : lists()) {
+    if (!list) continue;
+    for (const Array& a : list->arrays) {
+      const char* d = static_cast<const char*>(a.data);
+      if (d < hi && lo < d + a.length * elementBytes(a.dtype)) return true;
+    }
+  }
+  return false;
+}
+
 Napi::Value ReleaseSteps(const Napi::CallbackInfo& info) {
   std::size_t id = static_cast<std::size_t>(info[0].As<Napi::Number>().Int64Value());
   if (id < lists().size()) lists()[id].reset();

@@ -16,5 +16,8 @@ Napi::Value BindSteps(const Napi::CallbackInfo& info, ProgramLookup lookup);
 Napi::Value RunSteps(const Napi::CallbackInfo& info);
 // releaseSteps(id): frees the list and its references to the arrays.
 Napi::Value ReleaseSteps(const Napi::CallbackInfo& info);
+// True when a live step list reads or writes any byte of [begin, begin + bytes): that
+// storage must not be freed while the list lives.
+bool boundByStepList(const void* begin, std::size_t bytes);
 
 }  // namespace tapestry

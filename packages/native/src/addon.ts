@@ -16,6 +16,7 @@ export interface Addon {
   runSteps(id: number, first: number, count: number, delta: number): void;
   releaseSteps(id: number): void;
   alloc(bytes: number): ArrayBuffer | undefined;
+  free(buffer: ArrayBuffer): boolean;
   pooledBytes(): number;
   setPoolCap(bytes: number): void;
   isa(): string;

@@ -5,7 +5,7 @@ import { nativeMatmul, productSizes } from './matmul.js';
 import { ProgramCache } from './program.js';
 import { StepBinder } from './steps.js';
 import { concatRows, sliceRows } from './layout.js';
-import { outputArray, pooledArray } from './storage.js';
+import { outputArray, pooledArray, releaseStorage } from './storage.js';
 import { optimizerKernels } from './optimizer.js';
 
 type FloatArray = Float32Array | Float64Array;
@@ -119,6 +119,9 @@ function buildNativeBackend(addon: Addon, base: Backend): Backend {
     },
     storage(dtype, size) {
       return pooledArray(addon, dtype, size);
+    },
+    release(data) {
+      return releaseStorage(addon, data);
     },
     ...optimizerKernels(addon),
     concat(xs, axis) {

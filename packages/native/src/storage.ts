@@ -18,7 +18,21 @@ export function pooledArray(addon: Addon, dtype: DType, size: number): TypedArra
   if (bytes < POOL_MIN_BYTES) return undefined;
   const buffer = addon.alloc(bytes);
   if (buffer === undefined) return undefined; // V8's sandbox: no outside memory
+  pooledBuffers.add(buffer);
   return dtype === 'float32' ? new Float32Array(buffer) : dtype === 'float64' ? new Float64Array(buffer) : new Int32Array(buffer);
+}
+
+// The buffers alloc handed out: the only storage `releaseStorage` may free.
+const pooledBuffers = new WeakSet<ArrayBuffer>();
+
+/**
+ * Returns `data`'s block to the pool now (see `Backend.release`) when it is a whole pooled
+ * buffer that no bound step list uses; every view of it is left empty.
+ */
+export function releaseStorage(addon: Addon, data: TypedArray): boolean {
+  const buffer = data.buffer as ArrayBuffer;
+  if (!pooledBuffers.has(buffer)) return false;
+  return addon.free(buffer);
 }
 
 /** Output storage for a kernel that writes every element: pooled, or a small fresh array. */

@@ -1,4 +1,5 @@
 import { GradientError, ShapeError } from '../errors.js';
+import { refuseAnyDisposed } from '../tensor/refuse-disposed.js';
 import { add } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
@@ -126,6 +127,8 @@ export function backward(tape: Tape, roots: readonly Tensor[], seeds: readonly T
       // compiled loop's per-step states: their cotangent flows on inside the op too), so
       // it runs when an output is wanted even if no input needs a gradient.
       if (!needed && !outputs.some((o) => keep.has(o.id))) continue;
+      refuseAnyDisposed(`${entry.spec.name} (backward)`, inputs);
+      refuseAnyDisposed(`${entry.spec.name} (backward)`, outputs);
       const outer = setBackwardContext(entry.spec.name);
       const ctx = { inputs, outputs, attrs: entry.attrs, saved: entry.saved, needsGrad };
       let inCts: readonly (Tensor | null)[];

@@ -138,15 +138,26 @@ export function recordOp(
   for (let i = 0; i < tapes.length; i++) tapes[i].offer(entry);
 }
 
+// How many `withTape` scopes are open, counted through `noGrad` (which hides the tapes
+// but does not end them): `dispose` refuses to free storage a tape may still read.
+let openTapeScopes = 0;
+
 /** Runs `fn` with `tape` recording (in addition to any tapes already active). */
 export function withTape<T>(tape: Tape, fn: () => T): T {
   const tapes = activeTapes;
   tapes.push(tape);
+  openTapeScopes++;
   try {
     return fn();
   } finally {
+    openTapeScopes--;
     tapes.splice(tapes.lastIndexOf(tape), 1);
   }
+}
+
+/** True inside a transform that records (`grad`, `valueAndGrad`, `vjp`, `record`…), even under `noGrad`. */
+export function insideTapeScope(): boolean {
+  return openTapeScopes > 0;
 }
 
 /**

@@ -86,6 +86,13 @@ export interface Backend {
   storage?(dtype: DType, size: number): TypedArray | undefined;
 
   /**
+   * Optional: frees `data` now if this backend allocated it and nothing it runs still
+   * reads it (a bound loop), leaving every view of it empty (length 0); returns whether
+   * it did. Called by `dispose`; storage it does not own it must leave alone.
+   */
+  release?(data: TypedArray): boolean;
+
+  /**
    * Optional: binds a list of commands over fixed buffers (one step of a compiled loop,
    * with its per-step reads and writes) and returns a function that runs them, in order,
    * for any run of steps in `[0, steps)` — or `undefined` to decline (the caller then

@@ -4,6 +4,7 @@ import { backend } from '../backend/current.js';
 import { TraceError } from '../errors.js';
 import { matchSkeleton, signatureOf, skeletonOf, type Skeleton } from './jit-signature.js';
 import { Tensor } from '../tensor/tensor.js';
+import { refuseAnyDisposed, refuseDisposed } from '../tensor/refuse-disposed.js';
 import { leaves, mapTree } from '../tree/tree.js';
 import type { TraceGraph } from './graph.js';
 import { planGraph, type GraphPlan } from './plan.js';
@@ -37,6 +38,8 @@ interface Compiled {
   readonly backend: Backend;
   /** The input tensors of the call being run (reused: no array per call). */
   readonly inputs: Tensor[];
+  /** The tensors `fn` closes over, which the plan reads in place: refused once disposed. */
+  readonly constants: readonly Tensor[];
 }
 
 /** A signature whose function cannot be traced: it runs op by op, for this reason. */
@@ -132,14 +135,20 @@ function compile<Args extends readonly unknown[], R>(fn: (...args: Args) => R, a
   const plan = planGraph(graph, graph.inputs.map(() => true), [], backend());
   // Nodes that read only constants (tensors `fn` closes over) run once, here.
   for (const instruction of plan.hoisted) instruction();
-  return { kind: 'compiled', graph, plan, lastInputs: inputs.map(() => undefined), outputTree, skeleton: skeletonOf(args), backend: backend(), inputs: [...inputs] };
+  return { kind: 'compiled', graph, plan, lastInputs: inputs.map(() => undefined), outputTree, skeleton: skeletonOf(args), backend: backend(), inputs: [...inputs], constants: constantsOf(graph) };
+}
+
+function constantsOf(graph: TraceGraph): Tensor[] {
+  return graph.values.flatMap((v) => (v.constant === undefined ? [] : [v.constant]));
 }
 
 /** One compiled call on the inputs `matchSkeleton` gathered: changed ones copied in, the plan run, outputs copied out. */
 function run(entry: Compiled): unknown {
   const { graph, plan, lastInputs, inputs } = entry;
   const tensors = plan.tensors;
+  refuseAnyDisposed('jit', entry.constants);
   for (let i = 0; i < inputs.length; i++) {
+    if (inputs[i].isDisposed) refuseDisposed('jit', inputs[i]);
     if (inputs[i] === lastInputs[i]) continue;
     tensors[graph.inputs[i]].data.set(inputs[i].data);
     lastInputs[i] = inputs[i];

@@ -4,6 +4,7 @@ import { recordOp, resumeTapes, suspendTapes } from '../autograd/tape.js';
 import { checkFinite } from '../autograd/anomaly.js';
 import type { ProductTerm } from '../autograd/product-term.js';
 import { activeTrace } from '../compile/trace-state.js';
+import { refuseAnyDisposed } from '../tensor/refuse-disposed.js';
 
 /** What an op's backward rule can see of the forward call. */
 export interface OpContext<A> {
@@ -133,6 +134,7 @@ export function defineOp<A>(spec: OpSpec<A>): Op<A> {
       // symbolically instead of computing.
       const trace = activeTrace();
       if (trace !== undefined) return trace.apply(spec as OpSpec<unknown>, inputs, attrs);
+      refuseAnyDisposed(spec.name, inputs);
       const firstId = peekTensorId();
       const tapes = suspendTapes();
       let result: Tensor | Tensor[] | ForwardResult;

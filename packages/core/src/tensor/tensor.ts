@@ -1,4 +1,5 @@
 import { ShapeError } from '../errors.js';
+import { disposedTensors, refuseDisposed } from './refuse-disposed.js';
 import type { DType, DTypeArrays, TypedArray } from './dtype.js';
 import { dtypeOf } from './dtype.js';
 import type { Shape } from './shape.js';
@@ -61,6 +62,15 @@ export class Tensor<D extends DType = DType> {
     }
   }
 
+  /**
+   * True once {@link dispose} released this tensor — or released another tensor sharing its
+   * storage (a reshape of it) where the backend freed that storage at once, leaving `data`
+   * empty. Ops, `jit`, the reverse sweep and the readers below refuse a disposed tensor.
+   */
+  get isDisposed(): boolean {
+    return this.data.length !== this.size || disposedTensors.has(this);
+  }
+
   /** Number of dimensions. */
   get rank(): number {
     return this.shape.length;
@@ -68,12 +78,14 @@ export class Tensor<D extends DType = DType> {
 
   /** The single value of a one-element tensor. */
   item(): number {
+    refuseDisposed('item', this);
     if (this.size !== 1) throw new ShapeError(`item: tensor of shape ${formatShape(this.shape)} has ${this.size} elements, not 1`);
     return this.data[0];
   }
 
   /** The values as a nested array (a number for a scalar). */
   toArray(): NestedArray {
+    refuseDisposed('toArray', this);
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.shape.length) return this.data[offset];
       const inner = sizeOf(this.shape.slice(dim + 1));
@@ -84,6 +96,7 @@ export class Tensor<D extends DType = DType> {
 
   /** The values as a flat list in row-major order. */
   toFlatArray(): number[] {
+    refuseDisposed('toFlatArray', this);
     return Array.from(this.data);
   }
 
@@ -92,3 +105,4 @@ export class Tensor<D extends DType = DType> {
     return `Tensor(${this.dtype} ${formatShape(this.shape)})`;
   }
 }
+
