@@ -108,12 +108,22 @@ void copyRows(const T* src, std::ptrdiff_t ld, int width, std::ptrdiff_t kc, T* 
 // B[pc:pc+kc, jc:jc+nc] into panels of NR columns, zero-padded: panel p holds kc rows of NR.
 template <typename T>
 void packB(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t pc, std::ptrdiff_t kc, std::ptrdiff_t jc, std::ptrdiff_t nc, int NR, T* out) {
-  for (std::ptrdiff_t jr = 0; jr < nc; jr += NR) {
+  std::ptrdiff_t jr = 0;
+  if (!g.transB) {
+    // The full panels row by row: each row of B is read once, front to back, which the
+    // hardware prefetcher follows (panel by panel, kc rows 4 KiB apart were read 128 bytes
+    // at a time: packing was 3.5 % of a 1024³ product, against 1.5 % this way).
+    const std::ptrdiff_t full = nc / NR * NR;
+    for (std::ptrdiff_t k = 0; k < kc; k++) {
+      const T* row = g.b + (pc + k) * g.ldb + jc;
+      for (std::ptrdiff_t j = 0; j < full; j += NR) copyRows(row + j, 0, NR, 1, out + j * kc + k * NR);
+    }
+    jr = full;
+  }
+  for (; jr < nc; jr += NR) {
     std::ptrdiff_t n = std::min<std::ptrdiff_t>(NR, nc - jr);
     T* panel = out + jr * kc;
-    if (!g.transB && n == NR) {
-      copyRows(g.b + pc * g.ldb + jc + jr, g.ldb, NR, kc, panel);
-    } else if (g.transB) {  // columns of op(B) are rows of B: transposed in registers
+    if (g.transB) {  // columns of op(B) are rows of B: transposed in registers
       Traits<T>::packPanelB(ks, g.b + (jc + jr) * g.ldb + pc, g.ldb, static_cast<int>(n), kc, panel);
     } else {
       for (std::ptrdiff_t k = 0; k < kc; k++)
@@ -164,7 +174,7 @@ struct DepthBlock {
     if (d.nextRows.load(std::memory_order_relaxed) >= d.rowBlocks) return;
     const int NR = Traits<T>::nr(*d.ks);
     T* bp = scratch<T>(1, static_cast<std::size_t>(d.bPanels) * NR * d.kc);  // panel p at bp + p·NR·kc
-    for (std::ptrdiff_t jr = 0; jr < d.nc; jr += NR) packB(*d.g, *d.ks, d.pc, d.kc, d.jc + jr, std::min<std::ptrdiff_t>(NR, d.nc - jr), NR, bp + jr * d.kc);
+    packB(*d.g, *d.ks, d.pc, d.kc, d.jc, d.nc, NR, bp);
     for (int t = d.nextRows.fetch_add(1, std::memory_order_relaxed); t < d.rowBlocks; t = d.nextRows.fetch_add(1, std::memory_order_relaxed)) rows(d, t, bp);
   }
 

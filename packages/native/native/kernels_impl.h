@@ -94,6 +94,9 @@ void tilePacked(std::ptrdiff_t K, const T* a, std::ptrdiff_t, std::ptrdiff_t, co
 }
 
 #include "pack_impl.h"
+#if defined(__AVX512F__) && TAPESTRY_VECTOR_BYTES == 64
+#include "tile_avx512.h"
+#endif
 #include "reduce_impl.h"
 
 template <typename T, int M>
@@ -387,7 +390,11 @@ const Kernels& TAPESTRY_TABLE() {
     t.nr64 = TAPESTRY_ISA::NV * TAPESTRY_ISA::Vec<double>::W;
     TAPESTRY_ISA::fillTiles<float>(t.tile32);
     TAPESTRY_ISA::fillTiles<double>(t.tile64);
+#if defined(__AVX512F__) && TAPESTRY_VECTOR_BYTES == 64
+    t.packed32 = &TAPESTRY_ISA::tilePackedFloat512;
+#else
     t.packed32 = &TAPESTRY_ISA::tilePacked<float>;
+#endif
     t.packed64 = &TAPESTRY_ISA::tilePacked<double>;
     t.sum32 = &TAPESTRY_ISA::sumMiddle<float>;
     t.sum64 = &TAPESTRY_ISA::sumMiddle<double>;
