@@ -37,6 +37,7 @@ function symbolicTensor(shape: Shape, dtype: DType): Tensor {
     shape: { value: frozen, enumerable: true },
     size: { value: sizeOf(frozen), enumerable: true },
     dtype: { value: dtype, enumerable: true },
+    isDisposed: { value: false }, // a symbolic value has no storage to release
     data: {
       enumerable: false,
       get(): never {
