@@ -29,7 +29,7 @@ interface Params {
 
 // A gated recurrent step fed by an embedding lookup, returning a tree: every kind of
 // planned instruction (products of a [B, 1, F] batch, fused element-wise chains, slices,
-// and ops run through their own forward: gather, softmax).
+// a gather and a softmax as commands).
 function gatedStep(p: Params, state: { h: Tensor }, tokens: Tensor): { state: { h: Tensor }; probs: Tensor[] } {
   const [B] = tokens.shape;
   const x = reshape(gather(p.table, tokens), [B, 1, p.table.shape[1]]);
@@ -72,6 +72,19 @@ describe.each(backendsUnderTest.map((b) => [b.name, b] as const))('jit on the %s
       }),
       { numRuns: propertyRuns(12) },
     );
+  });
+
+  it('plans the gather and the softmax on its buffers, bound with the rest where the backend binds', () => {
+    setBackend(be);
+    const { params, h, tokens } = draw(new Rng(5), 3, 4, 2, 6);
+    const step = jit(gatedStep);
+    const how = step.explain(params, { h }, tokens);
+    expect(how).not.toMatch(/other op/);
+    if (be.bindSteps !== undefined) expect(how).toMatch(/\(bound: one backend call\)$/);
+    // The bound gather checks its indices on every call, as the op does.
+    step(params, { h }, tokens);
+    expect(() => step(params, { h }, tensor([0, 6, 1], { dtype: 'int32' }))).toThrow(ShapeError);
+    expect(() => step(params, { h }, tensor([0, -1, 1], { dtype: 'int32' }))).toThrow(/^gather: index -1 is out of range \[0, 6\)$/);
   });
 });
 

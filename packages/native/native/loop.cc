@@ -14,14 +14,18 @@
 //   2 copy    src srcStart srcStride dst dstStart dstStride rows length srcStep dstStep
 //   3 zero    dst
 //   4 broadcast src dst rank size… stride…              (source stride per output axis, 0 repeats)
+//   5 gather  table indices dst outer size inner         (dst[o, i, :] = table[o, indices[i], :])
+//   6 softmax src dst rows n log                         (along rows of n; the backend's own kernel)
 #include "loop.h"
 
 #include <cstring>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "gemm.h"
+#include "cpu.h"
 #include "ieee_mode.h"
 #include "program_run.h"
 
@@ -91,6 +95,36 @@ void broadcast(const StepList& list, const std::vector<std::ptrdiff_t>& g) {
   }
 }
 
+// An index outside the table: thrown from the run, reported to JavaScript as a RangeError
+// that the binding turns into the op's ShapeError.
+struct IndexOutOfRange : std::out_of_range {
+  using std::out_of_range::out_of_range;
+};
+
+void gather(const StepList& list, const std::vector<std::ptrdiff_t>& g) {
+  const Array& table = list.arrays[g[0]];
+  const Array& indices = list.arrays[g[1]];
+  const Array& dst = list.arrays[g[2]];
+  std::ptrdiff_t outer = g[3], size = g[4], inner = g[5], n = static_cast<std::ptrdiff_t>(indices.length);
+  const int32_t* idx = static_cast<const int32_t*>(indices.data);
+  for (std::ptrdiff_t i = 0; i < n; i++)
+    if (idx[i] < 0 || idx[i] >= size)
+      throw IndexOutOfRange("gather: index " + std::to_string(idx[i]) + " is out of range [0, " + std::to_string(size) + ")");
+  std::size_t bytes = elementBytes(table.dtype), row = static_cast<std::size_t>(inner) * bytes;
+  const char* from = static_cast<const char*>(table.data);
+  char* to = static_cast<char*>(dst.data);
+  for (std::ptrdiff_t o = 0; o < outer; o++)
+    for (std::ptrdiff_t i = 0; i < n; i++) std::memcpy(to + (o * n + i) * row, from + (o * size + idx[i]) * row, row);
+}
+
+void softmax(const StepList& list, const std::vector<std::ptrdiff_t>& g) {
+  const Array& src = list.arrays[g[0]];
+  const Array& dst = list.arrays[g[1]];
+  std::size_t rows = static_cast<std::size_t>(g[2]), n = static_cast<std::size_t>(g[3]);
+  if (src.dtype == 0) kernels().softmax32(static_cast<const float*>(src.data), static_cast<float*>(dst.data), rows, n, g[4] != 0);
+  else kernels().softmax64(static_cast<const double*>(src.data), static_cast<double*>(dst.data), rows, n, g[4] != 0);
+}
+
 void run(const StepList& list, const Command& c, std::ptrdiff_t step) {
   const auto& g = c.args;
   switch (c.op) {
@@ -120,6 +154,12 @@ void run(const StepList& list, const Command& c, std::ptrdiff_t step) {
     case 4:
       if (list.arrays[g[0]].dtype == 1) broadcast<uint64_t>(list, g);
       else broadcast<uint32_t>(list, g);
+      return;
+    case 5:
+      gather(list, g);
+      return;
+    case 6:
+      softmax(list, g);
       return;
   }
 }
@@ -196,6 +236,22 @@ void decode(StepList& list, const int32_t* code, std::size_t length, ProgramLook
       }
       if (static_cast<std::size_t>(total) != list.arrays[dst].length) fail("broadcast sizes do not match its output");
       if (total > 0) within(src, 0, reach + 1);
+    } else if (c.op == 5) {
+      std::ptrdiff_t table = array(), indices = array(), dst = array(), outer = next(), size = next(), inner = next();
+      if (list.arrays[indices].dtype != 2) fail("gather indices must be int32");
+      if (list.arrays[table].dtype != list.arrays[dst].dtype) fail("gather between arrays of different types");
+      if (outer < 0 || size < 0 || inner < 0) fail("negative gather size");
+      std::ptrdiff_t n = static_cast<std::ptrdiff_t>(list.arrays[indices].length);
+      if (static_cast<std::size_t>(outer * size * inner) != list.arrays[table].length || static_cast<std::size_t>(outer * n * inner) != list.arrays[dst].length)
+        fail("gather sizes do not match its arrays");
+      c.args = {table, indices, dst, outer, size, inner};
+    } else if (c.op == 6) {
+      std::ptrdiff_t src = array(), dst = array(), rows = next(), n = next(), log = next();
+      int t = list.arrays[src].dtype;
+      if (t == 2 || list.arrays[dst].dtype != t) fail("softmax operands must share a float type");
+      if (rows < 1 || n < 1 || static_cast<std::size_t>(rows * n) != list.arrays[src].length || list.arrays[dst].length != list.arrays[src].length)
+        fail("softmax sizes do not match its arrays");
+      c.args = {src, dst, rows, n, log};
     } else {
       fail("unknown command");
     }
@@ -257,8 +313,12 @@ Napi::Value RunSteps(const Napi::CallbackInfo& info) {
   std::ptrdiff_t last = first + (count - 1) * delta;
   if (count > 0 && (first < 0 || first >= list.steps || last < 0 || last >= list.steps))
     throw Napi::RangeError::New(info.Env(), "runSteps: a step outside the bound range");
-  for (std::ptrdiff_t i = 0; i < count; i++)
-    for (const Command& c : list.commands) run(list, c, first + i * delta);
+  try {
+    for (std::ptrdiff_t i = 0; i < count; i++)
+      for (const Command& c : list.commands) run(list, c, first + i * delta);
+  } catch (const IndexOutOfRange& e) {
+    throw Napi::RangeError::New(info.Env(), e.what());
+  }
   return info.Env().Undefined();
 }
 

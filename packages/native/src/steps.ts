@@ -1,5 +1,5 @@
 import type { BoundSteps, StepCommand, Tensor, TypedArray } from '@tapestry/core';
-import { checkProgramOperands } from '@tapestry/core';
+import { ShapeError, checkProgramOperands } from '@tapestry/core';
 import type { Addon } from './addon.js';
 import type { ProgramCache } from './program.js';
 import { productSizes } from './matmul.js';
@@ -55,9 +55,26 @@ function encodeSteps(commands: readonly StepCommand[], programs: ProgramCache): 
       }
       case 'zero':
         code.push(3, at(c.dst));
+        break;
+      case 'gather':
+        if (c.op !== 'gather') return undefined; // the native error names the gather op
+        code.push(5, at(c.table), at(c.indices), at(c.dst), c.outer, c.size, c.inner);
+        break;
+      case 'softmax': {
+        if (!isFloat(c.src) || c.src.dtype !== c.dst.dtype || c.src.size !== c.dst.size) return undefined;
+        const n = c.src.shape[c.src.rank - 1] ?? 1;
+        if (c.src.size === 0) break;
+        code.push(6, at(c.src.data), at(c.dst.data), c.src.size / n, n, +c.log);
+        break;
+      }
     }
   }
   return { code: Int32Array.from(code), arrays };
+}
+
+/** A bound gather's index check fails in native code; it is the same `ShapeError` the op throws. */
+function asShapeError(e: unknown): unknown {
+  return e instanceof RangeError && e.message.startsWith('gather: index ') ? new ShapeError(e.message) : e;
 }
 
 /** Binds step lists in one addon. */
@@ -74,7 +91,13 @@ export class StepBinder {
     if (encoded === undefined) return undefined;
     const addon = this.addon;
     const id = addon.bindSteps(encoded.code, encoded.arrays, steps);
-    const run: BoundSteps = (first: number, count: number, delta: number): void => addon.runSteps(id, first, count, delta);
+    const run: BoundSteps = (first: number, count: number, delta: number): void => {
+      try {
+        addon.runSteps(id, first, count, delta);
+      } catch (e) {
+        throw asShapeError(e);
+      }
+    };
     const token = {};
     this.registry.register(run, id, token);
     run.release = (): void => {

@@ -4,8 +4,8 @@
 // equal bit for bit, in both dtypes and both directions.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  Rng, add, backend, compileLoop, runStepCommand, matmul, mul, setBackend, sigmoid, sliceAxis, sum, tanh, valueAndGrad, where,
-  type Backend, type LoopStep, type Tensor,
+  Rng, ShapeError, Tensor, add, backend, compileLoop, runStepCommand, matmul, mul, setBackend, sigmoid, sliceAxis, sum, tanh, valueAndGrad, where,
+  type Backend, type LoopStep,
 } from '@tapestry/core';
 import { nativeBackend } from '../src/index.js';
 
@@ -94,6 +94,28 @@ describe('bindSteps', () => {
     runStepCommand({ ...command, dst: reference }, 0, nativeBackend);
     expect(Array.from(wide)).toEqual([1, 1, 2, 2, 3, 3]);
     expect(Array.from(reference)).toEqual(Array.from(wide));
+  });
+  it('gathers and softmaxes as runStepCommand does, bit for bit, and checks indices at every run', () => {
+    const rng = new Rng(31);
+    const table = rng.normal([2, 5, 3]); // gather along the middle axis
+    const indices = Int32Array.from([4, 0, 4]);
+    const picked = new Float32Array(2 * 3 * 3), reference = new Float32Array(18);
+    const gather = { kind: 'gather', op: 'gather', table: table.data, indices, dst: picked, outer: 2, size: 5, inner: 3 } as const;
+    const logits = rng.normal([3, 7], { std: 4 });
+    const probs = new Tensor([3, 7], new Float32Array(21)), probsRef = new Tensor([3, 7], new Float32Array(21));
+    const softmax = { kind: 'softmax', src: logits, dst: probs, log: false } as const;
+    const run = nativeBackend.bindSteps?.([gather, softmax], 1);
+    expect(run).toBeDefined();
+    run?.(0, 1, 0);
+    runStepCommand({ ...gather, dst: reference }, 0, nativeBackend);
+    runStepCommand({ ...softmax, dst: probsRef }, 0, nativeBackend);
+    expect(Array.from(picked)).toEqual(Array.from(reference));
+    expect(Array.from(picked.subarray(0, 3))).toEqual(Array.from(table.data.subarray(12, 15)));
+    expect(Array.from(probs.data)).toEqual(Array.from(probsRef.data));
+    indices[1] = 5;
+    expect(() => run?.(0, 1, 0)).toThrow(ShapeError);
+    expect(() => runStepCommand(gather, 0, nativeBackend)).toThrow(/^gather: index 5 is out of range \[0, 5\)$/);
+    expect(() => nativeBackend.bindSteps?.([{ ...gather, outer: 3 }], 1)).toThrow(/gather sizes do not match its arrays/);
   });
   it('runs copies and zero fills in order', () => {
     const run = nativeBackend.bindSteps?.([

@@ -1,4 +1,5 @@
 import { broadcastInto } from '../compile/block-copy.js';
+import { gatherInto } from '../compile/gather-into.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Backend } from './backend.js';
@@ -88,11 +89,47 @@ export interface ZeroCommand {
 }
 
 /**
+ * Copies slices of `table` picked by `indices` (a `gather`): `table` is `[outer, size, inner]`,
+ * `dst` is `[outer, indices.length, inner]`, and every index must be in `[0, size)` — a
+ * bound run checks each one and throws a `ShapeError` naming `op`, as the op does.
+ */
+export interface GatherCommand {
+  /** Which command. */
+  readonly kind: 'gather';
+  /** The op whose forward this is, for errors. */
+  readonly op: string;
+  /** The array read. */
+  readonly table: TypedArray;
+  /** The indices along the middle axis, read at run time. */
+  readonly indices: Int32Array;
+  /** The array written. */
+  readonly dst: TypedArray;
+  /** Elements before the gathered axis (the product of the leading sizes). */
+  readonly outer: number;
+  /** The gathered axis's size. */
+  readonly size: number;
+  /** Elements after the gathered axis. */
+  readonly inner: number;
+}
+
+/** `dst = softmax(src)` (or its logarithm) along the last axis, as the backend's own kernel computes it. */
+export interface SoftmaxCommand {
+  /** Which command. */
+  readonly kind: 'softmax';
+  /** The input, softmaxed along its last axis. */
+  readonly src: Tensor;
+  /** The output, of `src`'s shape and dtype. */
+  readonly dst: Tensor;
+  /** Log-softmax instead. */
+  readonly log: boolean;
+}
+
+/**
  * One action of a compiled step, as data: what the planner knows about a kernel call
  * on fixed buffers. A step made only of these can be handed to the backend as a whole
  * ({@link Backend.bindSteps}).
  */
-export type StepCommand = MatmulCommand | ProgramCommand | CopyCommand | BroadcastCommand | ZeroCommand;
+export type StepCommand = MatmulCommand | ProgramCommand | CopyCommand | BroadcastCommand | ZeroCommand | GatherCommand | SoftmaxCommand;
 
 /**
  * Runs the commands bound by {@link Backend.bindSteps} `count` times, at steps `first`,
@@ -109,7 +146,7 @@ export interface BoundSteps {
  * Runs `command` at step `step` with the backend's `matmulInto` and `elementwise` and
  * plain copies: the meaning every `bindSteps` must reproduce.
  */
-export function runStepCommand(command: StepCommand, step: number, be: Pick<Backend, 'matmulInto' | 'elementwise'>): void {
+export function runStepCommand(command: StepCommand, step: number, be: Pick<Backend, 'matmulInto' | 'elementwise' | 'softmax' | 'logSoftmax'>): void {
   switch (command.kind) {
     case 'matmul':
       be.matmulInto(command.a, command.b, command.transA, command.transB, command.out, command.accumulate);
@@ -133,5 +170,13 @@ export function runStepCommand(command: StepCommand, step: number, be: Pick<Back
       return;
     case 'zero':
       command.dst.fill(0);
+      return;
+    case 'gather':
+      gatherInto(command);
+      return;
+    case 'softmax': {
+      const { src, dst } = command;
+      dst.data.set((command.log ? be.logSoftmax(src, src.rank - 1) : be.softmax(src, src.rank - 1)).data);
+    }
   }
 }

@@ -7,9 +7,10 @@ import { blockCommand, copyBlock } from './block-copy.js';
 import type { TraceNode } from './graph.js';
 import type { Instruction } from './plan.js';
 import type { StructuralOp } from './structural-ops.js';
+import { lowerGather, lowerSoftmax } from './row-ops-lowering.js';
 
 // The structural ops of a plan (products, reshapes, slices, pads, splits, concatenations,
-// sums) as kernel calls on the plan's fixed buffers — no tensor allocated per run — each
+// sums; gathers and softmaxes in row-ops-lowering.ts) as kernel calls on the plan's fixed buffers — no tensor allocated per run — each
 // with its command form where one exists, so a backend can bind it with its neighbours.
 
 /** A structural op as a planned action, its command form, and what it counts as in a plan's summary. */
@@ -55,6 +56,11 @@ export function lowerStructural(node: TraceNode, kind: StructuralOp, tensors: re
       return lowerJoin(node, kind, tensors);
     case 'sum':
       return isFloat(out.dtype) ? sumAsProduct(ins[0], (node.attrs as { axes: number[] }).axes, out, be) : undefined;
+    case 'gather':
+      return lowerGather(node, tensors);
+    case 'softmax':
+    case 'logSoftmax':
+      return lowerSoftmax(node, tensors, be, kind === 'logSoftmax');
   }
 }
 

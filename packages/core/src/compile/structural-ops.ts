@@ -1,11 +1,13 @@
+import { gatherOp } from '../ops/gather.js';
 import { concatOp, padOp, sliceOp, splitOp } from '../ops/join.js';
 import { matmulOp } from '../ops/matmul.js';
 import type { OpSpec } from '../ops/op.js';
 import { sumOp } from '../ops/reduce.js';
 import { reshapeOp } from '../ops/shape.js';
+import { logSoftmaxOp, softmaxOp } from '../ops/softmax.js';
 
 /** The non-element-wise ops a plan runs without allocating. */
-export type StructuralOp = 'matmul' | 'reshape' | 'slice' | 'pad' | 'split' | 'concat' | 'sum';
+export type StructuralOp = 'matmul' | 'reshape' | 'slice' | 'pad' | 'split' | 'concat' | 'sum' | 'gather' | 'softmax' | 'logSoftmax';
 
 const structural = new Map<OpSpec<unknown>, StructuralOp>([
   [matmulOp.spec as OpSpec<unknown>, 'matmul'],
@@ -15,6 +17,9 @@ const structural = new Map<OpSpec<unknown>, StructuralOp>([
   [splitOp.spec as OpSpec<unknown>, 'split'],
   [concatOp.spec as OpSpec<unknown>, 'concat'],
   [sumOp.spec as OpSpec<unknown>, 'sum'],
+  [gatherOp.spec as OpSpec<unknown>, 'gather'],
+  [softmaxOp.spec as OpSpec<unknown>, 'softmax'],
+  [logSoftmaxOp.spec as OpSpec<unknown>, 'logSoftmax'],
 ]);
 
 /** Which of the planned-in-place ops `spec` is (by identity), if any. */

@@ -1,0 +1,17 @@
+import { ShapeError } from '../errors.js';
+import type { GatherCommand } from '../backend/step-commands.js';
+
+/** Runs a `GatherCommand`: checks every index, then copies the picked slices. */
+export function gatherInto(command: GatherCommand): void {
+  const { table, indices, dst, outer, size, inner } = command;
+  for (let i = 0; i < indices.length; i++) {
+    if (indices[i] < 0 || indices[i] >= size) throw new ShapeError(`${command.op}: index ${indices[i]} is out of range [0, ${size})`);
+  }
+  const n = indices.length;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < n; i++) {
+      const from = (o * size + indices[i]) * inner, to = (o * n + i) * inner;
+      for (let j = 0; j < inner; j++) dst[to + j] = table[from + j];
+    }
+  }
+}
