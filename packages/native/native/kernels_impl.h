@@ -206,9 +206,18 @@ void dotRow16(std::ptrdiff_t K, const T* a, const T* b, std::ptrdiff_t ldb, int 
   V acc[16];
   for (int j = 0; j < 16; j++) acc[j] = V{};
   std::ptrdiff_t k = 0;
+  // The next block of 16 rows is prefetched, a line of each row per step, while this one
+  // is summed: the weights of a batch-1 step stream from L3 (W4 reads 3.4 MB per token),
+  // and 16 concurrent row streams outran the hardware prefetcher — W4's five products
+  // 68–70 → 57–60 µs per token (two blocks ahead: 64). Past the last block the addresses
+  // are beyond B; a prefetch never faults.
+  const T* ahead = b + 16 * ldb;
   for (; k + W <= K; k += W) {
     const V av = load(a + k);
-    for (int j = 0; j < 16; j++) acc[j] += av * load(rows[j] + k);
+    for (int j = 0; j < 16; j++) {
+      __builtin_prefetch(ahead + j * ldb + k);
+      acc[j] += av * load(rows[j] + k);
+    }
   }
   T sums[16];
   reduce16<T>(acc, sums);
