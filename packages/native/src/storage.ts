@@ -31,7 +31,9 @@ const pooledBuffers = new WeakSet<ArrayBuffer>();
  */
 export function releaseStorage(addon: Addon, data: TypedArray): boolean {
   const buffer = data.buffer as ArrayBuffer;
-  if (!pooledBuffers.has(buffer)) return false;
+  // Only an array that is its whole buffer: a part (one of several outputs of a jitted
+  // function sharing one block) leaves its neighbours' storage alone.
+  if (!pooledBuffers.has(buffer) || data.byteOffset !== 0 || data.byteLength !== buffer.byteLength) return false;
   return addon.free(buffer);
 }
 

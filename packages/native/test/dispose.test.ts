@@ -4,7 +4,7 @@
 // read by native code at the next run), and storage the backend did not allocate is
 // never detached.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DisposedError, Rng, add, backend, dispose, fromStorage, matmul, reshape, setBackend, tensor, type Tensor } from '@tapestry/core';
+import { DisposedError, Rng, add, backend, dispose, fromStorage, jit, matmul, sigmoid, tanh, reshape, setBackend, tensor, type Tensor } from '@tapestry/core';
 import { loaded } from '../src/addon.js';
 import { nativeBackend, nativeStatus } from '../src/index.js';
 
@@ -40,6 +40,20 @@ describe.runIf(nativeStatus().available)('dispose on the native backend', () => 
     expect(small.data.length).toBe(3);
     expect(supplied.data.length).toBe(4096);
     expect(() => add(supplied, 1)).toThrow(DisposedError);
+  });
+
+  it('leaves the other outputs of a jitted call alone (they share one pooled block)', () => {
+    setBackend(nativeBackend);
+    const rng = new Rng(23);
+    const step = jit((x: Tensor) => ({ a: tanh(x), b: sigmoid(x) }));
+    const x = rng.normal([16, 32]);
+    const { a, b } = step(x);
+    expect(a.data.buffer).toBe(b.data.buffer);
+    const expected = b.toFlatArray();
+    dispose(a);
+    expect(a.isDisposed).toBe(true);
+    expect(b.isDisposed).toBe(false);
+    expect(b.toFlatArray()).toEqual(expected);
   });
 
   it('does not free storage a live step list binds', () => {
