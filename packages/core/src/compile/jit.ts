@@ -5,7 +5,7 @@ import { TraceError } from '../errors.js';
 import { matchSkeleton, signatureOf, skeletonOf, type Skeleton } from './jit-signature.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { TypedArray } from '../tensor/dtype.js';
-import { refuseAnyDisposed, refuseDisposed } from '../tensor/refuse-disposed.js';
+import { refuseAnyDisposed } from '../tensor/refuse-disposed.js';
 import { leaves, mapTree } from '../tree/tree.js';
 import type { TraceGraph } from './graph.js';
 import { planGraph, type GraphPlan } from './plan.js';
@@ -148,14 +148,14 @@ function run(entry: Compiled): unknown {
   const { graph, plan, lastInputs, inputs } = entry;
   const tensors = plan.tensors;
   refuseAnyDisposed('jit', entry.constants);
+  refuseAnyDisposed('jit', inputs);
   for (let i = 0; i < inputs.length; i++) {
-    if (inputs[i].isDisposed) refuseDisposed('jit', inputs[i]);
     if (inputs[i] === lastInputs[i]) continue;
     tensors[graph.inputs[i]].data.set(inputs[i].data);
     lastInputs[i] = inputs[i];
   }
   for (const instruction of plan.perStep) instruction();
-  return rebuild(entry.outputTree, copyOut(graph.outputs.map((v) => tensors[v])));
+  return rebuild(entry.outputTree, copyOut(graph.outputs.map((v) => tensors[v]), entry.backend));
 }
 
 /**
@@ -166,10 +166,10 @@ function run(entry: Compiled): unknown {
  * token step returning five small tensors paid ~20 µs per call for its first few hundred
  * calls (~3 µs later); one recycled block for all of them costs a fraction of that.
  */
-function copyOut(buffers: readonly Tensor[]): Tensor[] {
+function copyOut(buffers: readonly Tensor[], be: Backend): Tensor[] {
   let bytes = 0;
   for (const b of buffers) bytes = align8(bytes) + b.data.byteLength;
-  const storage = (backend().storage?.('float64', Math.ceil(bytes / 8))?.buffer as ArrayBuffer | undefined) ?? new ArrayBuffer(bytes);
+  const storage = (be.storage?.('float64', Math.ceil(bytes / 8))?.buffer as ArrayBuffer | undefined) ?? new ArrayBuffer(bytes);
   let at = 0;
   return buffers.map((b) => {
     at = align8(at);
