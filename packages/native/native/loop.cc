@@ -14,114 +14,34 @@
 //   2 copy    src srcStart srcStride dst dstStart dstStride rows length srcStep dstStep
 //   3 zero    dst
 //   4 broadcast src dst rank size… stride…              (source stride per output axis, 0 repeats)
+//
+// Threads. A step's kernels are small (a recurrent [32, 256]·[256, 768] product takes
+// ~35 µs), and splitting each over the pool pays a wake-up and a join per kernel, which
+// ate most of a second thread's gain. So where binding proves that every command reads
+// and writes only its own batch rows (loop_partition.cc), a run gives each thread a block
+// of rows and runs it through all commands of all its steps, joining once at the end;
+// inside, every kernel runs on that thread alone (loop_commands.cc). Otherwise — or when
+// the run is too small to pay for the wake-up — the commands run in order, each product
+// and program free to split itself.
 #include "loop.h"
 
-#include <cstring>
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <vector>
 
-#include "gemm.h"
 #include "ieee_mode.h"
-#include "program_run.h"
+#include "loop_commands.h"
+#include "loop_partition.h"
+#include "step_list.h"
+#include "thread_pool.h"
 
 namespace tapestry {
 namespace {
 
-struct Array {
-  void* data;
-  int dtype;  // 0 float32, 1 float64, 2 int32
-  std::size_t length;
-};
-
-struct Command {
-  int32_t op;
-  std::vector<std::ptrdiff_t> args;
-  const Program* program = nullptr;  // points into StepList::programs
-  std::vector<Operand> operands;
-};
-
-struct StepList {
-  std::vector<Array> arrays;
-  std::vector<napi_ref> refs;
-  std::vector<std::unique_ptr<Program>> programs;
-  std::vector<Command> commands;
-  std::ptrdiff_t steps = 1;  // runs may use steps 0 … steps−1
-  napi_env env = nullptr;
-  ~StepList() {
-    for (napi_ref r : refs) napi_delete_reference(env, r);
-  }
-};
-
 std::vector<std::unique_ptr<StepList>>& lists() {
   static std::vector<std::unique_ptr<StepList>> all;
   return all;
-}
-
-std::size_t elementBytes(int dtype) { return dtype == 1 ? 8 : 4; }
-
-template <typename T>
-void product(const StepList& list, const std::vector<std::ptrdiff_t>& g) {
-  std::ptrdiff_t M = g[3], N = g[4], K = g[5];
-  bool ta = g[6] != 0, tb = g[7] != 0;
-  Gemm<T> p{M, N, K, static_cast<const T*>(list.arrays[g[0]].data), ta ? M : K, ta,
-            static_cast<const T*>(list.arrays[g[1]].data), tb ? K : N, tb, static_cast<T*>(list.arrays[g[2]].data), N, g[8] != 0};
-  gemm(p);
-}
-
-// An odometer over the output's axes; the source index moves by each axis's stride.
-template <typename T>
-void broadcast(const StepList& list, const std::vector<std::ptrdiff_t>& g) {
-  const T* src = static_cast<const T*>(list.arrays[g[0]].data);
-  T* dst = static_cast<T*>(list.arrays[g[1]].data);
-  std::ptrdiff_t rank = g[2];
-  const std::ptrdiff_t* size = g.data() + 3;
-  const std::ptrdiff_t* stride = size + rank;
-  std::size_t n = list.arrays[g[1]].length;
-  std::ptrdiff_t index[8] = {0};
-  std::ptrdiff_t s = 0;
-  for (std::size_t j = 0; j < n; j++) {
-    dst[j] = src[s];
-    for (std::ptrdiff_t a = rank - 1; a >= 0; a--) {
-      s += stride[a];
-      if (++index[a] < size[a]) break;
-      s -= stride[a] * size[a];
-      index[a] = 0;
-    }
-  }
-}
-
-void run(const StepList& list, const Command& c, std::ptrdiff_t step) {
-  const auto& g = c.args;
-  switch (c.op) {
-    case 0:
-      if (list.arrays[g[0]].dtype == 0) product<float>(list, g);
-      else product<double>(list, g);
-      return;
-    case 1:
-      runProgram(*c.program, c.operands.data(), c.operands.data() + c.program->inputs, static_cast<std::size_t>(g[0]));
-      return;
-    case 2: {
-      const Array& src = list.arrays[g[0]];
-      const Array& dst = list.arrays[g[3]];
-      std::size_t bytes = elementBytes(src.dtype);
-      const char* from = static_cast<const char*>(src.data);
-      char* to = static_cast<char*>(dst.data);
-      std::ptrdiff_t s0 = g[1] + step * g[8], d0 = g[4] + step * g[9];
-      for (std::ptrdiff_t r = 0; r < g[6]; r++)
-        std::memcpy(to + (d0 + r * g[5]) * bytes, from + (s0 + r * g[2]) * bytes, static_cast<std::size_t>(g[7]) * bytes);
-      return;
-    }
-    case 3: {
-      const Array& dst = list.arrays[g[0]];
-      std::memset(dst.data, 0, dst.length * elementBytes(dst.dtype));
-      return;
-    }
-    case 4:
-      if (list.arrays[g[0]].dtype == 1) broadcast<uint64_t>(list, g);
-      else broadcast<uint32_t>(list, g);
-      return;
-  }
 }
 
 void fail(const char* what) { throw std::invalid_argument(std::string("bindSteps: ") + what); }
@@ -142,7 +62,7 @@ void decode(StepList& list, const int32_t* code, std::size_t length, ProgramLook
     if (first < 0 || last < first || static_cast<std::size_t>(last) > list.arrays[a].length) fail("a command reaches outside its array");
   };
   while (at < length) {
-    Command c;
+    StepCommand c;
     c.op = static_cast<int32_t>(next());
     if (c.op == 0) {
       std::ptrdiff_t a = array(), b = array(), o = array(), M = next(), N = next(), K = next(), ta = next(), tb = next(), acc = next();
@@ -160,11 +80,12 @@ void decode(StepList& list, const int32_t* code, std::size_t length, ProgramLook
       c.program = list.programs.back().get();
       for (std::ptrdiff_t k = 0; k < count; k++) {
         std::ptrdiff_t i = array();
-        const Array& v = list.arrays[i];
+        const StepArray& v = list.arrays[i];
         bool output = k >= p->inputs;
         if (v.length == 0 || (output ? v.length != static_cast<std::size_t>(n) : static_cast<std::size_t>(n) % v.length != 0)) fail("program operand of the wrong size");
         if (output && v.dtype == 2) fail("program outputs must be float arrays");
         c.operands.push_back(Operand{v.data, v.dtype, v.length});
+        c.operandArrays.push_back(i);
       }
       c.args = {n};
     } else if (c.op == 2) {
@@ -220,7 +141,7 @@ Napi::Value BindSteps(const Napi::CallbackInfo& info, ProgramLookup lookup) {
   if (list->steps < 1) throw Napi::RangeError::New(env, "bindSteps: steps must be at least 1");
   for (uint32_t i = 0; i < arrays.Length(); i++) {
     napi_value v = arrays.Get(i);
-    Array a{};
+    StepArray a{};
     if (napi_get_typedarray_info(env, v, &type, &a.length, &a.data, &ab, &offset) != napi_ok)
       throw Napi::TypeError::New(env, "bindSteps: every array must be a typed array");
     if (type == napi_float32_array) a.dtype = 0;
@@ -237,6 +158,7 @@ Napi::Value BindSteps(const Napi::CallbackInfo& info, ProgramLookup lookup) {
   } catch (const std::invalid_argument& e) {
     throw Napi::Error::New(env, e.what());
   }
+  list->partition = partitionByRows(*list);
   auto& all = lists();
   for (std::size_t i = 0; i < all.size(); i++)
     if (!all[i]) {
@@ -247,19 +169,72 @@ Napi::Value BindSteps(const Napi::CallbackInfo& info, ProgramLookup lookup) {
   return Napi::Number::New(env, static_cast<double>(all.size() - 1));
 }
 
+RowSplitMode rowSplitMode = RowSplitMode::Auto;
+// Measured with 2 threads on 2 cores (README, "Threads"): W2's loops (B = 32, products of
+// 256–768 columns) ran 1.5–1.7× faster split; below these a run stays serial.
+std::ptrdiff_t rowSplitMinRows = 4;
+double rowSplitMinWork = 1 << 20;
+
+namespace {
+
+const StepList& listFor(const Napi::CallbackInfo& info, const char* what) {
+  std::size_t id = static_cast<std::size_t>(info[0].As<Napi::Number>().Int64Value());
+  if (id >= lists().size() || !lists()[id]) throw Napi::Error::New(info.Env(), std::string(what) + ": unknown step list");
+  return *lists()[id];
+}
+
+// How many blocks of rows a run of `count` steps splits into (0: it runs serially).
+int rowTasks(const StepList& list, std::ptrdiff_t count) {
+  const std::ptrdiff_t B = list.partition.rows;
+  const int threads = pool().size();
+  if (rowSplitMode == RowSplitMode::Off || B == 0) return 0;
+  if (rowSplitMode == RowSplitMode::Always) return static_cast<int>(std::max<std::ptrdiff_t>(1, std::min<std::ptrdiff_t>(threads, B)));
+  if (threads == 1) return 1;  // one block of all rows: the same kernels, B packed once per run
+  const int tasks = static_cast<int>(std::min<std::ptrdiff_t>(threads, B / rowSplitMinRows));
+  return tasks >= 2 && list.partition.workPerStep * static_cast<double>(count) >= rowSplitMinWork ? tasks : 0;
+}
+
+struct RowRun {
+  const StepList* list;
+  std::ptrdiff_t first, count, delta;
+  int tasks;
+  static void run(void* ctx, int t) {
+    const RowRun& r = *static_cast<const RowRun*>(ctx);
+    const std::ptrdiff_t B = r.list->partition.rows, b0 = t * B / r.tasks, b1 = (t + 1) * B / r.tasks;
+    const StepList& list = *r.list;
+    for (std::ptrdiff_t i = 0; i < r.count; i++)
+      for (std::size_t k = 0; k < list.commands.size(); k++) {
+        const PackedOperand* p = list.packed[k].get();
+        runCommandRows(list, list.commands[k], r.first + i * r.delta, b0, b1, p == nullptr ? nullptr : p->data);
+      }
+  }
+};
+
+}  // namespace
+
 Napi::Value RunSteps(const Napi::CallbackInfo& info) {
   IeeeMode ieee;
-  std::size_t id = static_cast<std::size_t>(info[0].As<Napi::Number>().Int64Value());
-  if (id >= lists().size() || !lists()[id]) throw Napi::Error::New(info.Env(), "runSteps: unknown step list");
-  const StepList& list = *lists()[id];
+  const StepList& list = listFor(info, "runSteps");
   std::ptrdiff_t first = info[1].As<Napi::Number>().Int64Value(), count = info[2].As<Napi::Number>().Int64Value(),
                  delta = info[3].As<Napi::Number>().Int64Value();
   std::ptrdiff_t last = first + (count - 1) * delta;
   if (count > 0 && (first < 0 || first >= list.steps || last < 0 || last >= list.steps))
     throw Napi::RangeError::New(info.Env(), "runSteps: a step outside the bound range");
+  if (count <= 0) return info.Env().Undefined();
+  if (int tasks = rowTasks(list, count); tasks > 0) {
+    packOperands(list);
+    RowRun r{&list, first, count, delta, tasks};
+    pool().run(tasks, &RowRun::run, &r);
+    return info.Env().Undefined();
+  }
   for (std::ptrdiff_t i = 0; i < count; i++)
-    for (const Command& c : list.commands) run(list, c, first + i * delta);
+    for (const StepCommand& c : list.commands) runCommand(list, c, first + i * delta);
   return info.Env().Undefined();
+}
+
+Napi::Value ExplainSteps(const Napi::CallbackInfo& info) {
+  const StepList& list = listFor(info, "explainSteps");
+  return Napi::String::New(info.Env(), list.partition.reason);
 }
 
 Napi::Value ReleaseSteps(const Napi::CallbackInfo& info) {

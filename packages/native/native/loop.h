@@ -14,7 +14,18 @@ using ProgramLookup = const Program* (*)(std::size_t id);
 Napi::Value BindSteps(const Napi::CallbackInfo& info, ProgramLookup lookup);
 // runSteps(id, first, count, delta): the commands in order at steps first, first+delta, …
 Napi::Value RunSteps(const Napi::CallbackInfo& info);
+// explainSteps(id): whether runs of the list may split by batch rows, and if not why.
+Napi::Value ExplainSteps(const Napi::CallbackInfo& info);
 // releaseSteps(id): frees the list and its references to the arrays.
 Napi::Value ReleaseSteps(const Napi::CallbackInfo& info);
+
+// Whether runs split by batch rows: where sound and large enough (Auto), never, or
+// wherever sound whatever the size (Always: tests compare the two ways bit for bit).
+enum class RowSplitMode { Auto, Off, Always };
+extern RowSplitMode rowSplitMode;
+// Auto splits runs with at least this many rows per thread and this much work
+// (multiply-adds and element operations over the run's steps).
+extern std::ptrdiff_t rowSplitMinRows;
+extern double rowSplitMinWork;
 
 }  // namespace tapestry

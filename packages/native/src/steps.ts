@@ -60,6 +60,20 @@ function encodeSteps(commands: readonly StepCommand[], programs: ProgramCache): 
   return { code: Int32Array.from(code), arrays };
 }
 
+/** The addon and list id behind each bound function, for {@link explainBoundSteps}. */
+const boundIds = new WeakMap<BoundSteps, { addon: Addon; id: number }>();
+
+/**
+ * Whether runs of a step list bound by the native backend may split by batch rows (each
+ * thread running its rows through every step, see the package README), and if not, why:
+ * `"rows: …"` or `"serial: …"`. Undefined for a function the native backend did not bind
+ * or that was released.
+ */
+export function explainBoundSteps(run: BoundSteps): string | undefined {
+  const bound = boundIds.get(run);
+  return bound === undefined ? undefined : bound.addon.explainSteps(bound.id);
+}
+
 /** Binds step lists in one addon. */
 export class StepBinder {
   private readonly registry: FinalizationRegistry<number>;
@@ -75,10 +89,12 @@ export class StepBinder {
     const addon = this.addon;
     const id = addon.bindSteps(encoded.code, encoded.arrays, steps);
     const run: BoundSteps = (first: number, count: number, delta: number): void => addon.runSteps(id, first, count, delta);
+    boundIds.set(run, { addon, id });
     const token = {};
     this.registry.register(run, id, token);
     run.release = (): void => {
       this.registry.unregister(token);
+      boundIds.delete(run);
       addon.releaseSteps(id);
     };
     return run;
