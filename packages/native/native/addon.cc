@@ -267,6 +267,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("bindSteps", Napi::Function::New(env, serialized<BindSteps_>, "bindSteps"));
   exports.Set("runSteps", Napi::Function::New(env, serialized<RunSteps>, "runSteps"));
   exports.Set("explainSteps", Napi::Function::New(env, serialized<ExplainSteps>, "explainSteps"));
+  exports.Set("rowRuns", Napi::Function::New(env, serialized<RowRuns>, "rowRuns"));
   exports.Set("setRowSplit", Napi::Function::New(env, serialized<SetRowSplit>, "setRowSplit"));
   exports.Set("releaseSteps", Napi::Function::New(env, serialized<ReleaseSteps>, "releaseSteps"));
   // The pool has its own lock; alloc does not take the call lock.

@@ -292,7 +292,7 @@ void unpackedProduct(const Gemm<T>& g, const Kernels& ks) {
 
 // Few rows, B transposed (rows of B are columns of the product): 4×4 blocks of dot products.
 template <typename T>
-void dotProduct(const Gemm<T>& g, const Kernels& ks) {
+void dotProduct(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t pathRows) {
   const T* a = g.a;
   std::ptrdiff_t lda = g.lda;
   if (g.transA) {  // rows of op(A) made contiguous (M·K, small here)
@@ -307,7 +307,10 @@ void dotProduct(const Gemm<T>& g, const Kernels& ks) {
   // (at most 32, in L1): B is read once. (Rows of A outside read all of B M/4 times:
   // 65 against 100 GFLOP/s at 32×256·(1024×256)ᵀ.)
   // A single row takes 16 rows of B at a time (the matrix-vector kernel).
-  const std::ptrdiff_t step = g.M == 1 ? 16 : 4;
+  // The kernel sums a 4×4 block's 16 dot products together (reduce16), other shapes one
+  // by one: a block of rows of a larger product starts at a multiple of 4 of it
+  // (productRowGroup), so each row falls in the same kind of block.
+  const std::ptrdiff_t step = pathRows == 1 ? 16 : 4;
   for (std::ptrdiff_t j = 0; j < g.N; j += step) {
     int n = static_cast<int>(std::min<std::ptrdiff_t>(step, g.N - j));
     for (std::ptrdiff_t i = 0; i < g.M; i += 4) {
@@ -346,7 +349,7 @@ void serialProduct(const Gemm<T>& g, std::ptrdiff_t pathRows, const T* packed = 
   }
   const Kernels& ks = kernels();
   if (pathRows <= SMALL_ROWS && !g.transB) unpackedProduct(g, ks);
-  else if (pathRows <= SMALL_ROWS && !fillsPanels(pathRows, ks.mr)) dotProduct(g, ks);
+  else if (pathRows <= SMALL_ROWS && !fillsPanels(pathRows, ks.mr)) dotProduct(g, ks, pathRows);
   else packedProduct(g, ks, nullptr, packed);
 }
 
@@ -405,6 +408,10 @@ void gemm(const Gemm<T>& g) {
   }
   Split<T> split{&g, byColumns, (units + tasks - 1) / tasks * unit};
   p.run(tasks, &Split<T>::run, &split);
+}
+
+std::ptrdiff_t productRowGroup(std::ptrdiff_t M, bool transB) {
+  return M > 1 && M <= SMALL_ROWS && transB && !fillsPanels(M, kernels().mr) ? 4 : 1;
 }
 
 template <typename T>

@@ -25,6 +25,10 @@ void gemm(const Gemm<T>& g);
 // Rows [i0, i1) of a product, on the calling thread only, by the kernels the whole
 // product would run serially: each row's sums are added in the same order, so the rows
 // equal those of gemm(g) bit for bit (a loop split by batch rows relies on it).
+// gemmRows's blocks must start at a multiple of this (1 or 4) for rows to equal gemm's:
+// the kernels of an M-row product with a transposed B sum 4-row groups their own way.
+std::ptrdiff_t productRowGroup(std::ptrdiff_t M, bool transB);
+
 // With packedB (packOperandB of g), B is not packed again.
 template <typename T>
 void gemmRows(const Gemm<T>& g, std::ptrdiff_t i0, std::ptrdiff_t i1, const T* packedB = nullptr);

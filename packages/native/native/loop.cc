@@ -30,6 +30,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "gemm.h"
 #include "ieee_mode.h"
 #include "loop_commands.h"
 #include "loop_partition.h"
@@ -174,6 +175,7 @@ RowSplitMode rowSplitMode = RowSplitMode::Auto;
 // 256–768 columns) ran 1.5–1.7× faster split; below these a run stays serial.
 std::ptrdiff_t rowSplitMinRows = 4;
 double rowSplitMinWork = 1 << 20;
+std::size_t rowRuns = 0;
 
 namespace {
 
@@ -183,25 +185,42 @@ const StepList& listFor(const Napi::CallbackInfo& info, const char* what) {
   return *lists()[id];
 }
 
-// How many blocks of rows a run of `count` steps splits into (0: it runs serially).
-int rowTasks(const StepList& list, std::ptrdiff_t count) {
-  const std::ptrdiff_t B = list.partition.rows;
-  const int threads = pool().size();
-  if (rowSplitMode == RowSplitMode::Off || B == 0) return 0;
-  if (rowSplitMode == RowSplitMode::Always) return static_cast<int>(std::max<std::ptrdiff_t>(1, std::min<std::ptrdiff_t>(threads, B)));
-  if (threads == 1) return 1;  // one block of all rows: the same kernels, B packed once per run
-  const int tasks = static_cast<int>(std::min<std::ptrdiff_t>(threads, B / rowSplitMinRows));
-  return tasks >= 2 && list.partition.workPerStep * static_cast<double>(count) >= rowSplitMinWork ? tasks : 0;
+// Rows go to threads in groups some product kernels need intact (productRowGroup).
+std::ptrdiff_t rowGroup(const StepList& list) {
+  std::ptrdiff_t group = 1;
+  for (const StepCommand& c : list.commands)
+    if (c.op == STEP_GEMM) group = std::max(group, productRowGroup(c.args[3], c.args[7] != 0));
+  return group;
 }
 
 struct RowRun {
   const StepList* list;
-  std::ptrdiff_t first, count, delta;
+  std::ptrdiff_t first, count, delta, group, groups;
   int tasks;
+
+  // How a run of `count` steps splits: into `tasks` blocks of whole groups of rows (none:
+  // it runs command by command).
+  RowRun(const StepList& l, std::ptrdiff_t first_, std::ptrdiff_t count_, std::ptrdiff_t delta_)
+      : list(&l), first(first_), count(count_), delta(delta_), group(1), groups(0), tasks(0) {
+    const std::ptrdiff_t B = l.partition.rows;
+    const int threads = pool().size();
+    if (rowSplitMode == RowSplitMode::Off || B == 0) return;
+    group = rowGroup(l);
+    groups = (B + group - 1) / group;
+    std::ptrdiff_t most = threads;
+    if (rowSplitMode == RowSplitMode::Auto && threads > 1) {
+      most = std::min<std::ptrdiff_t>(threads, B / rowSplitMinRows);
+      if (most < 2 || l.partition.workPerStep * static_cast<double>(count) < rowSplitMinWork) return;
+    }
+    // One thread (Auto or Always): one block of all rows — the same kernels, B packed once per run.
+    tasks = static_cast<int>(std::max<std::ptrdiff_t>(1, std::min(most, groups)));
+  }
+
   static void run(void* ctx, int t) {
     const RowRun& r = *static_cast<const RowRun*>(ctx);
-    const std::ptrdiff_t B = r.list->partition.rows, b0 = t * B / r.tasks, b1 = (t + 1) * B / r.tasks;
     const StepList& list = *r.list;
+    const std::ptrdiff_t B = list.partition.rows;
+    const std::ptrdiff_t b0 = std::min(B, t * r.groups / r.tasks * r.group), b1 = std::min(B, (t + 1) * r.groups / r.tasks * r.group);
     for (std::ptrdiff_t i = 0; i < r.count; i++)
       for (std::size_t k = 0; k < list.commands.size(); k++) {
         const PackedOperand* p = list.packed[k].get();
@@ -221,16 +240,18 @@ Napi::Value RunSteps(const Napi::CallbackInfo& info) {
   if (count > 0 && (first < 0 || first >= list.steps || last < 0 || last >= list.steps))
     throw Napi::RangeError::New(info.Env(), "runSteps: a step outside the bound range");
   if (count <= 0) return info.Env().Undefined();
-  if (int tasks = rowTasks(list, count); tasks > 0) {
+  if (RowRun r(list, first, count, delta); r.tasks > 0) {
     packOperands(list);
-    RowRun r{&list, first, count, delta, tasks};
-    pool().run(tasks, &RowRun::run, &r);
+    rowRuns++;
+    pool().run(r.tasks, &RowRun::run, &r);
     return info.Env().Undefined();
   }
   for (std::ptrdiff_t i = 0; i < count; i++)
     for (const StepCommand& c : list.commands) runCommand(list, c, first + i * delta);
   return info.Env().Undefined();
 }
+
+Napi::Value RowRuns(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(rowRuns)); }
 
 Napi::Value ExplainSteps(const Napi::CallbackInfo& info) {
   const StepList& list = listFor(info, "explainSteps");

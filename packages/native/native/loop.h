@@ -27,5 +27,8 @@ extern RowSplitMode rowSplitMode;
 // (multiply-adds and element operations over the run's steps).
 extern std::ptrdiff_t rowSplitMinRows;
 extern double rowSplitMinWork;
+// rowRuns(): how many runs have gone by rows so far (tests check that a split happened).
+extern std::size_t rowRuns;
+Napi::Value RowRuns(const Napi::CallbackInfo& info);
 
 }  // namespace tapestry

@@ -16,6 +16,7 @@ export interface Addon {
   runSteps(id: number, first: number, count: number, delta: number): void;
   releaseSteps(id: number): void;
   explainSteps(id: number): string;
+  rowRuns(): number;
   setRowSplit(mode: number, minRowsPerThread: number, minWork: number): void;
   alloc(bytes: number): ArrayBuffer | undefined;
   pooledBytes(): number;
