@@ -26,6 +26,8 @@
 #include "loop.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -170,11 +172,20 @@ Napi::Value BindSteps(const Napi::CallbackInfo& info, ProgramLookup lookup) {
   return Napi::Number::New(env, static_cast<double>(all.size() - 1));
 }
 
-RowSplitMode rowSplitMode = RowSplitMode::Auto;
+// TAPESTRY_ROW_SPLIT=off|always|auto sets the starting mode (to compare whole runs).
+static RowSplitMode modeFromEnvironment() {
+  const char* env = std::getenv("TAPESTRY_ROW_SPLIT");
+  std::string v = env == nullptr ? "" : env;
+  return v == "off" ? RowSplitMode::Off : v == "always" ? RowSplitMode::Always : RowSplitMode::Auto;
+}
+RowSplitMode rowSplitMode = modeFromEnvironment();
 // Measured with 2 threads on 2 cores (README, "Threads"): W2's loops (B = 32, products of
-// 256–768 columns) ran 1.5–1.7× faster split; below these a run stays serial.
-std::ptrdiff_t rowSplitMinRows = 4;
-double rowSplitMinWork = 1 << 20;
+// 768 columns, ~8 M multiply-adds a step) ran up to 1.5× faster split. W1's (B = 90,
+// hidden 16, 10 steps: ~1.5 M in a run) ran 0.8× — the second thread's wake-up costs more
+// than its half of the work — and W3's (B = 8, 4 rows a thread) 0.9×. Below these a run
+// keeps to the command-by-command way.
+std::ptrdiff_t rowSplitMinRows = 8;
+double rowSplitMinWork = 1 << 22;
 std::size_t rowRuns = 0;
 
 namespace {
@@ -224,7 +235,7 @@ struct RowRun {
     for (std::ptrdiff_t i = 0; i < r.count; i++)
       for (std::size_t k = 0; k < list.commands.size(); k++) {
         const PackedOperand* p = list.packed[k].get();
-        runCommandRows(list, list.commands[k], r.first + i * r.delta, b0, b1, p == nullptr ? nullptr : p->data);
+        runCommandRows(list, k, r.first + i * r.delta, b0, b1, p == nullptr ? nullptr : p->data);
       }
   }
 };

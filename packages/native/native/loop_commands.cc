@@ -67,6 +67,13 @@ void copyPart(const StepList& list, const std::vector<std::ptrdiff_t>& g, std::p
     std::memcpy(static_cast<char*>(dst.data) + lo * bytes, static_cast<const char*>(src.data) + (s + lo - d) * bytes, static_cast<std::size_t>(hi - lo) * bytes);
 }
 
+// Copy run r at `step`, whole.
+inline void copyRun(const StepList& list, const std::vector<std::ptrdiff_t>& g, std::ptrdiff_t step, std::ptrdiff_t r) {
+  std::size_t bytes = elementBytes(list.arrays[g[0]].dtype);
+  std::ptrdiff_t s = g[1] + step * g[8] + r * g[2], d = g[4] + step * g[9] + r * g[5];
+  std::memcpy(static_cast<char*>(list.arrays[g[3]].data) + d * bytes, static_cast<const char*>(list.arrays[g[0]].data) + s * bytes, static_cast<std::size_t>(g[7]) * bytes);
+}
+
 // Calls fn(lo, hi) for each span of array a's elements that rows [b0, b1) own, within [from, to).
 template <typename F>
 void forRowSpans(const StepList& list, std::ptrdiff_t a, std::ptrdiff_t b0, std::ptrdiff_t b1, std::ptrdiff_t from, std::ptrdiff_t to, F fn) {
@@ -92,7 +99,7 @@ void runCommand(const StepList& list, const StepCommand& c, std::ptrdiff_t step)
       runProgram(*c.program, c.operands.data(), c.operands.data() + c.program->inputs, static_cast<std::size_t>(g[0]));
       return;
     case STEP_COPY:
-      for (std::ptrdiff_t r = 0; r < g[6]; r++) copyPart(list, g, step, r, 0, static_cast<std::ptrdiff_t>(list.arrays[g[3]].length));
+      for (std::ptrdiff_t r = 0; r < g[6]; r++) copyRun(list, g, step, r);
       return;
     case STEP_ZERO: {
       const StepArray& dst = list.arrays[g[0]];
@@ -127,7 +134,8 @@ void packOperands(const StepList& list) {
   }
 }
 
-void runCommandRows(const StepList& list, const StepCommand& c, std::ptrdiff_t step, std::ptrdiff_t b0, std::ptrdiff_t b1, const void* packedB) {
+void runCommandRows(const StepList& list, std::size_t command, std::ptrdiff_t step, std::ptrdiff_t b0, std::ptrdiff_t b1, const void* packedB) {
+  const StepCommand& c = list.commands[command];
   const auto& g = c.args;
   switch (c.op) {
     case STEP_GEMM:
@@ -140,6 +148,10 @@ void runCommandRows(const StepList& list, const StepCommand& c, std::ptrdiff_t s
       return;
     }
     case STEP_COPY:  // each run's elements that the rows own
+      if (std::ptrdiff_t m = list.partition.runsPerRow[command]; m > 0) {
+        for (std::ptrdiff_t r = b0 * m; r < b1 * m; r++) copyRun(list, g, step, r);
+        return;
+      }
       for (std::ptrdiff_t r = 0, at = g[4] + step * g[9]; r < g[6]; r++, at += g[5])
         forRowSpans(list, g[3], b0, b1, at, at + g[7], [&](std::ptrdiff_t lo, std::ptrdiff_t hi) { copyPart(list, g, step, r, lo, hi); });
       return;

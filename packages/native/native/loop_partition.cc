@@ -173,6 +173,28 @@ struct Analysis {
     return true;
   }
 
+  // Copies whose runs map onto batch rows one to one (or m to one), found so a thread can
+  // take its runs directly instead of intersecting every run with its rows.
+  void mapCopyRuns() {
+    out.runsPerRow.assign(list.commands.size(), 0);
+    for (std::size_t k = 0; k < list.commands.size(); k++) {
+      const StepCommand& c = list.commands[k];
+      if (c.op != STEP_COPY || c.args[6] == 0 || c.args[6] % B != 0) continue;
+      const auto& g = c.args;
+      const RowLayout& l = layout(g[3]);
+      const std::ptrdiff_t m = g[6] / B;
+      // A step that moves the runs by whole [B, inner] slabs keeps their rows: step 0 tells.
+      const std::ptrdiff_t lastStep = g[9] % (B * l.inner) == 0 ? 0 : list.steps - 1;
+      bool mapped = true;
+      for (std::ptrdiff_t step = 0; step <= lastStep && mapped; step++)
+        for (std::ptrdiff_t r = 0; r < g[6] && mapped; r++) {
+          std::ptrdiff_t at = g[4] + step * g[9] + r * g[5];
+          mapped = (at / l.inner) % B == r / m && at % l.inner + g[7] <= l.inner;
+        }
+      if (mapped) out.runsPerRow[k] = m;
+    }
+  }
+
   // A broadcast from an array written in the loop: every element from the same row.
   bool broadcastsStayInRows() {
     for (const StepCommand& c : list.commands) {
@@ -206,6 +228,7 @@ RowPartition partitionByRows(const StepList& list) {
   Analysis an{list, out, {}, 0};
   if (an.markWrites() && an.disjointMemory() && an.batchFromProducts() && an.placeByKernels() && an.placeCopyDestinations() &&
       an.copiesStayInRows() && an.broadcastsStayInRows()) {
+    an.mapCopyRuns();
     out.rows = an.B;
     out.reason = "rows: every command reads and writes only its own rows of a batch of " + std::to_string(an.B);
   } else {

@@ -41,6 +41,9 @@ struct RowLayout {
 struct RowPartition {
   std::ptrdiff_t rows = 0;         // B; 0 when the list stays serial
   std::vector<RowLayout> layouts;  // per array
+  // Per command: for a copy whose runs each lie in one batch row — run r in row r / m at
+  // every step — m (rows [b0, b1) are then runs [b0·m, b1·m)); else 0.
+  std::vector<std::ptrdiff_t> runsPerRow;
   double workPerStep = 0;          // multiply-adds and element operations, to judge whether a split pays
   std::string reason;              // why the list stays serial, or how it splits
 };
