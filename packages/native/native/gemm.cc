@@ -386,8 +386,7 @@ template <typename T>
 void gemm(const Gemm<T>& g) {
   ThreadPool& p = pool();
   int threads = p.size();
-  bool pays = g.M > SMALL_ROWS ? g.M * g.N * g.K >= parallelThreshold : g.N * g.K * 64 >= parallelThreshold;
-  if (threads == 1 || !pays) {
+  if (threads == 1 || !productSplits(g.M, g.N, g.K)) {
     serialProduct(g, g.M);
     return;
   }
@@ -408,6 +407,10 @@ void gemm(const Gemm<T>& g) {
   }
   Split<T> split{&g, byColumns, (units + tasks - 1) / tasks * unit};
   p.run(tasks, &Split<T>::run, &split);
+}
+
+bool productSplits(std::ptrdiff_t M, std::ptrdiff_t N, std::ptrdiff_t K) {
+  return M > SMALL_ROWS ? M * N * K >= parallelThreshold : N * K * 64 >= parallelThreshold;
 }
 
 std::ptrdiff_t productRowGroup(std::ptrdiff_t M, bool transB) {

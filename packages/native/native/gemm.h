@@ -41,6 +41,9 @@ std::size_t packedOperandSize(const Gemm<T>& g);
 template <typename T>
 void packOperandB(const Gemm<T>& g, T* out);
 
+// Whether gemm splits an M×K·K×N product over the pool (see parallelThreshold).
+bool productSplits(std::ptrdiff_t M, std::ptrdiff_t N, std::ptrdiff_t K);
+
 // Products below this many multiply-adds run on one thread (measured: see README).
 extern std::ptrdiff_t parallelThreshold;
 

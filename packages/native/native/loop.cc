@@ -179,12 +179,11 @@ static RowSplitMode modeFromEnvironment() {
   return v == "off" ? RowSplitMode::Off : v == "always" ? RowSplitMode::Always : RowSplitMode::Auto;
 }
 RowSplitMode rowSplitMode = modeFromEnvironment();
-// Measured with 2 threads on 2 cores (README, "Threads"): W2's loops (B = 32, products of
-// 768 columns, ~8 M multiply-adds a step) ran up to 1.5× faster split. W1's (B = 90,
-// hidden 16, 10 steps: ~1.5 M in a run) ran 0.8× — the second thread's wake-up costs more
-// than its half of the work — and W3's (B = 8, 4 rows a thread) 0.9×. Below these a run
-// keeps to the command-by-command way.
-std::ptrdiff_t rowSplitMinRows = 8;
+// Measured with 2 threads on 2 cores in a quiet spell (README, "Threads"), against the
+// best one-thread run: split runs were 1.1× as fast as one thread from W3's loops (B = 8,
+// 4 rows a thread, ~70 M operations a run) and 1.5–1.9× W2's; W1's (B = 90, hidden 16,
+// ~1.5 M operations a run) were 0.9×, as the second thread's wake-up outweighs its half.
+std::ptrdiff_t rowSplitMinRows = 4;
 double rowSplitMinWork = 1 << 22;
 std::size_t rowRuns = 0;
 
@@ -204,6 +203,12 @@ std::ptrdiff_t rowGroup(const StepList& list) {
   return group;
 }
 
+bool productsSplit(const StepList& list) {
+  for (const StepCommand& c : list.commands)
+    if (c.op == STEP_GEMM && productSplits(c.args[3], c.args[4], c.args[5])) return true;
+  return false;
+}
+
 struct RowRun {
   const StepList* list;
   std::ptrdiff_t first, count, delta, group, groups;
@@ -220,10 +225,20 @@ struct RowRun {
     groups = (B + group - 1) / group;
     std::ptrdiff_t most = threads;
     if (rowSplitMode == RowSplitMode::Auto && threads > 1) {
-      most = std::min<std::ptrdiff_t>(threads, B / rowSplitMinRows);
-      if (most < 2 || l.partition.workPerStep * static_cast<double>(count) < rowSplitMinWork) return;
+      // Two blocks a thread where each still has 8 rows: a thread the system deschedules
+      // then holds up a quarter of the run, not half, and the blocks were no slower
+      // (W2: 8-row blocks fill one tile panel where 16 rows took a full and a 2-row one).
+      most = B / 8 >= 2 * threads ? 2 * threads : std::min<std::ptrdiff_t>(threads, B / rowSplitMinRows);
+      if (most < 2 || l.partition.workPerStep * static_cast<double>(count) < rowSplitMinWork) {
+        // Too small to split by rows. Where no product is large enough to split itself
+        // either, the run keeps to this thread (W1: splitting its programs one by one made
+        // the loops 1.4× slower than one thread); otherwise (W4's batch-1 products of
+        // 1024 columns) the kernels split themselves, command by command.
+        if (productsSplit(l)) return;
+        most = 1;
+      }
     }
-    // One thread (Auto or Always): one block of all rows — the same kernels, B packed once per run.
+    // One block (one thread, or a small run): the same kernels, B packed once per run.
     tasks = static_cast<int>(std::max<std::ptrdiff_t>(1, std::min(most, groups)));
   }
 

@@ -43,7 +43,7 @@ export interface RowSplitOptions {
    * whatever the size (to compare the two ways).
    */
   readonly mode?: 'auto' | 'off' | 'always';
-  /** In `'auto'`, the fewest batch rows per thread (default 8). */
+  /** In `'auto'`, the fewest batch rows per thread (default 4). */
   readonly minRowsPerThread?: number;
   /** In `'auto'`, the least work per run, in multiply-adds and element operations (default 2^22). */
   readonly minWork?: number;
@@ -57,7 +57,7 @@ const rowSplitModes = { auto: 0, off: 1, always: 2 } as const;
  * same kernels in the same order either way.
  */
 export function setNativeRowSplit(options: RowSplitOptions = {}): void {
-  const { mode = 'auto', minRowsPerThread = 8, minWork = 2 ** 22 } = options;
+  const { mode = 'auto', minRowsPerThread = 4, minWork = 2 ** 22 } = options;
   if (!(mode in rowSplitModes)) throw new RangeError(`setNativeRowSplit: mode must be 'auto', 'off' or 'always', got ${String(mode)}`);
   if (!Number.isInteger(minRowsPerThread) || minRowsPerThread < 1) throw new RangeError(`setNativeRowSplit: minRowsPerThread must be a positive integer, got ${minRowsPerThread}`);
   if (!(minWork >= 0)) throw new RangeError(`setNativeRowSplit: minWork must be a non-negative number, got ${minWork}`);
