@@ -114,3 +114,20 @@ describe.each([2, 7])('on %i threads, a step list that', (threads) => {
     run.release?.();
   });
 });
+
+describe('setNativeRowSplit', () => {
+  it('names the option it rejects', () => {
+    expect(() => setNativeRowSplit({ mode: 'sometimes' as 'auto' })).toThrow(/setNativeRowSplit: mode must be 'auto', 'off' or 'always', got sometimes/);
+    expect(() => setNativeRowSplit({ minRowsPerThread: 0 })).toThrow(/setNativeRowSplit: minRowsPerThread must be a positive integer, got 0/);
+    expect(() => setNativeRowSplit({ minWork: Number.NaN })).toThrow(/setNativeRowSplit: minWork must be a non-negative number, got NaN/);
+  });
+  it('explains nothing for a function the native backend did not bind, or one released', () => {
+    const run = nativeBackend.bindSteps?.([{ kind: 'zero', dst: new Float32Array(4) }], 1);
+    expect(run).toBeDefined();
+    if (run === undefined) return;
+    expect(explainBoundSteps(run)).toBe('serial: no matrix product to set the batch rows');
+    run.release?.();
+    expect(explainBoundSteps(run)).toBeUndefined();
+    expect(explainBoundSteps(() => undefined)).toBeUndefined();
+  });
+});
