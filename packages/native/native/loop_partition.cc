@@ -68,6 +68,8 @@ struct Analysis {
         case STEP_COPY: written[g[3]] = true; break;
         case STEP_ZERO: written[g[0]] = true; break;
         case STEP_BROADCAST: written[g[1]] = true; break;
+        default:  // a command kind added later splits only once its rows are described here
+          return fail("a command of kind " + std::to_string(c.op) + " has no row-split form");
       }
     }
     return true;
