@@ -14,6 +14,8 @@
         "native/cpu.cc",
         "native/gemm.cc",
         "native/loop.cc",
+        "native/loop_commands.cc",
+        "native/loop_partition.cc",
         "native/program.cc",
         "native/thread_pool.cc",
         "native/kernels_generic.cc"

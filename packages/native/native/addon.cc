@@ -246,6 +246,15 @@ Napi::Value SetThresholds(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// setRowSplit(mode 0 auto | 1 off | 2 always, minRowsPerThread, minWork): when bound loops split by batch rows.
+Napi::Value SetRowSplit(const Napi::CallbackInfo& info) {
+  std::ptrdiff_t mode = integer(info, 0);
+  rowSplitMode = mode == 1 ? RowSplitMode::Off : mode == 2 ? RowSplitMode::Always : RowSplitMode::Auto;
+  rowSplitMinRows = std::max<std::ptrdiff_t>(1, integer(info, 1));
+  rowSplitMinWork = info[2].As<Napi::Number>().DoubleValue();
+  return info.Env().Undefined();
+}
+
 // Every JavaScript thread of a process (the main thread and each worker_threads Worker)
 // shares this library's state: the program table, the thread pool, the instruction-set
 // choice. Calls from different JavaScript threads therefore take turns; within one thread
@@ -271,6 +280,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("run", Napi::Function::New(env, serialized<Run>, "run"));
   exports.Set("bindSteps", Napi::Function::New(env, serialized<BindSteps_>, "bindSteps"));
   exports.Set("runSteps", Napi::Function::New(env, serialized<RunSteps>, "runSteps"));
+  exports.Set("explainSteps", Napi::Function::New(env, serialized<ExplainSteps>, "explainSteps"));
+  exports.Set("rowRuns", Napi::Function::New(env, serialized<RowRuns>, "rowRuns"));
+  exports.Set("setRowSplit", Napi::Function::New(env, serialized<SetRowSplit>, "setRowSplit"));
   exports.Set("releaseSteps", Napi::Function::New(env, serialized<ReleaseSteps>, "releaseSteps"));
   // The pool has its own lock; alloc does not take the call lock.
   exports.Set("alloc", Napi::Function::New(env, Alloc, "alloc"));

@@ -160,6 +160,9 @@ void packA(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t ic, std::ptrdiff_
 // against 323–336 with a private B.) Claiming is dynamic, with no barrier: a thread the
 // system has descheduled just claims fewer, one that arrives after the last block packs
 // nothing, and one thread alone does all the work.
+// Blocks of at most this many MR-row panels sweep B once (DepthBlock::fewRows).
+constexpr std::ptrdiff_t FEW_PANELS = 4;
+
 template <typename T>
 struct DepthBlock {
   const Gemm<T>* g;
@@ -167,19 +170,20 @@ struct DepthBlock {
   std::ptrdiff_t pc, kc, jc, nc, mc;
   int bPanels, rowBlocks;
   bool acc;
+  const T* packed;  // this block of B packed already (packOperandB), or null
   std::atomic<int> nextRows{0};
 
   static void run(void* ctx, int) {
     DepthBlock& d = *static_cast<DepthBlock*>(ctx);
     if (d.nextRows.load(std::memory_order_relaxed) >= d.rowBlocks) return;
     const int NR = Traits<T>::nr(*d.ks);
-    const T* bp;
-    if (direct(d)) {
+    const T* bp = d.packed;  // panel p at bp + p·NR·kc, or (inPlace) B itself
+    if (bp == nullptr && direct(d)) {
       bp = d.g->b + d.pc * d.g->ldb + d.jc;
-    } else {
-      T* packed = scratch<T>(1, static_cast<std::size_t>(d.bPanels) * NR * d.kc);  // panel p at packed + p·NR·kc
-      packB(*d.g, *d.ks, d.pc, d.kc, d.jc, d.nc, NR, packed);
-      bp = packed;
+    } else if (bp == nullptr) {
+      T* own = scratch<T>(1, static_cast<std::size_t>(d.bPanels) * NR * d.kc);
+      packB(*d.g, *d.ks, d.pc, d.kc, d.jc, d.nc, NR, own);
+      bp = own;
     }
     for (int t = d.nextRows.fetch_add(1, std::memory_order_relaxed); t < d.rowBlocks; t = d.nextRows.fetch_add(1, std::memory_order_relaxed)) rows(d, t, bp);
   }
@@ -202,38 +206,61 @@ struct DepthBlock {
   // order was as fast or faster at 256–1024.)
   static void rows(const DepthBlock& d, int task, const T* bp) {
     const Gemm<T>& g = *d.g;
-    const int MR = d.ks->mr, NR = Traits<T>::nr(*d.ks);
+    const int MR = d.ks->mr;
     const std::ptrdiff_t ic = task * d.mc, mc = std::min(d.mc, g.M - ic);
+    if (mc <= FEW_PANELS * MR) {
+      fewRows(d, ic, mc, bp);
+      return;
+    }
     T* ap = scratch<T>(0, static_cast<std::size_t>(MR * d.kc + 64));
-    TileKernel<T> full = Traits<T>::packed(*d.ks);
-    alignas(64) T edge[MAX_MR * 64];
-    const bool inPlace = direct(d);  // B read where it is (panel jr at bp + jr) or packed (at bp + jr·kc)
-    const std::ptrdiff_t ldbp = inPlace ? g.ldb : NR;
     for (std::ptrdiff_t ir = 0; ir < mc; ir += MR) {
       const int m = static_cast<int>(std::min<std::ptrdiff_t>(MR, mc - ir));
       packA(g, *d.ks, ic + ir, m, d.pc, d.kc, MR, ap);
-      // The last, partial panel of rows runs the m-row tile over the packed panel (A's
-      // column stride MR) and stores straight into C, instead of computing MR rows.
-      TileKernel<T> tile = m == MR ? full : Traits<T>::tile(*d.ks, m);
-      T* crow = g.c + (ic + ir) * g.ldc + d.jc;
-      for (std::ptrdiff_t jr = 0; jr < d.nc; jr += NR) {
-        const std::ptrdiff_t n = std::min<std::ptrdiff_t>(NR, d.nc - jr);
-        const T* bpanel = inPlace ? bp + jr : bp + jr * d.kc;
-        if (n == NR) {
-          tile(d.kc, ap, 1, MR, bpanel, ldbp, crow + jr, g.ldc, d.acc);
-        } else {
-          tile(d.kc, ap, 1, MR, bpanel, NR, edge, NR, false);
-          storeEdge(edge, NR, crow + jr, g.ldc, m, n, d.acc);
-        }
-      }
+      for (std::ptrdiff_t jr = 0; jr < d.nc; jr += Traits<T>::nr(*d.ks)) panelTile(d, ap, m, ic + ir, jr, bp);
+    }
+  }
+
+  // A block of few rows (a recurrent step's batch, or a thread's part of it): all its A
+  // panels are packed first (a few KB), then each B panel is swept by all of them, so B
+  // — the weights, up to 1 MB, beyond L2 — streams once rather than once per A panel (a
+  // thread's 16 of 32 rows by [1024, 256]ᵀ: 2 passes over B instead of 1). The tiles and
+  // so every element's sum are those of the other order.
+  static void fewRows(const DepthBlock& d, std::ptrdiff_t ic, std::ptrdiff_t mc, const T* bp) {
+    const Gemm<T>& g = *d.g;
+    const int MR = d.ks->mr, NR = Traits<T>::nr(*d.ks);
+    T* ap = scratch<T>(0, static_cast<std::size_t>(FEW_PANELS * MR * d.kc + 64));
+    for (std::ptrdiff_t ir = 0; ir < mc; ir += MR) packA(g, *d.ks, ic + ir, std::min<std::ptrdiff_t>(MR, mc - ir), d.pc, d.kc, MR, ap + ir * d.kc);
+    for (std::ptrdiff_t jr = 0; jr < d.nc; jr += NR)
+      for (std::ptrdiff_t ir = 0; ir < mc; ir += MR) panelTile(d, ap + ir * d.kc, static_cast<int>(std::min<std::ptrdiff_t>(MR, mc - ir)), ic + ir, jr, bp);
+  }
+
+  // The packed A panel of rows [i, i + m) times B panel jr, into C. A partial panel of
+  // rows runs the m-row tile over the packed panel (A's column stride MR) and stores
+  // straight into C, instead of computing MR rows.
+  static void panelTile(const DepthBlock& d, const T* ap, int m, std::ptrdiff_t i, std::ptrdiff_t jr, const T* bp) {
+    const Gemm<T>& g = *d.g;
+    const int MR = d.ks->mr, NR = Traits<T>::nr(*d.ks);
+    TileKernel<T> tile = m == MR ? Traits<T>::packed(*d.ks) : Traits<T>::tile(*d.ks, m);
+    T* c = g.c + i * g.ldc + d.jc + jr;
+    const std::ptrdiff_t n = std::min<std::ptrdiff_t>(NR, d.nc - jr);
+    const bool inPlace = d.packed == nullptr && direct(d);  // B read where it is (panel jr at bp + jr)
+    const T* bpanel = inPlace ? bp + jr : bp + jr * d.kc;
+    if (n == NR) {
+      tile(d.kc, ap, 1, MR, bpanel, inPlace ? g.ldb : NR, c, g.ldc, d.acc);
+    } else {
+      alignas(64) T edge[MAX_MR * 64];
+      tile(d.kc, ap, 1, MR, bpanel, NR, edge, NR, false);
+      storeEdge(edge, NR, c, g.ldc, m, n, d.acc);
     }
   }
 };
 
 // BLIS's loop nest: column blocks of NC → depth blocks of KC (B packed by each thread
 // taking part) → row blocks of mc, which the pool's threads claim one by one.
+// With `packed` (op(B) packed by packOperandB, its blocks in the order of this loop nest)
+// no block of B is packed again.
 template <typename T>
-void packedProduct(const Gemm<T>& g, const Kernels& ks, ThreadPool* threads) {
+void packedProduct(const Gemm<T>& g, const Kernels& ks, ThreadPool* threads, const T* packed = nullptr) {
   const int MR = ks.mr, NR = Traits<T>::nr(ks);
   const std::ptrdiff_t KC = Traits<T>::KC, NC = Traits<T>::NC;
   const int workers = threads == nullptr ? 1 : threads->size();
@@ -250,7 +277,9 @@ void packedProduct(const Gemm<T>& g, const Kernels& ks, ThreadPool* threads) {
     const std::ptrdiff_t nc = std::min(NC, g.N - jc);
     for (std::ptrdiff_t pc = 0; pc < g.K; pc += KC) {
       const std::ptrdiff_t kc = std::min(KC, g.K - pc);
-      DepthBlock<T> block{&g, &ks, pc, kc, jc, nc, mc, static_cast<int>((nc + NR - 1) / NR), rowBlocks, g.accumulate || pc > 0};
+      const int bPanels = static_cast<int>((nc + NR - 1) / NR);
+      DepthBlock<T> block{&g, &ks, pc, kc, jc, nc, mc, bPanels, rowBlocks, g.accumulate || pc > 0, packed};
+      if (packed != nullptr) packed += static_cast<std::ptrdiff_t>(bPanels) * NR * kc;
       if (threads != nullptr && workers > 1) threads->run(workers, &DepthBlock<T>::run, &block);
       else DepthBlock<T>::run(&block, 0);
     }
@@ -270,22 +299,24 @@ void unpackedProduct(const Gemm<T>& g, const Kernels& ks) {
       for (std::ptrdiff_t j = 0; j < NR; j++) tail[k * NR + j] = nfull + j < g.N ? g.b[k * g.ldb + nfull + j] : T(0);
   }
   alignas(64) T edge[MAX_MR * 64];
-  for (std::ptrdiff_t ir = 0; ir < g.M; ir += MR) {
-    int m = static_cast<int>(std::min<std::ptrdiff_t>(MR, g.M - ir));
-    TileKernel<T> tile = Traits<T>::tile(ks, m);
-    const T* a = g.a + ir * rsa;
-    T* c = g.c + ir * g.ldc;
-    for (std::ptrdiff_t jr = 0; jr < nfull; jr += NR) tile(g.K, a, rsa, csa, g.b + jr, g.ldb, c + jr, g.ldc, g.accumulate);
-    if (tail != nullptr) {
-      tile(g.K, a, rsa, csa, tail, NR, edge, NR, false);
-      storeEdge(edge, NR, c + nfull, g.ldc, m, g.N - nfull, g.accumulate);
+  // Columns outside, rows inside: each NR-wide strip of B (the weights, up to 1 MB) is
+  // read once for all of A's few rows, not once per MR rows.
+  for (std::ptrdiff_t jr = 0; jr < nfull; jr += NR)
+    for (std::ptrdiff_t ir = 0; ir < g.M; ir += MR) {
+      int m = static_cast<int>(std::min<std::ptrdiff_t>(MR, g.M - ir));
+      Traits<T>::tile(ks, m)(g.K, g.a + ir * rsa, rsa, csa, g.b + jr, g.ldb, g.c + ir * g.ldc + jr, g.ldc, g.accumulate);
     }
-  }
+  if (tail != nullptr)
+    for (std::ptrdiff_t ir = 0; ir < g.M; ir += MR) {
+      int m = static_cast<int>(std::min<std::ptrdiff_t>(MR, g.M - ir));
+      Traits<T>::tile(ks, m)(g.K, g.a + ir * rsa, rsa, csa, tail, NR, edge, NR, false);
+      storeEdge(edge, NR, g.c + ir * g.ldc + nfull, g.ldc, m, g.N - nfull, g.accumulate);
+    }
 }
 
 // Few rows, B transposed (rows of B are columns of the product): 4×4 blocks of dot products.
 template <typename T>
-void dotProduct(const Gemm<T>& g, const Kernels& ks) {
+void dotProduct(const Gemm<T>& g, const Kernels& ks, std::ptrdiff_t pathRows) {
   const T* a = g.a;
   std::ptrdiff_t lda = g.lda;
   if (g.transA) {  // rows of op(A) made contiguous (M·K, small here)
@@ -300,7 +331,10 @@ void dotProduct(const Gemm<T>& g, const Kernels& ks) {
   // (at most 32, in L1): B is read once. (Rows of A outside read all of B M/4 times:
   // 65 against 100 GFLOP/s at 32×256·(1024×256)ᵀ.)
   // A single row takes 16 rows of B at a time (the matrix-vector kernel).
-  const std::ptrdiff_t step = g.M == 1 ? 16 : 4;
+  // The kernel sums a 4×4 block's 16 dot products together (reduce16), other shapes one
+  // by one: a block of rows of a larger product starts at a multiple of 4 of it
+  // (productRowGroup), so each row falls in the same kind of block.
+  const std::ptrdiff_t step = pathRows == 1 ? 16 : 4;
   for (std::ptrdiff_t j = 0; j < g.N; j += step) {
     int n = static_cast<int>(std::min<std::ptrdiff_t>(step, g.N - j));
     for (std::ptrdiff_t i = 0; i < g.M; i += 4) {
@@ -322,8 +356,15 @@ bool fillsPanels(std::ptrdiff_t M, int MR) {
   return M >= 24 && 4 * M >= 3 * padded;
 }
 
+// `pathRows` picks the kernel: the row count of the whole product when g is a block of
+// its rows, so a block runs the kernels (and sums in the order) the whole would.
 template <typename T>
-void serialProduct(const Gemm<T>& g) {
+bool packsB(const Gemm<T>& g, std::ptrdiff_t pathRows, const Kernels& ks) {
+  return !(pathRows <= SMALL_ROWS && !g.transB) && !(pathRows <= SMALL_ROWS && !fillsPanels(pathRows, ks.mr));
+}
+
+template <typename T>
+void serialProduct(const Gemm<T>& g, std::ptrdiff_t pathRows, const T* packed = nullptr) {
   if (g.M == 0 || g.N == 0) return;
   if (g.K == 0) {
     if (!g.accumulate)
@@ -331,9 +372,9 @@ void serialProduct(const Gemm<T>& g) {
     return;
   }
   const Kernels& ks = kernels();
-  if (g.M <= SMALL_ROWS && !g.transB) unpackedProduct(g, ks);
-  else if (g.M <= SMALL_ROWS && !fillsPanels(g.M, ks.mr)) dotProduct(g, ks);
-  else packedProduct(g, ks, nullptr);
+  if (pathRows <= SMALL_ROWS && !g.transB) unpackedProduct(g, ks);
+  else if (pathRows <= SMALL_ROWS && !fillsPanels(pathRows, ks.mr)) dotProduct(g, ks, pathRows);
+  else packedProduct(g, ks, nullptr, packed);
 }
 
 // The rows [i0, i1) and columns [j0, j1) of a product, itself a product.
@@ -359,7 +400,7 @@ struct Split {
     std::ptrdiff_t total = s->byColumns ? g.N : g.M;
     std::ptrdiff_t lo = std::min(total, t * s->step), hi = std::min(total, lo + s->step);
     if (lo >= hi) return;
-    serialProduct(s->byColumns ? block(g, 0, g.M, lo, hi) : block(g, lo, hi, 0, g.N));
+    serialProduct(s->byColumns ? block(g, 0, g.M, lo, hi) : block(g, lo, hi, 0, g.N), g.M);
   }
 };
 
@@ -369,9 +410,8 @@ template <typename T>
 void gemm(const Gemm<T>& g) {
   ThreadPool& p = pool();
   int threads = p.size();
-  bool pays = g.M > SMALL_ROWS ? g.M * g.N * g.K >= parallelThreshold : g.N * g.K * 64 >= parallelThreshold;
-  if (threads == 1 || !pays) {
-    serialProduct(g);
+  if (threads == 1 || !productSplits(g.M, g.N, g.K)) {
+    serialProduct(g, g.M);
     return;
   }
   const Kernels& ks = kernels();
@@ -386,14 +426,56 @@ void gemm(const Gemm<T>& g) {
   std::ptrdiff_t units = (total + unit - 1) / unit;
   int tasks = static_cast<int>(std::min<std::ptrdiff_t>(threads, units));
   if (tasks <= 1) {
-    serialProduct(g);
+    serialProduct(g, g.M);
     return;
   }
   Split<T> split{&g, byColumns, (units + tasks - 1) / tasks * unit};
   p.run(tasks, &Split<T>::run, &split);
 }
 
+bool productSplits(std::ptrdiff_t M, std::ptrdiff_t N, std::ptrdiff_t K) {
+  return M > SMALL_ROWS ? M * N * K >= parallelThreshold : N * K * 64 >= parallelThreshold;
+}
+
+std::ptrdiff_t productRowGroup(std::ptrdiff_t M, bool transB) {
+  return M > 1 && M <= SMALL_ROWS && transB && !fillsPanels(M, kernels().mr) ? 4 : 1;
+}
+
+template <typename T>
+std::size_t packedOperandSize(const Gemm<T>& g) {
+  const Kernels& ks = kernels();
+  if (g.M == 0 || g.N == 0 || g.K == 0 || !packsB(g, g.M, ks)) return 0;
+  const std::ptrdiff_t NR = Traits<T>::nr(ks);
+  return static_cast<std::size_t>((g.N + NR - 1) / NR * NR * g.K);  // every block's panels, zero-padded to NR columns
+}
+
+template <typename T>
+void packOperandB(const Gemm<T>& g, T* out) {
+  const Kernels& ks = kernels();
+  const int NR = Traits<T>::nr(ks);
+  const std::ptrdiff_t KC = Traits<T>::KC, NC = Traits<T>::NC;
+  for (std::ptrdiff_t jc = 0; jc < g.N; jc += NC) {
+    const std::ptrdiff_t nc = std::min(NC, g.N - jc);
+    for (std::ptrdiff_t pc = 0; pc < g.K; pc += KC) {
+      const std::ptrdiff_t kc = std::min(KC, g.K - pc);
+      packB(g, ks, pc, kc, jc, nc, NR, out);
+      out += (nc + NR - 1) / NR * NR * kc;
+    }
+  }
+}
+
+template <typename T>
+void gemmRows(const Gemm<T>& g, std::ptrdiff_t i0, std::ptrdiff_t i1, const T* packedB) {
+  if (i0 < i1) serialProduct(block(g, i0, i1, 0, g.N), g.M, packedB);
+}
+
 template void gemm<float>(const Gemm<float>&);
+template void gemmRows<float>(const Gemm<float>&, std::ptrdiff_t, std::ptrdiff_t, const float*);
+template void gemmRows<double>(const Gemm<double>&, std::ptrdiff_t, std::ptrdiff_t, const double*);
+template std::size_t packedOperandSize<float>(const Gemm<float>&);
+template std::size_t packedOperandSize<double>(const Gemm<double>&);
+template void packOperandB<float>(const Gemm<float>&, float*);
+template void packOperandB<double>(const Gemm<double>&, double*);
 template void gemm<double>(const Gemm<double>&);
 
 }  // namespace tapestry

@@ -16,9 +16,20 @@
 //   4 broadcast src dst rank size… stride…              (source stride per output axis, 0 repeats)
 //   5 gather  table indices dst outer size inner         (dst[o, i, :] = table[o, indices[i], :])
 //   6 softmax src dst rows n log                         (along rows of n; the backend's own kernel)
+//
+// Threads. A step's kernels are small (a recurrent [32, 256]·[256, 768] product takes
+// ~35 µs), and splitting each over the pool pays a wake-up and a join per kernel, which
+// ate most of a second thread's gain. So where binding proves that every command reads
+// and writes only its own batch rows (loop_partition.cc), a run gives each thread a block
+// of rows and runs it through all commands of all its steps, joining once at the end;
+// inside, every kernel runs on that thread alone (loop_commands.cc). Otherwise — or when
+// the run is too small to pay for the wake-up — the commands run in order, each product
+// and program free to split itself.
 #include "loop.h"
 
-#include <cstring>
+#include <algorithm>
+#include <cstdlib>
+#include <string>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -27,141 +38,17 @@
 #include "gemm.h"
 #include "cpu.h"
 #include "ieee_mode.h"
-#include "program_run.h"
+#include "loop_commands.h"
+#include "loop_partition.h"
+#include "step_list.h"
+#include "thread_pool.h"
 
 namespace tapestry {
 namespace {
 
-struct Array {
-  void* data;
-  int dtype;  // 0 float32, 1 float64, 2 int32
-  std::size_t length;
-};
-
-struct Command {
-  int32_t op;
-  std::vector<std::ptrdiff_t> args;
-  const Program* program = nullptr;  // points into StepList::programs
-  std::vector<Operand> operands;
-};
-
-struct StepList {
-  std::vector<Array> arrays;
-  std::vector<napi_ref> refs;
-  std::vector<std::unique_ptr<Program>> programs;
-  std::vector<Command> commands;
-  std::ptrdiff_t steps = 1;  // runs may use steps 0 … steps−1
-  napi_env env = nullptr;
-  ~StepList() {
-    for (napi_ref r : refs) napi_delete_reference(env, r);
-  }
-};
-
 std::vector<std::unique_ptr<StepList>>& lists() {
   static std::vector<std::unique_ptr<StepList>> all;
   return all;
-}
-
-std::size_t elementBytes(int dtype) { return dtype == 1 ? 8 : 4; }
-
-template <typename T>
-void product(const StepList& list, const std::vector<std::ptrdiff_t>& g) {
-  std::ptrdiff_t M = g[3], N = g[4], K = g[5];
-  bool ta = g[6] != 0, tb = g[7] != 0;
-  Gemm<T> p{M, N, K, static_cast<const T*>(list.arrays[g[0]].data), ta ? M : K, ta,
-            static_cast<const T*>(list.arrays[g[1]].data), tb ? K : N, tb, static_cast<T*>(list.arrays[g[2]].data), N, g[8] != 0};
-  gemm(p);
-}
-
-// An odometer over the output's axes; the source index moves by each axis's stride.
-template <typename T>
-void broadcast(const StepList& list, const std::vector<std::ptrdiff_t>& g) {
-  const T* src = static_cast<const T*>(list.arrays[g[0]].data);
-  T* dst = static_cast<T*>(list.arrays[g[1]].data);
-  std::ptrdiff_t rank = g[2];
-  const std::ptrdiff_t* size = g.data() + 3;
-  const std::ptrdiff_t* stride = size + rank;
-  std::size_t n = list.arrays[g[1]].length;
-  std::ptrdiff_t index[8] = {0};
-  std::ptrdiff_t s = 0;
-  for (std::size_t j = 0; j < n; j++) {
-    dst[j] = src[s];
-    for (std::ptrdiff_t a = rank - 1; a >= 0; a--) {
-      s += stride[a];
-      if (++index[a] < size[a]) break;
-      s -= stride[a] * size[a];
-      index[a] = 0;
-    }
-  }
-}
-
-// An index outside the table: thrown from the run, reported to JavaScript as a RangeError
-// that the binding turns into the op's ShapeError.
-struct IndexOutOfRange : std::out_of_range {
-  using std::out_of_range::out_of_range;
-};
-
-void gather(const StepList& list, const std::vector<std::ptrdiff_t>& g) {
-  const Array& table = list.arrays[g[0]];
-  const Array& indices = list.arrays[g[1]];
-  const Array& dst = list.arrays[g[2]];
-  std::ptrdiff_t outer = g[3], size = g[4], inner = g[5], n = static_cast<std::ptrdiff_t>(indices.length);
-  const int32_t* idx = static_cast<const int32_t*>(indices.data);
-  for (std::ptrdiff_t i = 0; i < n; i++)
-    if (idx[i] < 0 || idx[i] >= size)
-      throw IndexOutOfRange("gather: index " + std::to_string(idx[i]) + " is out of range [0, " + std::to_string(size) + ")");
-  std::size_t bytes = elementBytes(table.dtype), row = static_cast<std::size_t>(inner) * bytes;
-  const char* from = static_cast<const char*>(table.data);
-  char* to = static_cast<char*>(dst.data);
-  for (std::ptrdiff_t o = 0; o < outer; o++)
-    for (std::ptrdiff_t i = 0; i < n; i++) std::memcpy(to + (o * n + i) * row, from + (o * size + idx[i]) * row, row);
-}
-
-void softmax(const StepList& list, const std::vector<std::ptrdiff_t>& g) {
-  const Array& src = list.arrays[g[0]];
-  const Array& dst = list.arrays[g[1]];
-  std::size_t rows = static_cast<std::size_t>(g[2]), n = static_cast<std::size_t>(g[3]);
-  if (src.dtype == 0) kernels().softmax32(static_cast<const float*>(src.data), static_cast<float*>(dst.data), rows, n, g[4] != 0);
-  else kernels().softmax64(static_cast<const double*>(src.data), static_cast<double*>(dst.data), rows, n, g[4] != 0);
-}
-
-void run(const StepList& list, const Command& c, std::ptrdiff_t step) {
-  const auto& g = c.args;
-  switch (c.op) {
-    case 0:
-      if (list.arrays[g[0]].dtype == 0) product<float>(list, g);
-      else product<double>(list, g);
-      return;
-    case 1:
-      runProgram(*c.program, c.operands.data(), c.operands.data() + c.program->inputs, static_cast<std::size_t>(g[0]));
-      return;
-    case 2: {
-      const Array& src = list.arrays[g[0]];
-      const Array& dst = list.arrays[g[3]];
-      std::size_t bytes = elementBytes(src.dtype);
-      const char* from = static_cast<const char*>(src.data);
-      char* to = static_cast<char*>(dst.data);
-      std::ptrdiff_t s0 = g[1] + step * g[8], d0 = g[4] + step * g[9];
-      for (std::ptrdiff_t r = 0; r < g[6]; r++)
-        std::memcpy(to + (d0 + r * g[5]) * bytes, from + (s0 + r * g[2]) * bytes, static_cast<std::size_t>(g[7]) * bytes);
-      return;
-    }
-    case 3: {
-      const Array& dst = list.arrays[g[0]];
-      std::memset(dst.data, 0, dst.length * elementBytes(dst.dtype));
-      return;
-    }
-    case 4:
-      if (list.arrays[g[0]].dtype == 1) broadcast<uint64_t>(list, g);
-      else broadcast<uint32_t>(list, g);
-      return;
-    case 5:
-      gather(list, g);
-      return;
-    case 6:
-      softmax(list, g);
-      return;
-  }
 }
 
 void fail(const char* what) { throw std::invalid_argument(std::string("bindSteps: ") + what); }
@@ -182,7 +69,7 @@ void decode(StepList& list, const int32_t* code, std::size_t length, ProgramLook
     if (first < 0 || last < first || static_cast<std::size_t>(last) > list.arrays[a].length) fail("a command reaches outside its array");
   };
   while (at < length) {
-    Command c;
+    StepCommand c;
     c.op = static_cast<int32_t>(next());
     if (c.op == 0) {
       std::ptrdiff_t a = array(), b = array(), o = array(), M = next(), N = next(), K = next(), ta = next(), tb = next(), acc = next();
@@ -200,11 +87,12 @@ void decode(StepList& list, const int32_t* code, std::size_t length, ProgramLook
       c.program = list.programs.back().get();
       for (std::ptrdiff_t k = 0; k < count; k++) {
         std::ptrdiff_t i = array();
-        const Array& v = list.arrays[i];
+        const StepArray& v = list.arrays[i];
         bool output = k >= p->inputs;
         if (v.length == 0 || (output ? v.length != static_cast<std::size_t>(n) : static_cast<std::size_t>(n) % v.length != 0)) fail("program operand of the wrong size");
         if (output && v.dtype == 2) fail("program outputs must be float arrays");
         c.operands.push_back(Operand{v.data, v.dtype, v.length});
+        c.operandArrays.push_back(i);
       }
       c.args = {n};
     } else if (c.op == 2) {
@@ -276,7 +164,7 @@ Napi::Value BindSteps(const Napi::CallbackInfo& info, ProgramLookup lookup) {
   if (list->steps < 1) throw Napi::RangeError::New(env, "bindSteps: steps must be at least 1");
   for (uint32_t i = 0; i < arrays.Length(); i++) {
     napi_value v = arrays.Get(i);
-    Array a{};
+    StepArray a{};
     if (napi_get_typedarray_info(env, v, &type, &a.length, &a.data, &ab, &offset) != napi_ok)
       throw Napi::TypeError::New(env, "bindSteps: every array must be a typed array");
     if (type == napi_float32_array) a.dtype = 0;
@@ -293,6 +181,7 @@ Napi::Value BindSteps(const Napi::CallbackInfo& info, ProgramLookup lookup) {
   } catch (const std::invalid_argument& e) {
     throw Napi::Error::New(env, e.what());
   }
+  list->partition = partitionByRows(*list);
   auto& all = lists();
   for (std::size_t i = 0; i < all.size(); i++)
     if (!all[i]) {
@@ -303,23 +192,120 @@ Napi::Value BindSteps(const Napi::CallbackInfo& info, ProgramLookup lookup) {
   return Napi::Number::New(env, static_cast<double>(all.size() - 1));
 }
 
+// TAPESTRY_ROW_SPLIT=off|always|auto sets the starting mode (to compare whole runs).
+static RowSplitMode modeFromEnvironment() {
+  const char* env = std::getenv("TAPESTRY_ROW_SPLIT");
+  std::string v = env == nullptr ? "" : env;
+  return v == "off" ? RowSplitMode::Off : v == "always" ? RowSplitMode::Always : RowSplitMode::Auto;
+}
+RowSplitMode rowSplitMode = modeFromEnvironment();
+// Measured with 2 threads on 2 cores in a quiet spell (README, "Threads"), against the
+// best one-thread run: split runs were 1.1× as fast as one thread from W3's loops (B = 8,
+// 4 rows a thread, ~70 M operations a run) and 1.5–1.9× W2's; W1's (B = 90, hidden 16,
+// ~1.5 M operations a run) were 0.9×, as the second thread's wake-up outweighs its half.
+std::ptrdiff_t rowSplitMinRows = 4;
+double rowSplitMinWork = 1 << 22;
+std::size_t rowRuns = 0;
+
+namespace {
+
+const StepList& listFor(const Napi::CallbackInfo& info, const char* what) {
+  std::size_t id = static_cast<std::size_t>(info[0].As<Napi::Number>().Int64Value());
+  if (id >= lists().size() || !lists()[id]) throw Napi::Error::New(info.Env(), std::string(what) + ": unknown step list");
+  return *lists()[id];
+}
+
+// Rows go to threads in groups some product kernels need intact (productRowGroup).
+std::ptrdiff_t rowGroup(const StepList& list) {
+  std::ptrdiff_t group = 1;
+  for (const StepCommand& c : list.commands)
+    if (c.op == STEP_GEMM) group = std::max(group, productRowGroup(c.args[3], c.args[7] != 0));
+  return group;
+}
+
+bool productsSplit(const StepList& list) {
+  for (const StepCommand& c : list.commands)
+    if (c.op == STEP_GEMM && productSplits(c.args[3], c.args[4], c.args[5])) return true;
+  return false;
+}
+
+struct RowRun {
+  const StepList* list;
+  std::ptrdiff_t first, count, delta, group, groups;
+  int tasks;
+
+  // How a run of `count` steps splits: into `tasks` blocks of whole groups of rows (none:
+  // it runs command by command).
+  RowRun(const StepList& l, std::ptrdiff_t first_, std::ptrdiff_t count_, std::ptrdiff_t delta_)
+      : list(&l), first(first_), count(count_), delta(delta_), group(1), groups(0), tasks(0) {
+    const std::ptrdiff_t B = l.partition.rows;
+    const int threads = pool().size();
+    if (rowSplitMode == RowSplitMode::Off || B == 0) return;
+    group = rowGroup(l);
+    groups = (B + group - 1) / group;
+    std::ptrdiff_t most = threads;
+    if (rowSplitMode == RowSplitMode::Auto && threads > 1) {
+      // Two blocks a thread where each still has 8 rows: a thread the system deschedules
+      // then holds up a quarter of the run, not half, and the blocks were no slower
+      // (W2: 8-row blocks fill one tile panel where 16 rows took a full and a 2-row one).
+      most = B / 8 >= 2 * threads ? 2 * threads : std::min<std::ptrdiff_t>(threads, B / rowSplitMinRows);
+      if (most < 2 || l.partition.workPerStep * static_cast<double>(count) < rowSplitMinWork) {
+        // Too small to split by rows. Where no product is large enough to split itself
+        // either, the run keeps to this thread (W1: splitting its programs one by one made
+        // the loops 1.4× slower than one thread); otherwise (W4's batch-1 products of
+        // 1024 columns) the kernels split themselves, command by command.
+        if (productsSplit(l)) return;
+        most = 1;
+      }
+    }
+    // One block (one thread, or a small run): the same kernels, B packed once per run.
+    tasks = static_cast<int>(std::max<std::ptrdiff_t>(1, std::min(most, groups)));
+  }
+
+  static void run(void* ctx, int t) {
+    const RowRun& r = *static_cast<const RowRun*>(ctx);
+    const StepList& list = *r.list;
+    const std::ptrdiff_t B = list.partition.rows;
+    const std::ptrdiff_t b0 = std::min(B, t * r.groups / r.tasks * r.group), b1 = std::min(B, (t + 1) * r.groups / r.tasks * r.group);
+    for (std::ptrdiff_t i = 0; i < r.count; i++)
+      for (std::size_t k = 0; k < list.commands.size(); k++) {
+        const PackedOperand* p = list.packed[k].get();
+        runCommandRows(list, k, r.first + i * r.delta, b0, b1, p == nullptr ? nullptr : p->data);
+      }
+  }
+};
+
+}  // namespace
+
 Napi::Value RunSteps(const Napi::CallbackInfo& info) {
   IeeeMode ieee;
-  std::size_t id = static_cast<std::size_t>(info[0].As<Napi::Number>().Int64Value());
-  if (id >= lists().size() || !lists()[id]) throw Napi::Error::New(info.Env(), "runSteps: unknown step list");
-  const StepList& list = *lists()[id];
+  const StepList& list = listFor(info, "runSteps");
   std::ptrdiff_t first = info[1].As<Napi::Number>().Int64Value(), count = info[2].As<Napi::Number>().Int64Value(),
                  delta = info[3].As<Napi::Number>().Int64Value();
   std::ptrdiff_t last = first + (count - 1) * delta;
   if (count > 0 && (first < 0 || first >= list.steps || last < 0 || last >= list.steps))
     throw Napi::RangeError::New(info.Env(), "runSteps: a step outside the bound range");
+  if (count <= 0) return info.Env().Undefined();
+  if (RowRun r(list, first, count, delta); r.tasks > 0) {
+    packOperands(list);
+    rowRuns++;
+    pool().run(r.tasks, &RowRun::run, &r);
+    return info.Env().Undefined();
+  }
   try {
     for (std::ptrdiff_t i = 0; i < count; i++)
-      for (const Command& c : list.commands) run(list, c, first + i * delta);
+      for (const StepCommand& c : list.commands) runCommand(list, c, first + i * delta);
   } catch (const IndexOutOfRange& e) {
     throw Napi::RangeError::New(info.Env(), e.what());
   }
   return info.Env().Undefined();
+}
+
+Napi::Value RowRuns(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(rowRuns)); }
+
+Napi::Value ExplainSteps(const Napi::CallbackInfo& info) {
+  const StepList& list = listFor(info, "explainSteps");
+  return Napi::String::New(info.Env(), list.partition.reason);
 }
 
 bool boundByStepList(const void* begin, std::size_t bytes) {
@@ -327,7 +313,7 @@ bool boundByStepList(const void* begin, std::size_t bytes) {
   const char* hi = lo + bytes;
   for (const auto& list : lists()) {
     if (!list) continue;
-    for (const Array& a : list->arrays) {
+    for (const StepArray& a : list->arrays) {
       const char* d = static_cast<const char*>(a.data);
       if (d < hi && lo < d + a.length * elementBytes(a.dtype)) return true;
     }

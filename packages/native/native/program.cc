@@ -71,6 +71,10 @@ struct ProgramJob {
 
 }  // namespace
 
+void runProgramRange(const Program& p, const Operand* in, const Operand* out, std::size_t begin, std::size_t end) {
+  if (begin < end) kernels().runProgram(p, in, out, begin, end, registersFor(p));
+}
+
 void runProgram(const Program& p, const Operand* in, const Operand* out, std::size_t n) {
   ThreadPool& pl = pool();
   std::size_t work = n * std::max<std::size_t>(1, p.instructions.size());

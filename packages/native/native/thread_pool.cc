@@ -23,6 +23,11 @@ static inline void relax(int spin) {
 #endif
 }
 
+// Set on a thread while it runs tasks of a job. A task that calls run() again (a kernel
+// inside a loop split by rows is meant to stay on its thread) gets its tasks run inline:
+// the pool has one job at a time, and a nested one would overwrite it.
+static thread_local bool inJob = false;
+
 ThreadPool::ThreadPool(int threads) {
   for (int i = 1; i < threads; i++) workers_.emplace_back([this] { work(); });
 }
@@ -39,10 +44,13 @@ ThreadPool::~ThreadPool() {
 
 void ThreadPool::drain() {
   IeeeMode ieee;
+  bool outer = inJob;
+  inJob = true;
   for (int t = next_.fetch_add(1); t < tasks_; t = next_.fetch_add(1)) {
     fn_(ctx_, t);
     done_.fetch_add(1, std::memory_order_release);
   }
+  inJob = outer;
 }
 
 void ThreadPool::work() {
@@ -62,7 +70,7 @@ void ThreadPool::work() {
 
 void ThreadPool::run(int tasks, Task fn, void* ctx) {
   if (tasks <= 0) return;
-  if (tasks == 1 || workers_.empty()) {
+  if (tasks == 1 || workers_.empty() || inJob) {
     for (int t = 0; t < tasks; t++) fn(ctx, t);
     return;
   }

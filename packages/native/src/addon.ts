@@ -15,6 +15,9 @@ export interface Addon {
   bindSteps(code: Int32Array, arrays: TypedArray[], steps: number): number;
   runSteps(id: number, first: number, count: number, delta: number): void;
   releaseSteps(id: number): void;
+  explainSteps(id: number): string;
+  rowRuns(): number;
+  setRowSplit(mode: number, minRowsPerThread: number, minWork: number): void;
   alloc(bytes: number): ArrayBuffer | undefined;
   free(buffer: ArrayBuffer): boolean;
   pooledBytes(): number;

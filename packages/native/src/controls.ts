@@ -34,3 +34,32 @@ export function selectNativeIsa(isa: 'avx512' | 'avx2' | 'generic'): void {
 export function setNativeParallelThresholds(multiplyAdds: number, elements: number): void {
   addon('setNativeParallelThresholds').setThresholds(multiplyAdds, elements);
 }
+
+/** When bound recurrent loops split by batch rows (see the package README, "Threads"). */
+export interface RowSplitOptions {
+  /**
+   * `'auto'` (the default): where every command reads and writes only its own rows and
+   * the run is large enough to pay; `'off'`: never; `'always'`: wherever it is sound,
+   * whatever the size (to compare the two ways).
+   */
+  readonly mode?: 'auto' | 'off' | 'always';
+  /** In `'auto'`, the fewest batch rows per thread (default 4). */
+  readonly minRowsPerThread?: number;
+  /** In `'auto'`, the least work per run, in multiply-adds and element operations (default 2^22). */
+  readonly minWork?: number;
+}
+
+const rowSplitModes = { auto: 0, off: 1, always: 2 } as const;
+
+/**
+ * Sets when runs of bound loops split by batch rows over the thread pool; options left
+ * out return to their defaults. Results do not depend on it: each row is computed by the
+ * same kernels in the same order either way.
+ */
+export function setNativeRowSplit(options: RowSplitOptions = {}): void {
+  const { mode = 'auto', minRowsPerThread = 4, minWork = 2 ** 22 } = options;
+  if (!(mode in rowSplitModes)) throw new RangeError(`setNativeRowSplit: mode must be 'auto', 'off' or 'always', got ${String(mode)}`);
+  if (!Number.isInteger(minRowsPerThread) || minRowsPerThread < 1) throw new RangeError(`setNativeRowSplit: minRowsPerThread must be a positive integer, got ${minRowsPerThread}`);
+  if (!(minWork >= 0)) throw new RangeError(`setNativeRowSplit: minWork must be a non-negative number, got ${minWork}`);
+  addon('setNativeRowSplit').setRowSplit(rowSplitModes[mode], minRowsPerThread, minWork);
+}

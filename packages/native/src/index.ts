@@ -6,4 +6,5 @@
 export { nativeBackend, createNativeBackend } from './backend.js';
 export { bestBackend } from './best.js';
 export { type NativeStatus, nativeStatus } from './status.js';
-export { setNativeThreads, selectNativeIsa, setNativeParallelThresholds } from './controls.js';
+export { setNativeThreads, selectNativeIsa, setNativeParallelThresholds, setNativeRowSplit, type RowSplitOptions } from './controls.js';
+export { explainBoundSteps } from './steps.js';

@@ -72,6 +72,20 @@ function encodeSteps(commands: readonly StepCommand[], programs: ProgramCache): 
   return { code: Int32Array.from(code), arrays };
 }
 
+/** The addon and list id behind each bound function, for {@link explainBoundSteps}. */
+const boundIds = new WeakMap<BoundSteps, { addon: Addon; id: number }>();
+
+/**
+ * Whether runs of a step list bound by the native backend may split by batch rows (each
+ * thread running its rows through every step, see the package README), and if not, why:
+ * `"rows: …"` or `"serial: …"`. Undefined for a function the native backend did not bind
+ * or that was released.
+ */
+export function explainBoundSteps(run: BoundSteps): string | undefined {
+  const bound = boundIds.get(run);
+  return bound === undefined ? undefined : bound.addon.explainSteps(bound.id);
+}
+
 /** A bound gather's index check fails in native code; it is the same `ShapeError` the op throws. */
 function asShapeError(e: unknown): unknown {
   return e instanceof RangeError && e.message.startsWith('gather: index ') ? new ShapeError(e.message) : e;
@@ -98,10 +112,12 @@ export class StepBinder {
         throw asShapeError(e);
       }
     };
+    boundIds.set(run, { addon, id });
     const token = {};
     this.registry.register(run, id, token);
     run.release = (): void => {
       this.registry.unregister(token);
+      boundIds.delete(run);
       addon.releaseSteps(id);
     };
     return run;
