@@ -3,11 +3,11 @@ import type { Backend } from '../backend/backend.js';
 import { backend } from '../backend/current.js';
 import { TraceError } from '../errors.js';
 import { matchSkeleton, signatureOf, skeletonOf, type Skeleton } from './jit-signature.js';
-import { Tensor } from '../tensor/tensor.js';
-import type { TypedArray } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { refuseAnyDisposed } from '../tensor/refuse-disposed.js';
 import { leaves, mapTree } from '../tree/tree.js';
 import type { TraceGraph } from './graph.js';
+import { copyOutputs, OutputSlot, outputLayout, type OutputLayout } from './jit-outputs.js';
 import { planGraph, type GraphPlan } from './plan.js';
 import { isTracing, traceFunction } from './trace.js';
 
@@ -31,8 +31,10 @@ interface Compiled {
   readonly plan: GraphPlan;
   /** The tensors last copied into each input buffer: an unchanged tensor is not copied again. */
   readonly lastInputs: (Tensor | undefined)[];
-  /** The output tree, with the index of each tensor leaf among the graph's outputs. */
-  readonly outputTree: unknown;
+  /** Where the outputs go and the tree they are returned in. */
+  readonly outputs: OutputLayout;
+  /** The plan's tensors holding the graph's outputs. */
+  readonly outputBuffers: readonly Tensor[];
   /** The arguments' structure, to recognise a call with the same signature without building its key. */
   readonly skeleton: Skeleton;
   /** The backend the plan was made for. */
@@ -47,11 +49,6 @@ interface Compiled {
 interface Eager {
   readonly kind: 'eager';
   readonly reason: string;
-}
-
-/** Stands for output leaf `k` in a stored output tree. */
-class OutputSlot {
-  constructor(readonly index: number) {}
 }
 
 /**
@@ -136,7 +133,9 @@ function compile<Args extends readonly unknown[], R>(fn: (...args: Args) => R, a
   const plan = planGraph(graph, graph.inputs.map(() => true), [], backend());
   // Nodes that read only constants (tensors `fn` closes over) run once, here.
   for (const instruction of plan.hoisted) instruction();
-  return { kind: 'compiled', graph, plan, lastInputs: inputs.map(() => undefined), outputTree, skeleton: skeletonOf(args), backend: backend(), inputs: [...inputs], constants: constantsOf(graph) };
+  const outputBuffers = graph.outputs.map((v) => plan.tensors[v]);
+  const outputs = outputLayout(outputBuffers, outputTree);
+  return { kind: 'compiled', graph, plan, lastInputs: inputs.map(() => undefined), outputs, outputBuffers, skeleton: skeletonOf(args), backend: backend(), inputs: [...inputs], constants: constantsOf(graph) };
 }
 
 function constantsOf(graph: TraceGraph): Tensor[] {
@@ -155,44 +154,5 @@ function run(entry: Compiled): unknown {
     lastInputs[i] = inputs[i];
   }
   for (const instruction of plan.perStep) instruction();
-  return rebuild(entry.outputTree, copyOut(graph.outputs.map((v) => tensors[v]), entry.backend));
-}
-
-/**
- * Fresh tensors holding the values of `buffers`, all views of one new buffer — from the
- * backend's storage where it has some (see `Backend.storage`). Each typed array's own
- * storage is allocated outside the JavaScript heap, and until the collector returns
- * freed storage it is new memory, whose first write faults each page in: a sampler's
- * token step returning five small tensors paid ~20 µs per call for its first few hundred
- * calls (~3 µs later); one recycled block for all of them costs a fraction of that.
- */
-function copyOut(buffers: readonly Tensor[], be: Backend): Tensor[] {
-  let bytes = 0;
-  for (const b of buffers) bytes = align8(bytes) + b.data.byteLength;
-  const storage = (be.storage?.('float64', Math.ceil(bytes / 8))?.buffer as ArrayBuffer | undefined) ?? new ArrayBuffer(bytes);
-  let at = 0;
-  return buffers.map((b) => {
-    at = align8(at);
-    const data = viewOf(b.data, storage, at);
-    data.set(b.data);
-    at += b.data.byteLength;
-    return new Tensor(b.shape, data);
-  });
-}
-
-function align8(n: number): number {
-  return (n + 7) & ~7;
-}
-
-function viewOf(like: TypedArray, storage: ArrayBuffer, byteOffset: number): TypedArray {
-  const Ctor = like.constructor as new (buffer: ArrayBuffer, byteOffset: number, length: number) => TypedArray;
-  return new Ctor(storage, byteOffset, like.length);
-}
-
-/** The stored output tree with each slot replaced by its tensor. */
-function rebuild(tree: unknown, outputs: readonly Tensor[]): unknown {
-  if (tree instanceof OutputSlot) return outputs[tree.index];
-  if (Array.isArray(tree)) return tree.map((child) => rebuild(child, outputs));
-  if (tree !== null && typeof tree === 'object') return Object.fromEntries(Object.entries(tree).map(([k, child]) => [k, rebuild(child, outputs)]));
-  return tree;
+  return copyOutputs(entry.outputs, entry.outputBuffers, entry.backend);
 }

@@ -5,8 +5,11 @@ export type Shape = readonly number[];
 
 /** Number of elements of a tensor of this shape. */
 export function sizeOf(shape: Shape): number {
+  // An indexed loop, not for…of: every tensor construction calls this, often before the
+  // engine has optimised the caller, and an interpreted for…of runs the iterator protocol
+  // (a jitted token step's five output tensors spent ~5 µs each here, cold).
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
   return n;
 }
 
