@@ -67,6 +67,10 @@ function encodeSteps(commands: readonly StepCommand[], programs: ProgramCache): 
         code.push(6, at(c.src.data), at(c.dst.data), c.src.size / n, n, +c.log);
         break;
       }
+      default:
+        // A kind this addon has no record for (a newer core): decline rather than drop
+        // it, and the caller runs every command itself.
+        return undefined;
     }
   }
   return { code: Int32Array.from(code), arrays };

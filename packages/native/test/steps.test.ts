@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Rng, ShapeError, Tensor, add, backend, compileLoop, runStepCommand, matmul, mul, setBackend, sigmoid, sliceAxis, sum, tanh, valueAndGrad, where,
-  type Backend, type LoopStep,
+  type Backend, type LoopStep, type StepCommand,
 } from '@tapestry/core';
 import { nativeBackend } from '../src/index.js';
 
@@ -116,6 +116,10 @@ describe('bindSteps', () => {
     expect(() => run?.(0, 1, 0)).toThrow(ShapeError);
     expect(() => runStepCommand(gather, 0, nativeBackend)).toThrow(/^gather: index 5 is out of range \[0, 5\)$/);
     expect(() => nativeBackend.bindSteps?.([{ ...gather, outer: 3 }], 1)).toThrow(/gather sizes do not match its arrays/);
+  });
+  it('declines a list with a command kind it has no record for, instead of dropping the command', () => {
+    const unknown = { kind: 'fused-attention', dst } as unknown as StepCommand;
+    expect(nativeBackend.bindSteps?.([{ kind: 'zero', dst }, unknown], 1)).toBeUndefined();
   });
   it('runs copies and zero fills in order', () => {
     const run = nativeBackend.bindSteps?.([
