@@ -1,12 +1,10 @@
-import { ShapeError } from '../errors.js';
 import type { GatherCommand } from '../backend/step-commands.js';
+import { checkIndexRange } from '../ops/gather.js';
 
 /** Runs a `GatherCommand`: checks every index, then copies the picked slices. */
 export function gatherInto(command: GatherCommand): void {
   const { table, indices, dst, outer, size, inner } = command;
-  for (let i = 0; i < indices.length; i++) {
-    if (indices[i] < 0 || indices[i] >= size) throw new ShapeError(`${command.op}: index ${indices[i]} is out of range [0, ${size})`);
-  }
+  checkIndexRange(command.op, indices, size);
   const n = indices.length;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 import type { Backend } from '../backend/backend.js';
-import type { GatherCommand, SoftmaxCommand } from '../backend/step-commands.js';
+import { runStepCommand, type GatherCommand, type SoftmaxCommand } from '../backend/step-commands.js';
+import { sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gatherInto } from './gather-into.js';
 import type { TraceNode } from './graph.js';
@@ -16,16 +17,15 @@ export function lowerGather(node: TraceNode, tensors: readonly Tensor[]): Lowere
   const out = tensors[node.outputs[0]];
   if (indices.dtype !== 'int32' || table.dtype !== out.dtype) return undefined;
   const { axis } = node.attrs as { axis: number };
-  const product = (dims: readonly number[]): number => dims.reduce((p, d) => p * d, 1);
   const command: GatherCommand = {
     kind: 'gather',
     op: node.spec.name,
     table: table.data,
     indices: indices.data as Int32Array,
     dst: out.data,
-    outer: product(table.shape.slice(0, axis)),
+    outer: sizeOf(table.shape.slice(0, axis)),
     size: table.shape[axis],
-    inner: product(table.shape.slice(axis + 1)),
+    inner: sizeOf(table.shape.slice(axis + 1)),
   };
   return { run: () => gatherInto(command), commands: [command], products: 0, copies: 1 };
 }
@@ -36,6 +36,5 @@ export function lowerSoftmax(node: TraceNode, tensors: readonly Tensor[], be: Ba
   const dst = tensors[node.outputs[0]];
   if ((node.attrs as { axis: number }).axis !== src.rank - 1) return undefined;
   const command: SoftmaxCommand = { kind: 'softmax', src, dst, log };
-  const run = (): void => dst.data.set((log ? be.logSoftmax(src, src.rank - 1) : be.softmax(src, src.rank - 1)).data);
-  return { run, commands: [command], products: 0, copies: 0 };
+  return { run: () => runStepCommand(command, 0, be), commands: [command], products: 0, copies: 0 };
 }

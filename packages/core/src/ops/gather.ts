@@ -18,7 +18,11 @@ export function checkIndices(op: string, indices: Tensor, size: number): void {
  * call, with values, while a trace runs it once on zeros.
  */
 function checkRange(op: string, indices: Tensor, size: number): void {
-  const idx = indices.data;
+  checkIndexRange(op, indices.data, size);
+}
+
+/** Throws a `ShapeError` naming `op` unless every value of `idx` is in `[0, size)`. */
+export function checkIndexRange(op: string, idx: ArrayLike<number>, size: number): void {
   for (let i = 0; i < idx.length; i++) {
     if (idx[i] < 0 || idx[i] >= size) throw new ShapeError(`${op}: index ${idx[i]} is out of range [0, ${size})`);
   }
